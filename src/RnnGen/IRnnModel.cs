@@ -1,0 +1,35 @@
+namespace RnnGen;
+
+/// <summary>
+/// The contract every <see cref="RnnModelAttribute"/> class implements through its generated code. Token batches are
+/// row-major <c>[batch, SeqLen]</c> ids in <c>[0, Vocab)</c>; labels are <c>[batch]</c> values 0 or 1.
+/// </summary>
+public interface IRnnModel
+{
+    /// <summary>The shapes, cell and tensor table of the model.</summary>
+    ModelDescription Description { get; }
+
+    /// <summary>All trainable parameters in one contiguous buffer, laid out as <see cref="ModelDescription.Tensors"/>.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>The gradients of the last <see cref="ComputeGradients"/> call, in the parameter layout.</summary>
+    ReadOnlySpan<float> Gradients { get; }
+
+    /// <summary>
+    /// Runs the forward pass and full backpropagation through time for one batch and returns the mean binary
+    /// cross-entropy (computed from logits). The gradients are left in <see cref="Gradients"/>; the weights do not change.
+    /// </summary>
+    float ComputeGradients(ReadOnlySpan<int> tokens, ReadOnlySpan<float> labels);
+
+    /// <summary>One training step: <see cref="ComputeGradients"/>, then <paramref name="optimizer"/> updates the weights. Returns the loss before the update.</summary>
+    float TrainStep(ReadOnlySpan<int> tokens, ReadOnlySpan<float> labels, Optimizer optimizer);
+
+    /// <summary>Writes the logit <c>h_T·W + b</c> of every sample in the batch to <paramref name="logits"/>.</summary>
+    void PredictLogits(ReadOnlySpan<int> tokens, Span<float> logits);
+
+    /// <summary>Writes the probability <c>σ(logit)</c> of every sample in the batch to <paramref name="probabilities"/>.</summary>
+    void Predict(ReadOnlySpan<int> tokens, Span<float> probabilities);
+
+    /// <summary>A Keras-style summary table: layers, output shapes and parameter counts.</summary>
+    string Summary();
+}

@@ -1,0 +1,46 @@
+namespace RnnGen;
+
+/// <summary>
+/// Compiles the annotated <c>partial class</c> into a fixed-shape recurrent text classifier:
+/// Embedding(<see cref="Vocab"/>, <see cref="Embed"/>) -> <see cref="Layers"/> stacked recurrent layers of
+/// <see cref="Units"/> units -> Dense(1) -> sigmoid, over sequences of exactly <see cref="SeqLen"/> token ids.
+/// The RnnGen source generator emits the forward pass, backpropagation through time, initialization and
+/// <c>Summary()</c> for exactly these shapes. Defaults follow Keras.
+/// </summary>
+/// <example>
+/// <code>
+/// [RnnModel(Vocab = 10000, Embed = 100, Units = 64, Layers = 2, SeqLen = 80)]
+/// public partial class ImdbSentiment { }
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RnnModelAttribute : Attribute
+{
+    /// <summary>The number of rows of the embedding table; token ids are in [0, Vocab). At least 2.</summary>
+    public int Vocab { get; set; }
+
+    /// <summary>The embedding width (Keras <c>output_dim</c>).</summary>
+    public int Embed { get; set; }
+
+    /// <summary>The number of units of every recurrent layer.</summary>
+    public int Units { get; set; }
+
+    /// <summary>The number of stacked recurrent layers (1 to 8). All but the last return sequences.</summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>The fixed sequence length (Keras <c>Input(shape=(SeqLen,))</c>).</summary>
+    public int SeqLen { get; set; }
+
+    /// <summary>The recurrent cell. Keras default: <see cref="RnnCell.SimpleRnn"/>.</summary>
+    public RnnCell Cell { get; set; } = RnnCell.SimpleRnn;
+
+    /// <summary>The activation of a SimpleRNN cell (Keras <c>activation</c>). Keras default: <see cref="RnnActivation.Tanh"/>.</summary>
+    public RnnActivation Activation { get; set; } = RnnActivation.Tanh;
+
+    /// <summary>
+    /// Emit the time loop as straight-line code, one block per time step, as Keras' <c>unroll=True</c> does.
+    /// Allowed up to <c>SeqLen</c> 256; it trades code size for the loop overhead, which is small next to the
+    /// matrix products, so the default keeps the loop.
+    /// </summary>
+    public bool Unroll { get; set; }
+}

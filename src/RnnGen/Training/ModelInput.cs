@@ -1,0 +1,58 @@
+namespace RnnGen;
+
+/// <summary>Checks of the token and label batches every generated entry point runs before touching its buffers.</summary>
+public static class ModelInput
+{
+    /// <summary>
+    /// Returns the batch size of a row-major <c>[batch, seqLen]</c> token batch after checking that every id is in
+    /// <c>[0, vocab)</c>; a bad id is reported with its sample and position.
+    /// </summary>
+    public static int CheckTokens(ReadOnlySpan<int> tokens, int vocab, int seqLen)
+    {
+        if (tokens.Length == 0 || tokens.Length % seqLen != 0)
+        {
+            throw new ArgumentException(
+                $"The token batch has {tokens.Length} ids; it must hold [batch, SeqLen = {seqLen}] ids, a non-zero multiple of {seqLen}. Pad or truncate each sequence to {seqLen} first.",
+                nameof(tokens));
+        }
+
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if ((uint)tokens[i] >= (uint)vocab)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(tokens),
+                    tokens[i],
+                    $"Token id {tokens[i]} at sample {i / seqLen}, position {i % seqLen} is outside the vocabulary [0, {vocab}).");
+            }
+        }
+
+        return tokens.Length / seqLen;
+    }
+
+    /// <summary>Checks that there is one label in [0, 1] per sample.</summary>
+    public static void CheckLabels(ReadOnlySpan<float> labels, int batch)
+    {
+        if (labels.Length != batch)
+        {
+            throw new ArgumentException($"{labels.Length} labels were given for a batch of {batch} samples.", nameof(labels));
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (!(labels[i] >= 0 && labels[i] <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {labels[i]} of sample {i} is not in [0, 1].");
+            }
+        }
+    }
+
+    /// <summary>Checks that an output span has one element per sample.</summary>
+    public static void CheckOutput(int length, int batch, string name)
+    {
+        if (length != batch)
+        {
+            throw new ArgumentException($"The output has room for {length} values, but the batch has {batch} samples.", name);
+        }
+    }
+}
