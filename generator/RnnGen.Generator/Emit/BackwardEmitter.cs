@@ -1,0 +1,123 @@
+using RnnGen.Generator.Helpers;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// Emits backpropagation through time, in the reverse order of forward (Dense, top cell … first cell, Embedding), with
+/// gradients accumulated into the flat gradient buffer. Only the embedding rows a batch used are cleared and written.
+/// </summary>
+internal static class BackwardEmitter
+{
+    public static void Emit(SourceWriter writer, ModelLayout layout)
+    {
+        ModelSpec spec = layout.Spec;
+        CellEmitter cell = CellEmitter.For(spec);
+        LayerSpec top = layout.TopLayer;
+        string embeddingOffset = layout.Embedding.PropertyName + "Offset";
+        string embeddingLength = layout.Embedding.PropertyName + "Length";
+
+        writer.WriteLine("/// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>");
+        using (writer.WriteBlock("private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)"))
+        {
+            writer.WriteLine("ClearGradients();");
+            writer.WriteLine("TransposeWeights();");
+            writer.WriteLine("DenseBackward(batch);");
+            for (int i = spec.LayerCount - 1; i >= 0; i--)
+            {
+                writer.WriteLine($"{layout.LayerMethodStem(spec.Layers[i])}Backward(batch);");
+            }
+
+            writer.WriteLine("EmbeddingBackward(tokens, batch);");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>");
+        using (writer.WriteBlock("private void ClearGradients()"))
+        {
+            writer.WriteLine($"new global::System.Span<float>(_gradients, {embeddingLength}, ParameterCount - {embeddingLength}).Clear();");
+            using (writer.WriteBlock("for (int i = 0; i < _usedRowCount; i++)"))
+            {
+                writer.WriteLine($"new global::System.Span<float>(_gradients, {embeddingOffset} + (_usedRows[i] * Embed), Embed).Clear();");
+            }
+
+            writer.WriteLine("_usedRowCount = 0;");
+            using (writer.WriteBlock("if (++_usedRowStamp == int.MaxValue)"))
+            {
+                writer.WriteLine("global::System.Array.Clear(_rowStamps);");
+                writer.WriteLine("_usedRowStamp = 1;");
+            }
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>");
+        using (writer.WriteBlock("private void TransposeWeights()"))
+        {
+            foreach (LayerSpec layer in spec.Layers)
+            {
+                TensorLayout kernel = layout.Kernel(layer);
+                TensorLayout recurrent = layout.RecurrentKernel(layer);
+                writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, {kernel.PropertyName}Offset, {kernel.PropertyName}Length), {kernel.Rows}, {kernel.Columns}, _kernelT{layer.Index});");
+                writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, {recurrent.PropertyName}Offset, {recurrent.PropertyName}Length), {recurrent.Rows}, {recurrent.Columns}, _recurrentT{layer.Index});");
+            }
+        }
+
+        string hTop = ModelLayout.HiddenField(top);
+        string dhTop = ModelLayout.HiddenGradientField(top);
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.");
+        writer.WriteLine($"/// Only h_T reaches the Dense layer, so the other steps of {dhTop} start at zero.");
+        writer.WriteLine("/// </summary>");
+        using (writer.WriteBlock("private void DenseBackward(int batch)"))
+        {
+            writer.WriteLine($"int last = (SeqLen - 1) * batch * {top.Units};");
+            writer.WriteLine($"new global::System.Span<float>({dhTop}, 0, last).Clear();");
+            writer.WriteLine($"var kernel = new global::System.ReadOnlySpan<float>(_parameters, {layout.DenseKernel.PropertyName}Offset, {top.Units});");
+            writer.WriteLine($"var dKernel = new global::System.Span<float>(_gradients, {layout.DenseKernel.PropertyName}Offset, {top.Units});");
+            writer.WriteLine("float dBias = 0;");
+            using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+            {
+                writer.WriteLine("float dz = _dLogits[b];");
+                writer.WriteLine($"int row = last + (b * {top.Units});");
+                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>({hTop}, row, {top.Units}), dz, dKernel, dKernel);");
+                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>({dhTop}, row, {top.Units}));");
+                writer.WriteLine("dBias += dz;");
+            }
+
+            writer.WriteLine($"_gradients[{layout.DenseBias.PropertyName}Offset] += dBias;");
+        }
+
+        for (int i = spec.LayerCount - 1; i >= 0; i--)
+        {
+            LayerSpec layer = spec.Layers[i];
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>{layer.KerasName}: backpropagation through all {spec.SeqLen} steps of {cell.KerasLayer(layer)}.</summary>");
+            using (writer.WriteBlock($"private void {layout.LayerMethodStem(layer)}Backward(int batch)"))
+            {
+                cell.EmitBackward(writer, layout, layer);
+            }
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>");
+        using (writer.WriteBlock("private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)"))
+        {
+            using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+            {
+                using (writer.WriteBlock("for (int t = 0; t < SeqLen; t++)"))
+                {
+                    writer.WriteLine("int id = tokens[(b * SeqLen) + t];");
+                    using (writer.WriteBlock("if (_rowStamps[id] != _usedRowStamp)"))
+                    {
+                        writer.WriteLine("_rowStamps[id] = _usedRowStamp;");
+                        writer.WriteLine("_usedRows[_usedRowCount++] = id;");
+                    }
+
+                    writer.WriteLine($"var row = new global::System.Span<float>(_gradients, {embeddingOffset} + (id * Embed), Embed);");
+                    writer.WriteLine("global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);");
+                }
+            }
+        }
+    }
+}

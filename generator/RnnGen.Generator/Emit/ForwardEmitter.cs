@@ -1,0 +1,67 @@
+using RnnGen.Generator.Helpers;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>Emits the forward pass: Embedding → stacked cells → Dense, keeping every h_t for backward.</summary>
+internal static class ForwardEmitter
+{
+    public static void Emit(SourceWriter writer, ModelLayout layout)
+    {
+        ModelSpec spec = layout.Spec;
+        CellEmitter cell = CellEmitter.For(spec);
+        writer.WriteLine("/// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>");
+        using (writer.WriteBlock("private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)"))
+        {
+            writer.WriteLine("EmbeddingForward(tokens, batch);");
+            foreach (LayerSpec layer in spec.Layers)
+            {
+                writer.WriteLine($"{layout.LayerMethodStem(layer)}Forward(batch);");
+            }
+
+            writer.WriteLine("DenseForward(batch);");
+        }
+
+        writer.WriteLine();
+        writer.WriteLine($"/// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [{spec.SeqLen}, B, {spec.Embed}].</summary>");
+        using (writer.WriteBlock("private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)"))
+        {
+            writer.WriteLine($"var embeddings = new global::System.ReadOnlySpan<float>(_parameters, {layout.Embedding.PropertyName}Offset, {layout.Embedding.PropertyName}Length);");
+            using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+            {
+                using (writer.WriteBlock("for (int t = 0; t < SeqLen; t++)"))
+                {
+                    writer.WriteLine("int id = tokens[(b * SeqLen) + t];");
+                    writer.WriteLine("embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));");
+                }
+            }
+        }
+
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>");
+            writer.WriteLine($"/// {layer.KerasName}: {cell.KerasLayer(layer)}. x: {layout.InputField(layer)} [{spec.SeqLen}, B, {layer.InputSize}];");
+            writer.WriteLine($"/// W: {layout.Kernel(layer).KerasName} {layout.Kernel(layer).ShapeText}; U: {layout.RecurrentKernel(layer).ShapeText}; b: {layout.Bias(layer).ShapeText}; h: {ModelLayout.HiddenField(layer)} [{spec.SeqLen}, B, {layer.Units}].");
+            writer.WriteLine("/// </summary>");
+            using (writer.WriteBlock($"private void {layout.LayerMethodStem(layer)}Forward(int batch)"))
+            {
+                cell.EmitForward(writer, layout, layer);
+            }
+        }
+
+        LayerSpec top = layout.TopLayer;
+        writer.WriteLine();
+        writer.WriteLine($"/// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of {ModelLayout.HiddenField(top)}.</summary>");
+        using (writer.WriteBlock("private void DenseForward(int batch)"))
+        {
+            writer.WriteLine($"int last = (SeqLen - 1) * batch * {top.Units};");
+            writer.WriteLine($"var kernel = new global::System.ReadOnlySpan<float>(_parameters, {layout.DenseKernel.PropertyName}Offset, {top.Units});");
+            writer.WriteLine($"float bias = _parameters[{layout.DenseBias.PropertyName}Offset];");
+            using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+            {
+                writer.WriteLine($"_logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units}), kernel) + bias;");
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+using RnnGen.Generator.Helpers;
+
+namespace RnnGen.Generator.Emit;
+
+/// <summary>
+/// Emits the register-blocked matrix kernels <c>MatMul{N}</c>, one per distinct column count N of the model's products.
+/// Each computes <c>c[i, 0..N) = init[i, 0..N) + Σ_s a(i, s)·b[s, 0..N)</c>, where a(i, s) is read through two strides so
+/// that one kernel serves both <c>X·W</c> (row stride d, step stride 1) and <c>Xᵀ·dA</c> (row stride 1, step stride d).
+/// A row of N columns is held in registers as a list of tiles (Vector512, Vector256 or Vector128, widest first;
+/// a last partial tile overlaps its neighbour, which is safe because every tile of a row block loads its init values
+/// before any tile stores). Several rows share each loaded row of b. One variant per vector width forms the fallback
+/// chain; the scalar reference in the runtime uses the same fused multiply-adds in the same order, so all agree bit for bit.
+/// </summary>
+internal static class KernelEmitter
+{
+    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    private const string Parameters = "int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c";
+    private const string Arguments = "rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c";
+    private const int MaxRowsPerBlock = 6;
+
+    public static string KernelName(int columns) => $"MatMul{columns}";
+
+    public static void Emit(SourceWriter writer, int columns)
+    {
+        int[] variantWidths = columns >= 4 ? [16, 8, 4] : [];
+        writer.WriteLine($"/// <summary>");
+        writer.WriteLine($"/// <c>c[i, 0..{columns}) = init[i·initRowStride, 0..{columns}) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..{columns})</c>");
+        writer.WriteLine($"/// for i &lt; rows, s &lt; steps; b has rows of {columns} floats, c is [rows, {columns}]. init may be c (accumulate) or one row (stride 0).");
+        writer.WriteLine($"/// </summary>");
+        using (writer.WriteBlock($"private static void {KernelName(columns)}({Parameters})"))
+        {
+            string prefix = "if";
+            foreach (int width in variantWidths)
+            {
+                writer.WriteLine($"{prefix} ({VectorClass(width)}.IsHardwareAccelerated)");
+                using (writer.WriteBlock())
+                {
+                    writer.WriteLine($"{VariantName(columns, width)}({Arguments});");
+                }
+
+                prefix = "else if";
+            }
+
+            if (variantWidths.Length > 0)
+            {
+                writer.WriteLine("else");
+                using (writer.WriteBlock())
+                {
+                    writer.WriteLine($"global::RnnGen.Kernels.ReferenceKernels.MatMul({columns}, {Arguments});");
+                }
+            }
+            else
+            {
+                writer.WriteLine($"// {columns} columns are narrower than one Vector128: the scalar loop is the kernel.");
+                writer.WriteLine($"global::RnnGen.Kernels.ReferenceKernels.MatMul({columns}, {Arguments});");
+            }
+        }
+
+        foreach (int width in variantWidths)
+        {
+            writer.WriteLine();
+            EmitVariant(writer, columns, width);
+        }
+    }
+
+    private static void EmitVariant(SourceWriter writer, int columns, int maxWidth)
+    {
+        List<Tile> tiles = PlanTiles(columns, maxWidth);
+        int budget = maxWidth == 16 ? 24 : 12; // accumulators that fit beside b and broadcasts: 32 zmm with AVX-512, 16 ymm/xmm otherwise
+        List<List<Tile>> panels = SplitPanels(tiles, budget);
+        writer.WriteLine($"// {columns} columns as {Describe(tiles)}{(panels.Count > 1 ? $", in {panels.Count} panels" : string.Empty)}.");
+        using (writer.WriteBlock($"private static void {VariantName(columns, maxWidth)}({Parameters})"))
+        {
+            for (int p = 0; p < panels.Count; p++)
+            {
+                List<Tile> panel = panels[p];
+                int rowsPerBlock = Math.Max(1, Math.Min(MaxRowsPerBlock, budget / panel.Count));
+                string index = panels.Count > 1 ? $"i{p}" : "i";
+                if (panels.Count > 1)
+                {
+                    writer.WriteLine($"// Panel {p}: columns [{panel[0].Column}, {panel[panel.Count - 1].Column + panel[panel.Count - 1].Width}).");
+                }
+
+                writer.WriteLine($"int {index} = 0;");
+                using (writer.WriteBlock($"for (; {index} <= rows - {rowsPerBlock}; {index} += {rowsPerBlock})"))
+                {
+                    EmitRowBlock(writer, columns, panel, rowsPerBlock, index);
+                }
+
+                if (rowsPerBlock > 1)
+                {
+                    using (writer.WriteBlock($"for (; {index} < rows; {index}++)"))
+                    {
+                        EmitRowBlock(writer, columns, panel, 1, index);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void EmitRowBlock(SourceWriter writer, int columns, List<Tile> tiles, int rowCount, string index)
+    {
+        for (int r = 0; r < rowCount; r++)
+        {
+            writer.WriteLine(r == 0
+                ? $"ref float a0 = ref {Unsafe}.Add(ref a, {index} * aRowStride);"
+                : $"ref float a{r} = ref {Unsafe}.Add(ref a{r - 1}, aRowStride);");
+        }
+
+        for (int r = 0; r < rowCount; r++)
+        {
+            writer.WriteLine(r == 0
+                ? $"ref float init0 = ref {Unsafe}.Add(ref init, {index} * initRowStride);"
+                : $"ref float init{r} = ref {Unsafe}.Add(ref init{r - 1}, initRowStride);");
+        }
+
+        for (int r = 0; r < rowCount; r++)
+        {
+            for (int k = 0; k < tiles.Count; k++)
+            {
+                Tile tile = tiles[k];
+                writer.WriteLine($"{VectorType(tile.Width)} acc{r}_{k} = {VectorClass(tile.Width)}.LoadUnsafe(ref init{r}, {tile.Column});");
+            }
+        }
+
+        using (writer.WriteBlock("for (int s = 0; s < steps; s++)"))
+        {
+            writer.WriteLine("nint aOffset = s * aStepStride;");
+            writer.WriteLine($"ref float bRow = ref {Unsafe}.Add(ref b, (nint)s * {columns});");
+            for (int k = 0; k < tiles.Count; k++)
+            {
+                Tile tile = tiles[k];
+                writer.WriteLine($"{VectorType(tile.Width)} b{k} = {VectorClass(tile.Width)}.LoadUnsafe(ref bRow, {tile.Column});");
+            }
+
+            var widths = tiles.Select(static t => t.Width).Distinct().ToList();
+            for (int r = 0; r < rowCount; r++)
+            {
+                writer.WriteLine($"float x{r} = {Unsafe}.Add(ref a{r}, aOffset);");
+                foreach (int width in widths)
+                {
+                    writer.WriteLine($"{VectorType(width)} x{r}w{width} = {VectorClass(width)}.Create(x{r});");
+                }
+
+                for (int k = 0; k < tiles.Count; k++)
+                {
+                    Tile tile = tiles[k];
+                    writer.WriteLine($"acc{r}_{k} = {VectorClass(tile.Width)}.FusedMultiplyAdd(x{r}w{tile.Width}, b{k}, acc{r}_{k});");
+                }
+            }
+        }
+
+        for (int r = 0; r < rowCount; r++)
+        {
+            writer.WriteLine($"ref float c{r} = ref {Unsafe}.Add(ref c, ({index} + {r}) * (nint){columns});");
+            for (int k = 0; k < tiles.Count; k++)
+            {
+                Tile tile = tiles[k];
+                writer.WriteLine($"{VectorClass(tile.Width)}.StoreUnsafe(acc{r}_{k}, ref c{r}, {tile.Column});");
+            }
+        }
+    }
+
+    /// <summary>Covers [0, columns ≥ 4) with the widest tiles first; a remainder narrower than 4 gets one overlapping Vector128.</summary>
+    private static List<Tile> PlanTiles(int columns, int maxWidth)
+    {
+        var tiles = new List<Tile>();
+        int column = 0;
+        while (columns - column >= 4)
+        {
+            int width = maxWidth;
+            while (width > columns - column)
+            {
+                width /= 2;
+            }
+
+            tiles.Add(new Tile(column, width));
+            column += width;
+        }
+
+        if (column < columns)
+        {
+            tiles.Add(new Tile(columns - 4, 4));
+        }
+
+        return tiles;
+    }
+
+    /// <summary>Splits tiles into panels that fit the register budget, keeping an overlapping last tile with its neighbour.</summary>
+    private static List<List<Tile>> SplitPanels(List<Tile> tiles, int budget)
+    {
+        var panels = new List<List<Tile>>();
+        for (int start = 0; start < tiles.Count; start += budget)
+        {
+            panels.Add(tiles.Skip(start).Take(budget).ToList());
+        }
+
+        if (panels.Count > 1)
+        {
+            List<Tile> last = panels[panels.Count - 1];
+            List<Tile> previous = panels[panels.Count - 2];
+            Tile previousEnd = previous[previous.Count - 1];
+            if (last[0].Column < previousEnd.Column + previousEnd.Width)
+            {
+                previous.RemoveAt(previous.Count - 1);
+                last.Insert(0, previousEnd);
+            }
+        }
+
+        return panels;
+    }
+
+    private static string Describe(List<Tile> tiles) =>
+        string.Join(" + ", tiles.GroupBy(static t => t.Width).Select(static g => $"{g.Count()} × Vector{g.Key * 32}"));
+
+    private static string VariantName(int columns, int width) => $"{KernelName(columns)}Vector{width * 32}";
+
+    private static string VectorClass(int width) => $"global::System.Runtime.Intrinsics.Vector{width * 32}";
+
+    private static string VectorType(int width) => $"global::System.Runtime.Intrinsics.Vector{width * 32}<float>";
+
+    private sealed record Tile(int Column, int Width);
+}

@@ -1,0 +1,83 @@
+using RnnGen.Generator.Helpers;
+
+namespace RnnGen.Generator.Model;
+
+/// <summary>The recurrent cell, mirroring <c>RnnGen.RnnCell</c> (the generator cannot reference the runtime).</summary>
+internal enum CellKind
+{
+    SimpleRnn = 0,
+}
+
+/// <summary>The SimpleRNN activation, mirroring <c>RnnGen.RnnActivation</c>.</summary>
+internal enum ActivationKind
+{
+    Tanh = 0,
+    Relu = 1,
+}
+
+/// <summary>
+/// Everything the emitters need to generate one model, parsed from an <c>[RnnModel]</c> class.
+/// </summary>
+/// <remarks>
+/// This type is a value in the incremental pipeline, so it must be immutable and compare by value: it holds only
+/// primitives, strings, enums and <see cref="EquatableArray{T}"/>s of such records. It must never hold an
+/// <c>ISymbol</c>, <c>Compilation</c>, <c>SyntaxNode</c>, <c>SemanticModel</c> or <c>Location</c>: those would keep
+/// old compilations alive and make every edit look like a change. Locations live only in diagnostics.
+/// </remarks>
+/// <param name="Namespace">The containing namespace, or empty for the global namespace.</param>
+/// <param name="ContainingTypes">The types the model class is nested in, outermost first.</param>
+/// <param name="TypeName">The model class's name.</param>
+internal sealed record ModelSpec(
+    string Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string TypeName,
+    int Vocab,
+    int Embed,
+    int Units,
+    int SeqLen,
+    CellKind Cell,
+    ActivationKind Activation,
+    bool Unroll,
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>The number of stacked recurrent layers.</summary>
+    public int LayerCount => Layers.Count;
+
+    /// <summary>The hint-name prefix: the type's full name, unique within a compilation.</summary>
+    public string HintPrefix
+    {
+        get
+        {
+            var parts = new List<string>();
+            if (Namespace.Length > 0)
+            {
+                parts.Add(Namespace);
+            }
+
+            parts.AddRange(ContainingTypes.Select(static t => t.Name));
+            parts.Add(TypeName);
+            return string.Join(".", parts);
+        }
+    }
+}
+
+/// <summary>A type that contains the model class, re-declared <c>partial</c> around the generated code.</summary>
+/// <param name="Keyword">The declaration keyword: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
+/// <param name="Name">The type's name.</param>
+internal sealed record ContainingTypeSpec(string Keyword, string Name);
+
+/// <summary>One recurrent layer of the stack.</summary>
+/// <param name="Index">The position in the stack, from 0 at the embedding.</param>
+/// <param name="KerasName">The Keras auto-name: <c>simple_rnn</c>, <c>simple_rnn_1</c>, …</param>
+/// <param name="InputSize">The width d of the layer's input: Embed for layer 0, Units above it.</param>
+/// <param name="Units">The number of units u.</param>
+/// <param name="GateCount">The number of gate blocks G fused into the kernels (1 for SimpleRNN).</param>
+/// <param name="ReturnSequences">True for every layer but the top one, whose last state feeds the Dense layer.</param>
+internal sealed record LayerSpec(int Index, string KerasName, int InputSize, int Units, int GateCount, bool ReturnSequences)
+{
+    /// <summary>The width of the fused gate pre-activations, G·u.</summary>
+    public int GateWidth => GateCount * Units;
+
+    /// <summary>Keras' count for the layer: G·u·(d + u + 1).</summary>
+    public long ParameterCount => (long)GateWidth * (InputSize + Units + 1);
+}
