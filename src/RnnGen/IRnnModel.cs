@@ -30,6 +30,9 @@ public interface IRnnModel
     /// <summary>Writes the probability <c>σ(logit)</c> of every sample in the batch to <paramref name="probabilities"/>.</summary>
     void Predict(ReadOnlySpan<int> tokens, Span<float> probabilities);
 
+    /// <summary>Returns the probability <c>σ(logit)</c> of every sample in the batch.</summary>
+    float[] Predict(ReadOnlySpan<int> tokens);
+
     /// <summary>A Keras-style summary table: layers, output shapes and parameter counts.</summary>
     string Summary();
 }
