@@ -22,7 +22,8 @@ internal static class KernelEmitter
 
     public static void Emit(SourceWriter writer, int columns)
     {
-        int[] variantWidths = columns >= 4 ? [16, 8, 4] : [];
+        // A variant per vector width that fits in a row; on x64 and Arm64 a wider accelerated vector implies the narrower ones.
+        int[] variantWidths = new[] { 16, 8, 4 }.Where(width => width <= columns).ToArray();
         writer.WriteLine($"/// <summary>");
         writer.WriteLine($"/// <c>c[i, 0..{columns}) = init[i·initRowStride, 0..{columns}) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..{columns})</c>");
         writer.WriteLine($"/// for i &lt; rows, s &lt; steps; b has rows of {columns} floats, c is [rows, {columns}]. init may be c (accumulate) or one row (stride 0).");

@@ -1,0 +1,49 @@
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator.Tests;
+
+/// <summary>Half-typed and malformed code never makes the generator throw (an exception would surface as CS8785).</summary>
+public class RobustnessTests
+{
+    public static TheoryData<string> Sources => new()
+    {
+        "[RnnModel(",
+        "[RnnModel(Vocab = ",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial class",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial class M<",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial class M : { }",
+        "[RnnModel(Vocab = \"ten\", Embed = 4, Units = 4, SeqLen = 3)] partial class M { }",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3, Unknown = 5)] partial class M { }",
+        "[RnnModel(10, 4, 4)] partial class M { }",
+        "[RnnModel(Vocab = int.MaxValue, Embed = int.MaxValue, Units = int.MaxValue, Layers = int.MaxValue, SeqLen = int.MaxValue)] partial class M { }",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3, Cell = )] partial class M { }",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial struct S { }",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial record R;",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial interface I { }",
+        "class C { [RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] void M() { } }",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] abstract partial class A { }",
+        "partial class O { partial struct S { [RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial class M { } } }",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] partial class @class { }",
+        "[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)]",
+        "[RnnModel(Vocab = 10 / 0, Embed = 4, Units = 4, SeqLen = 3)] partial class M { }",
+    };
+
+    [Theory]
+    [MemberData(nameof(Sources))]
+    public void GeneratorNeverThrows(string source)
+    {
+        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run("using RnnGen;\n" + source);
+        Assert.Null(result.Results[0].Exception);
+        Assert.DoesNotContain(result.Diagnostics, static d => d.Id is "CS8785" or "AD0001");
+    }
+
+    [Fact]
+    public void NestedInAPartialStructCompiles()
+    {
+        (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run(
+            "using RnnGen; namespace A.B; partial record struct Outer { partial class Mid { [RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] internal partial class M { } } }");
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics());
+        Assert.Contains(result.GeneratedTrees, static t => t.FilePath.EndsWith("A.B.Outer.Mid.M.Model.g.cs", StringComparison.Ordinal));
+    }
+}

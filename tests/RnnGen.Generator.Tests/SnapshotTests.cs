@@ -1,0 +1,55 @@
+namespace RnnGen.Generator.Tests;
+
+/// <summary>The generated code, file by file, for representative shapes (see Snapshots/*.verified.cs).</summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void SeedModel() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 10000, Embed = 100, Units = 64, Layers = 2, SeqLen = 80)]
+        public partial class ImdbSentiment { }
+        """);
+
+    [Fact]
+    public void OneLayer() => VerifyModel("""
+        using RnnGen;
+
+        [RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 500)]
+        public partial class OneLayer { }
+        """);
+
+    [Fact]
+    public void UnitsNotAMultipleOfTheVectorWidth() => VerifyModel("""
+        using RnnGen;
+
+        namespace Odd.Shapes
+        {
+            public partial class Outer
+            {
+                [RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6)]
+                internal partial class OddUnits { }
+            }
+        }
+        """);
+
+    [Fact]
+    public void ReluUnrolled() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 50, Embed = 3, Units = 20, SeqLen = 3, Activation = RnnActivation.Relu, Unroll = true)]
+        public partial class ReluUnrolled { }
+        """);
+
+    private static void VerifyModel(string source, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
+    {
+        (Microsoft.CodeAnalysis.GeneratorDriverRunResult result, Microsoft.CodeAnalysis.Compilation output) = GeneratorHarness.Run(source);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        Snapshot.Verify(result, test);
+    }
+}

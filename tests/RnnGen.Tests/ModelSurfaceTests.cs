@@ -1,0 +1,85 @@
+namespace RnnGen.Tests;
+
+/// <summary>The generated public surface: summary, tensor table, input checks.</summary>
+public class ModelSurfaceTests
+{
+    [Fact]
+    public void SeedModelSummaryMatchesKeras()
+    {
+        string expected = string.Join('\n',
+        [
+            "Model: \"SeedModel\"",
+            "_________________________________________________________________",
+            " Layer (type)                Output Shape              Param #   ",
+            "=================================================================",
+            " embedding (Embedding)       (None, 80, 100)           1000000   ",
+            "                                                                 ",
+            " simple_rnn (SimpleRNN)      (None, 80, 64)            10560     ",
+            "                                                                 ",
+            " simple_rnn_1 (SimpleRNN)    (None, 64)                8256      ",
+            "                                                                 ",
+            " dense (Dense)               (None, 1)                 65        ",
+            "                                                                 ",
+            "=================================================================",
+            "Total params: 1,018,881",
+            "Trainable params: 1,018,881",
+            "Non-trainable params: 0",
+            "_________________________________________________________________",
+            string.Empty,
+        ]);
+        Assert.Equal(expected, new SeedModel().Summary());
+        Assert.Equal(1_018_881, SeedModel.ParameterCount);
+    }
+
+    [Fact]
+    public void TensorTableUsesKerasNamesShapesAndOrder()
+    {
+        Assert.Equal(
+            [
+                ("embedding/embeddings", "(10000, 100)"),
+                ("simple_rnn/kernel", "(100, 64)"),
+                ("simple_rnn/recurrent_kernel", "(64, 64)"),
+                ("simple_rnn/bias", "(64,)"),
+                ("simple_rnn_1/kernel", "(64, 64)"),
+                ("simple_rnn_1/recurrent_kernel", "(64, 64)"),
+                ("simple_rnn_1/bias", "(64,)"),
+                ("dense/kernel", "(64, 1)"),
+                ("dense/bias", "(1,)"),
+            ],
+            SeedModel.Description.Tensors.Select(static t => (t.Name, t.ShapeText)));
+        int offset = 0;
+        foreach (TensorInfo tensor in SeedModel.Description.Tensors)
+        {
+            Assert.Equal(offset, tensor.Offset);
+            offset += tensor.Length;
+        }
+
+        Assert.Equal(SeedModel.ParameterCount, offset);
+        var model = new SeedModel();
+        model.SimpleRnn1Bias[3] = 42;
+        Assert.Equal(42, model.Parameters[SeedModel.Description.FindTensor("simple_rnn_1/bias")!.Offset + 3]);
+    }
+
+    [Fact]
+    public void OutOfRangeTokenIsRejectedWithItsPosition()
+    {
+        var model = new S1Tanh();
+        int[] tokens = new int[2 * S1Tanh.SeqLen];
+        tokens[S1Tanh.SeqLen + 4] = S1Tanh.Vocab;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Predict(tokens));
+        Assert.Contains("Token id 11 at sample 1, position 4 is outside the vocabulary [0, 11)", error.Message);
+        tokens[S1Tanh.SeqLen + 4] = -1;
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ComputeGradients(tokens, [0, 1]));
+    }
+
+    [Fact]
+    public void BadBatchShapesAreRejected()
+    {
+        var model = new S1Tanh();
+        Assert.Contains("multiple of 6", Assert.Throws<ArgumentException>(() => model.Predict(new int[7])).Message);
+        Assert.Throws<ArgumentException>(() => model.Predict(ReadOnlySpan<int>.Empty));
+        Assert.Contains("3 labels were given for a batch of 2", Assert.Throws<ArgumentException>(() => model.ComputeGradients(new int[12], [0, 1, 1])).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.ComputeGradients(new int[12], [0, 2]));
+        Assert.Throws<ArgumentException>(() => model.PredictLogits(new int[12], new float[3]));
+    }
+}
