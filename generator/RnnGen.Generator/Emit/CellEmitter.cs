@@ -115,6 +115,7 @@ internal sealed class SimpleRnnCellEmitter(ActivationKind activation) : CellEmit
         int last = spec.SeqLen - 1;
         string kernelU = KernelEmitter.KernelName(u);
         string kernelD = KernelEmitter.KernelName(d);
+        string transposed = KernelEmitter.TransposedKernelName(layer.GateWidth);
         string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
         string kernelGradient = layout.Kernel(layer).PropertyName + "Offset";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
@@ -128,11 +129,11 @@ internal sealed class SimpleRnnCellEmitter(ActivationKind activation) : CellEmit
         if (spec.SeqLen > 1)
         {
             writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_{last - 1} read transposed (row stride 1, step stride {u}).");
-            writer.WriteLine($"{kernelU}({u}, {last} * batch, {Ref(h, "0")}, 1, {u}, {Ref(dh, "step")}, {Ref("_gradients", recurrentGradient)}, {u}, {Ref("_gradients", recurrentGradient)});");
+            writer.WriteLine($"{transposed}({u}, {last} * batch, {Ref(h, "0")}, {u}, {Ref(dh, "step")}, {Ref("_gradients", recurrentGradient)});");
         }
 
         writer.WriteLine($"// dW += Σ_t x_tᵀ·da_t over all {spec.SeqLen}·B rows.");
-        writer.WriteLine($"{kernelU}({d}, {spec.SeqLen} * batch, {Ref(x, "0")}, 1, {d}, {Ref(dh, "0")}, {Ref("_gradients", kernelGradient)}, {u}, {Ref("_gradients", kernelGradient)});");
+        writer.WriteLine($"{transposed}({d}, {spec.SeqLen} * batch, {Ref(x, "0")}, {d}, {Ref(dh, "0")}, {Ref("_gradients", kernelGradient)});");
         writer.WriteLine("// db += Σ_t Σ_b da_t[b].");
         writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dh, "0", $"{spec.SeqLen} * step", readOnly: true)}, {u}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", u.ToString(System.Globalization.CultureInfo.InvariantCulture))});");
         writer.WriteLine($"// dL/dx_t = da_t·Wᵀ for every step, into {dx}.");

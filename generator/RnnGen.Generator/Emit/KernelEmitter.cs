@@ -18,7 +18,29 @@ internal static class KernelEmitter
     private const string Arguments = "rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c";
     private const int MaxRowsPerBlock = 6;
 
+    /// <summary>Rows of b per call of the blocked transposed product: 256 rows of up to a few hundred floats stay in L2.</summary>
+    public const int StepBlock = 256;
+
     public static string KernelName(int columns) => $"MatMul{columns}";
+
+    public static string TransposedKernelName(int columns) => $"AddTransposedProduct{columns}";
+
+    /// <summary>
+    /// Emits <c>AddTransposedProduct{N}</c>: <c>c[i, 0..N) += Σ_s a[s·aStepStride + i]·b[s, 0..N)</c> (c += aᵀ·b, the weight
+    /// gradients), over the steps in blocks of <see cref="StepBlock"/> so each block of b is reused from cache by every row.
+    /// </summary>
+    public static void EmitTransposed(SourceWriter writer, int columns)
+    {
+        writer.WriteLine($"/// <summary><c>c[i, 0..{columns}) += Σ_s a[s·aStepStride + i]·b[s, 0..{columns})</c> for i &lt; rows: c += aᵀ·b, in blocks of {StepBlock} steps.</summary>");
+        using (writer.WriteBlock($"private static void {TransposedKernelName(columns)}(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)"))
+        {
+            using (writer.WriteBlock($"for (int first = 0; first < steps; first += {StepBlock})"))
+            {
+                writer.WriteLine($"int count = global::System.Math.Min({StepBlock}, steps - first);");
+                writer.WriteLine($"{KernelName(columns)}(rows, count, ref {Unsafe}.Add(ref a, first * aStepStride), 1, aStepStride, ref {Unsafe}.Add(ref b, first * (nint){columns}), ref c, {columns}, ref c);");
+            }
+        }
+    }
 
     public static void Emit(SourceWriter writer, int columns)
     {
@@ -67,8 +89,12 @@ internal static class KernelEmitter
     private static void EmitVariant(SourceWriter writer, int columns, int maxWidth)
     {
         List<Tile> tiles = PlanTiles(columns, maxWidth);
-        int budget = maxWidth == 16 ? 24 : 12; // accumulators that fit beside b and broadcasts: 32 zmm with AVX-512, 16 ymm/xmm otherwise
-        List<List<Tile>> panels = SplitPanels(tiles, budget);
+
+        // Register blocking as in BLIS' microkernels: a panel of P column tiles times R rows of accumulators, plus P loaded
+        // tiles of b and one broadcast of a. With 16 vector registers (AVX2, SSE) that is 6 rows × 2 tiles = 12 + 2 + 1;
+        // with 32 (AVX-512) 6 rows × 4 tiles = 24 + 4 + 1. Each loaded b tile then feeds R fused multiply-adds.
+        int budget = maxWidth == 16 ? 24 : 12;
+        List<List<Tile>> panels = SplitPanels(tiles, maxWidth == 16 ? 4 : 2);
         writer.WriteLine($"// {columns} columns as {Describe(tiles)}{(panels.Count > 1 ? $", in {panels.Count} panels" : string.Empty)}.");
         using (writer.WriteBlock($"private static void {VariantName(columns, maxWidth)}({Parameters})"))
         {
@@ -187,13 +213,13 @@ internal static class KernelEmitter
         return tiles;
     }
 
-    /// <summary>Splits tiles into panels that fit the register budget, keeping an overlapping last tile with its neighbour.</summary>
-    private static List<List<Tile>> SplitPanels(List<Tile> tiles, int budget)
+    /// <summary>Splits tiles into panels of <paramref name="panelTiles"/>, keeping an overlapping last tile with its neighbour.</summary>
+    private static List<List<Tile>> SplitPanels(List<Tile> tiles, int panelTiles)
     {
         var panels = new List<List<Tile>>();
-        for (int start = 0; start < tiles.Count; start += budget)
+        for (int start = 0; start < tiles.Count; start += panelTiles)
         {
-            panels.Add(tiles.Skip(start).Take(budget).ToList());
+            panels.Add(tiles.Skip(start).Take(panelTiles).ToList());
         }
 
         if (panels.Count > 1)

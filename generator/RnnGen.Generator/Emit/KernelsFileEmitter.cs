@@ -11,6 +11,12 @@ internal static class KernelsFileEmitter
         writer.WriteLine("/// <summary>A reference to <paramref name=\"array\"/>[<paramref name=\"offset\"/>] for the kernels; callers keep offsets in bounds.</summary>");
         writer.WriteLine("private static ref float At(float[] array, nint offset) =>");
         writer.WriteLine("    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);");
+        foreach (int columns in layout.TransposedKernelWidths)
+        {
+            writer.WriteLine();
+            KernelEmitter.EmitTransposed(writer, columns);
+        }
+
         foreach (int columns in layout.KernelWidths)
         {
             writer.WriteLine();

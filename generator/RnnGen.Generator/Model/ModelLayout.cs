@@ -117,6 +117,9 @@ internal sealed class ModelLayout
         }
     }
 
+    /// <summary>The column counts of the weight-gradient products c += aᵀ·b (one per distinct gate width).</summary>
+    public IReadOnlyList<int> TransposedKernelWidths => Spec.Layers.Select(static l => l.GateWidth).Distinct().OrderBy(static w => w).ToList();
+
     /// <summary>The Keras-style summary table (tf.keras 2.9+ layout, KERAS-CONVENTIONS §1.9).</summary>
     public string SummaryText()
     {

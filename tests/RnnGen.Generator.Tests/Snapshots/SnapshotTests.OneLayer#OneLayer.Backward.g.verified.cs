@@ -90,9 +90,9 @@ partial class OneLayer
         }
         global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
         // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_498 read transposed (row stride 1, step stride 32).
-        MatMul32(32, 499 * batch, ref At(_hidden0, 0), 1, 32, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset), 32, ref At(_gradients, SimpleRnnRecurrentKernelOffset));
+        AddTransposedProduct32(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset));
         // dW += Σ_t x_tᵀ·da_t over all 500·B rows.
-        MatMul32(32, 500 * batch, ref At(_embedded, 0), 1, 32, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset), 32, ref At(_gradients, SimpleRnnKernelOffset));
+        AddTransposedProduct32(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset));
         // db += Σ_t Σ_b da_t[b].
         global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(500 * step)), 32, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(32)));
         // dL/dx_t = da_t·Wᵀ for every step, into _dEmbedded.

@@ -27,6 +27,16 @@ partial class OneLayer
     private static ref float At(float[] array, nint offset) =>
         ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
 
+    /// <summary><c>c[i, 0..32) += Σ_s a[s·aStepStride + i]·b[s, 0..32)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+    private static void AddTransposedProduct32(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)
+    {
+        for (int first = 0; first < steps; first += 256)
+        {
+            int count = global::System.Math.Min(256, steps - first);
+            MatMul32(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * (nint)32), ref c, 32, ref c);
+        }
+    }
+
     /// <summary>
     /// <c>c[i, 0..32) = init[i·initRowStride, 0..32) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..32)</c>
     /// for i &lt; rows, s &lt; steps; b has rows of 32 floats, c is [rows, 32]. init may be c (accumulate) or one row (stride 0).
@@ -154,152 +164,607 @@ partial class OneLayer
         }
     }
 
-    // 32 columns as 4 × Vector256.
+    // 32 columns as 4 × Vector256, in 2 panels.
     private static void MatMul32Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
     {
-        int i = 0;
-        for (; i <= rows - 3; i += 3)
+        // Panel 0: columns [0, 16).
+        int i0 = 0;
+        for (; i0 <= rows - 6; i0 += 6)
         {
-            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
             ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
             ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+            ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+            ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+            ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
             ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
             ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+            ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+            ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+            ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
             global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
             global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-            global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
-            global::System.Runtime.Intrinsics.Vector256<float> acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
             global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
             global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
-            global::System.Runtime.Intrinsics.Vector256<float> acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
-            global::System.Runtime.Intrinsics.Vector256<float> acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
             global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
             global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
-            global::System.Runtime.Intrinsics.Vector256<float> acc2_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
-            global::System.Runtime.Intrinsics.Vector256<float> acc2_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+            global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
+            global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
+            global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 8);
+            global::System.Runtime.Intrinsics.Vector256<float> acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 0);
+            global::System.Runtime.Intrinsics.Vector256<float> acc5_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 8);
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
                 ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
                 global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                global::System.Runtime.Intrinsics.Vector256<float> b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
-                global::System.Runtime.Intrinsics.Vector256<float> b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                 global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
                 acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b3, acc0_3);
                 float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
                 global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
                 acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
                 acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b2, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b3, acc1_3);
                 float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
                 global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
                 acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
                 acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
-                acc2_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b2, acc2_2);
-                acc2_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b3, acc2_3);
+                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x5w8 = global::System.Runtime.Intrinsics.Vector256.Create(x5);
+                acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
+                acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref c0, 24);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)32);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref c1, 16);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref c1, 24);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)32);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_2, ref c2, 16);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_3, ref c2, 24);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
         }
-        for (; i < rows; i++)
+        for (; i0 < rows; i0++)
         {
-            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
             global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
             global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-            global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
-            global::System.Runtime.Intrinsics.Vector256<float> acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
                 ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
                 global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                global::System.Runtime.Intrinsics.Vector256<float> b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
-                global::System.Runtime.Intrinsics.Vector256<float> b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                 global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
                 acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b3, acc0_3);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref c0, 24);
+        }
+        // Panel 1: columns [16, 32).
+        int i1 = 0;
+        for (; i1 <= rows - 6; i1 += 6)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+            ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+            ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+            ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+            ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+            ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+            ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+            ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+            ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+            ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+            ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
+            global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> acc5_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 24);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x5w8 = global::System.Runtime.Intrinsics.Vector256.Create(x5);
+                acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
+                acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 16);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 24);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 16);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 24);
+        }
+        for (; i1 < rows; i1++)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+            global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
         }
     }
 
-    // 32 columns as 8 × Vector128.
+    // 32 columns as 8 × Vector128, in 4 panels.
     private static void MatMul32Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
     {
-        int i = 0;
-        for (; i <= rows - 1; i += 1)
+        // Panel 0: columns [0, 8).
+        int i0 = 0;
+        for (; i0 <= rows - 6; i0 += 6)
         {
-            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+            ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+            ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+            ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+            ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+            ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+            ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+            ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+            ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+            ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+            ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
             global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
             global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-            global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-            global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-            global::System.Runtime.Intrinsics.Vector128<float> acc0_4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-            global::System.Runtime.Intrinsics.Vector128<float> acc0_5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
-            global::System.Runtime.Intrinsics.Vector128<float> acc0_6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
-            global::System.Runtime.Intrinsics.Vector128<float> acc0_7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 4);
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
                 ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                global::System.Runtime.Intrinsics.Vector128<float> b4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> b5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
-                global::System.Runtime.Intrinsics.Vector128<float> b6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
-                global::System.Runtime.Intrinsics.Vector128<float> b7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                 global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
                 acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b3, acc0_3);
-                acc0_4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b4, acc0_4);
-                acc0_5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b5, acc0_5);
-                acc0_6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b6, acc0_6);
-                acc0_7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b7, acc0_7);
+                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 8);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c0, 12);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_4, ref c0, 16);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_5, ref c0, 20);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_6, ref c0, 24);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_7, ref c0, 28);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
+        }
+        for (; i0 < rows; i0++)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+        }
+        // Panel 1: columns [8, 16).
+        int i1 = 0;
+        for (; i1 <= rows - 6; i1 += 6)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+            ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+            ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+            ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+            ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+            ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+            ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+            ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+            ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+            ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+            ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 12);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 12);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
+        }
+        for (; i1 < rows; i1++)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+        }
+        // Panel 2: columns [16, 24).
+        int i2 = 0;
+        for (; i2 <= rows - 6; i2 += 6)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+            ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+            ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+            ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+            ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+            ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+            ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+            ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+            ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+            ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+            ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 20);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 20);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 20);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 16);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 20);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 20);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 20);
+        }
+        for (; i2 < rows; i2++)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+        }
+        // Panel 3: columns [24, 32).
+        int i3 = 0;
+        for (; i3 <= rows - 6; i3 += 6)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+            ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+            ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+            ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+            ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+            ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+            ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+            ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+            ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+            ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+            ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 24);
+            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 28);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 24);
+            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 28);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 24);
+            global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 28);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 24);
+            global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 28);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 24);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 28);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 24);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 28);
+        }
+        for (; i3 < rows; i3++)
+        {
+            ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+            ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+            for (int s = 0; s < steps; s++)
+            {
+                nint aOffset = s * aStepStride;
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+            }
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)32);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
         }
     }
 }

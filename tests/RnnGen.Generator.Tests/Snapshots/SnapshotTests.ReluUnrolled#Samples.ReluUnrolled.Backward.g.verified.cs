@@ -93,9 +93,9 @@ namespace Samples
             MatMul20(batch, 20, ref At(_dHidden0, 1 * step), 20, 1, ref At(_recurrentT0, 0), ref At(_dHidden0, (1 - 1) * step), 20, ref At(_dHidden0, (1 - 1) * step));
             global::RnnGen.Kernels.Activations.ReluBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
             // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_1 read transposed (row stride 1, step stride 20).
-            MatMul20(20, 2 * batch, ref At(_hidden0, 0), 1, 20, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset), 20, ref At(_gradients, SimpleRnnRecurrentKernelOffset));
+            AddTransposedProduct20(20, 2 * batch, ref At(_hidden0, 0), 20, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset));
             // dW += Σ_t x_tᵀ·da_t over all 3·B rows.
-            MatMul20(3, 3 * batch, ref At(_embedded, 0), 1, 3, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset), 20, ref At(_gradients, SimpleRnnKernelOffset));
+            AddTransposedProduct20(3, 3 * batch, ref At(_embedded, 0), 3, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset));
             // db += Σ_t Σ_b da_t[b].
             global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(3 * step)), 20, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(20)));
             // dL/dx_t = da_t·Wᵀ for every step, into _dEmbedded.

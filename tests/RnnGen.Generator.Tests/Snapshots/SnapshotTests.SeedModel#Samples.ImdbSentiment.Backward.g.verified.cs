@@ -100,9 +100,9 @@ namespace Samples
             }
             global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
             // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed (row stride 1, step stride 64).
-            MatMul64(64, 79 * batch, ref At(_hidden1, 0), 1, 64, ref At(_dHidden1, step), ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 64, ref At(_gradients, SimpleRnn1RecurrentKernelOffset));
+            AddTransposedProduct64(64, 79 * batch, ref At(_hidden1, 0), 64, ref At(_dHidden1, step), ref At(_gradients, SimpleRnn1RecurrentKernelOffset));
             // dW += Σ_t x_tᵀ·da_t over all 80·B rows.
-            MatMul64(64, 80 * batch, ref At(_hidden0, 0), 1, 64, ref At(_dHidden1, 0), ref At(_gradients, SimpleRnn1KernelOffset), 64, ref At(_gradients, SimpleRnn1KernelOffset));
+            AddTransposedProduct64(64, 80 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden1, 0), ref At(_gradients, SimpleRnn1KernelOffset));
             // db += Σ_t Σ_b da_t[b].
             global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(80 * step)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(64)));
             // dL/dx_t = da_t·Wᵀ for every step, into _dHidden0.
@@ -121,9 +121,9 @@ namespace Samples
             }
             global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
             // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed (row stride 1, step stride 64).
-            MatMul64(64, 79 * batch, ref At(_hidden0, 0), 1, 64, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset), 64, ref At(_gradients, SimpleRnnRecurrentKernelOffset));
+            AddTransposedProduct64(64, 79 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset));
             // dW += Σ_t x_tᵀ·da_t over all 80·B rows.
-            MatMul64(100, 80 * batch, ref At(_embedded, 0), 1, 100, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset), 64, ref At(_gradients, SimpleRnnKernelOffset));
+            AddTransposedProduct64(100, 80 * batch, ref At(_embedded, 0), 100, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset));
             // db += Σ_t Σ_b da_t[b].
             global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(80 * step)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(64)));
             // dL/dx_t = da_t·Wᵀ for every step, into _dEmbedded.

@@ -102,9 +102,9 @@ namespace Odd.Shapes
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed (row stride 1, step stride 7).
-                MatMul7(7, 5 * batch, ref At(_hidden1, 0), 1, 7, ref At(_dHidden1, step), ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 7, ref At(_gradients, SimpleRnn1RecurrentKernelOffset));
+                AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, step), ref At(_gradients, SimpleRnn1RecurrentKernelOffset));
                 // dW += Σ_t x_tᵀ·da_t over all 6·B rows.
-                MatMul7(7, 6 * batch, ref At(_hidden0, 0), 1, 7, ref At(_dHidden1, 0), ref At(_gradients, SimpleRnn1KernelOffset), 7, ref At(_gradients, SimpleRnn1KernelOffset));
+                AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), ref At(_gradients, SimpleRnn1KernelOffset));
                 // db += Σ_t Σ_b da_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(6 * step)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(7)));
                 // dL/dx_t = da_t·Wᵀ for every step, into _dHidden0.
@@ -123,9 +123,9 @@ namespace Odd.Shapes
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed (row stride 1, step stride 7).
-                MatMul7(7, 5 * batch, ref At(_hidden0, 0), 1, 7, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset), 7, ref At(_gradients, SimpleRnnRecurrentKernelOffset));
+                AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset));
                 // dW += Σ_t x_tᵀ·da_t over all 6·B rows.
-                MatMul7(5, 6 * batch, ref At(_embedded, 0), 1, 5, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset), 7, ref At(_gradients, SimpleRnnKernelOffset));
+                AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset));
                 // db += Σ_t Σ_b da_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(6 * step)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(7)));
                 // dL/dx_t = da_t·Wᵀ for every step, into _dEmbedded.

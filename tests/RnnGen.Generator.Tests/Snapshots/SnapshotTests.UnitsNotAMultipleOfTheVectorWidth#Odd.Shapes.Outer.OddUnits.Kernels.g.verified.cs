@@ -36,6 +36,16 @@ namespace Odd.Shapes
             private static ref float At(float[] array, nint offset) =>
                 ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
 
+            /// <summary><c>c[i, 0..7) += Σ_s a[s·aStepStride + i]·b[s, 0..7)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+            private static void AddTransposedProduct7(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)
+            {
+                for (int first = 0; first < steps; first += 256)
+                {
+                    int count = global::System.Math.Min(256, steps - first);
+                    MatMul7(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * (nint)7), ref c, 7, ref c);
+                }
+            }
+
             /// <summary>
             /// <c>c[i, 0..5) = init[i·initRowStride, 0..5) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..5)</c>
             /// for i &lt; rows, s &lt; steps; b has rows of 5 floats, c is [rows, 5]. init may be c (accumulate) or one row (stride 0).
