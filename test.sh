@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): every test project, then the numerical tests again on the narrower kernel
+# variants, which the runtime selects when wider vectors are disabled. Tests never use the network.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+dotnet test RnnGen.sln -c Release
+
+numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~VectorPath'
+if [ "$(uname -m)" = "x86_64" ]; then
+  # Vector128 kernels (AVX2 off), then the scalar reference kernels (all intrinsics off).
+  DOTNET_EnableAVX2=0 RNNGEN_EXPECT_VECTOR_BITS=128 dotnet test tests/RnnGen.Tests -c Release --no-build --filter "$numerical"
+  DOTNET_EnableHWIntrinsic=0 RNNGEN_EXPECT_VECTOR_BITS=0 dotnet test tests/RnnGen.Tests -c Release --no-build --filter "$numerical"
+  if grep -q avx512f /proc/cpuinfo 2>/dev/null; then
+    DOTNET_EnableAVX512F=0 RNNGEN_EXPECT_VECTOR_BITS=256 dotnet test tests/RnnGen.Tests -c Release --no-build --filter "$numerical"
+  fi
+fi
