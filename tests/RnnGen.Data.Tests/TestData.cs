@@ -96,6 +96,18 @@ internal static class TinyImdb
             File.WriteAllBytes(path, data);
         }
     }
+
+    /// <summary>Options for loading test data: no searching, no download, no console output.</summary>
+    public static ImdbOptions Options(string dataPath, string cacheFolder, TextWriter? log = null) => new()
+    {
+        DataPath = dataPath,
+        CacheFolder = cacheFolder,
+        AllowDownload = false,
+        SeqLen = 6,
+        NumWords = 12,
+        Locator = new DataLocator(environmentPath: null, searchFrom: []),
+        Log = log,
+    };
 }
 
 /// <summary>Serves fixed bytes (or a status code) for any request, counting the requests; it never touches the network.</summary>
