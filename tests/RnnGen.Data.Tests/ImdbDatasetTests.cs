@@ -54,18 +54,30 @@ public sealed class ImdbDatasetTests
     }
 
     [Fact]
-    public void Shuffling_is_a_seeded_permutation_of_the_path_order()
+    public void Shuffling_permutes_train_then_test_with_one_seeded_generator()
     {
-        ImdbReviews reviews = TinyReviews();
-        ImdbDataset ordered = ImdbDataset.FromReviews(reviews, new ImdbOptions { SeqLen = 8, ShuffleSeed = null });
-        ImdbDataset shuffled = ImdbDataset.FromReviews(reviews, new ImdbOptions { SeqLen = 8, ShuffleSeed = 113 });
-        ImdbDataset again = ImdbDataset.FromReviews(reviews, new ImdbOptions { SeqLen = 8, ShuffleSeed = 113 });
+        // Every review is one distinct word repeated, so a row identifies its review.
+        Review[] Split(string split) => [.. Enumerable.Range(0, 10).Select(i => new Review($"aclImdb/{split}/{(i % 2 == 0 ? "pos" : "neg")}/{i}_7.txt", $"w{i} w{i}", i % 2 == 0 ? 1 : 0))];
+        var reviews = new ImdbReviews(Split("train"), Split("test"));
+        var options = new ImdbOptions { SeqLen = 3, NumWords = null };
 
-        string[] Rows(SequenceDataset d) => [.. Enumerable.Range(0, d.Count).Select(i => $"{string.Join(',', d.Sequence(i).ToArray())}:{d.Labels[i]}")];
-        Assert.Equal(Rows(shuffled.Train), Rows(again.Train));
-        Assert.NotEqual(Rows(ordered.Train), Rows(shuffled.Train));
-        Assert.Equal(Rows(ordered.Train).Order(StringComparer.Ordinal), Rows(shuffled.Train).Order(StringComparer.Ordinal));
-        Assert.Equal(Rows(ordered.Test).Order(StringComparer.Ordinal), Rows(shuffled.Test).Order(StringComparer.Ordinal));
+        ImdbDataset ordered = ImdbDataset.FromReviews(reviews, options with { ShuffleSeed = null });
+        ImdbDataset shuffled = ImdbDataset.FromReviews(reviews, options with { ShuffleSeed = 113 });
+
+        var random = new RnnRandom(113);
+        int[] trainOrder = [.. Enumerable.Range(0, 10)];
+        int[] testOrder = [.. Enumerable.Range(0, 10)];
+        random.Shuffle(trainOrder.AsSpan());
+        random.Shuffle(testOrder.AsSpan());
+        Assert.NotEqual(Enumerable.Range(0, 10), trainOrder);
+        Assert.NotEqual(Enumerable.Range(0, 10), testOrder);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal(ordered.Train.Sequence(trainOrder[i]).ToArray(), shuffled.Train.Sequence(i).ToArray());
+            Assert.Equal(ordered.Train.Labels[trainOrder[i]], shuffled.Train.Labels[i]);
+            Assert.Equal(ordered.Test.Sequence(testOrder[i]).ToArray(), shuffled.Test.Sequence(i).ToArray());
+            Assert.Equal(ordered.Test.Labels[testOrder[i]], shuffled.Test.Labels[i]);
+        }
     }
 
     [Fact]
