@@ -1,0 +1,242 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+
+namespace RnnGen.Data;
+
+/// <summary>One review: its path inside the dataset (<c>aclImdb/train/pos/0_9.txt</c>), its text, and its label (1 positive, 0 negative).</summary>
+public readonly record struct Review(string Path, string Text, int Label);
+
+/// <summary>The labeled reviews of the Large Movie Review Dataset, each split sorted by path in ordinal order.</summary>
+public sealed class ImdbReviews(IReadOnlyList<Review> train, IReadOnlyList<Review> test)
+{
+    /// <summary>The training reviews.</summary>
+    public IReadOnlyList<Review> Train { get; } = train;
+
+    /// <summary>The test reviews.</summary>
+    public IReadOnlyList<Review> Test { get; } = test;
+}
+
+/// <summary>
+/// Reads the Large Movie Review Dataset from <c>aclImdb_v1.tar.gz</c> (or its labeled copy) without extracting it, or from an
+/// extracted <c>aclImdb</c> folder. Only <c>aclImdb/{train,test}/{pos,neg}/*.txt</c> are reviews; everything else
+/// (<c>unsup</c>, <c>*.feat</c>, <c>urls_*.txt</c>, <c>imdb.vocab</c>, <c>README</c>) is skipped. Reviews must be non-empty
+/// UTF-8; anything wrong is an <see cref="ImdbDataException"/> naming the file or entry.
+/// </summary>
+public static class ImdbReader
+{
+    private const string RootFolder = "aclImdb";
+    private static readonly string[] s_splits = ["train", "test"];
+    private static readonly string[] s_labels = ["neg", "pos"];
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads a <c>.tar.gz</c> file, or a folder that is <c>aclImdb</c> or contains it.</summary>
+    public static ImdbReviews Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path))
+        {
+            return ReadArchive(path);
+        }
+
+        if (Directory.Exists(path))
+        {
+            return ReadFolder(path);
+        }
+
+        throw new ImdbDataException($"The IMDB data path '{path}' does not exist.");
+    }
+
+    /// <summary>Reads a gzip-compressed tar archive file.</summary>
+    public static ImdbReviews ReadArchive(string archivePath)
+    {
+        ArgumentNullException.ThrowIfNull(archivePath);
+        FileStream file;
+        try
+        {
+            file = new FileStream(archivePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImdbDataException($"Cannot open the IMDB archive '{archivePath}': {e.Message}", e);
+        }
+
+        using (file)
+        {
+            return ReadArchive(file, archivePath);
+        }
+    }
+
+    /// <summary>Reads a gzip-compressed tar archive from a stream; <paramref name="sourceName"/> names it in errors.</summary>
+    public static ImdbReviews ReadArchive(Stream gzipped, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(gzipped);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var collector = new Collector(sourceName);
+        string? lastEntry = null;
+        try
+        {
+            // TarReader reads 512-byte headers; buffering saves one inflate call per header.
+            var gzip = new BufferedStream(new GZipStream(gzipped, CompressionMode.Decompress, leaveOpen: true), 1 << 16);
+            using var tar = new TarReader(gzip);
+            while (tar.GetNextEntry() is TarEntry entry)
+            {
+                lastEntry = entry.Name;
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)
+                    || !TryParseReviewPath(entry.Name, out string path, out bool isTrain, out int label))
+                {
+                    continue;
+                }
+
+                byte[] bytes = new byte[checked((int)entry.Length)];
+                entry.DataStream?.ReadExactly(bytes);
+                collector.Add(path, bytes, isTrain, label);
+            }
+
+            // Reading past the tar end marker makes zlib reach the gzip trailer and check its CRC.
+            gzip.CopyTo(Stream.Null);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or OverflowException)
+        {
+            string where = lastEntry is null ? "before the first entry" : $"last entry read: '{lastEntry}'";
+            throw new ImdbDataException(
+                $"The IMDB archive '{sourceName}' is truncated or corrupt ({where}): {e.Message.TrimEnd('.')}. Delete it and download it again.", e);
+        }
+
+        return collector.Finish(missing => $"The IMDB archive '{sourceName}' has no reviews under {missing}/.");
+    }
+
+    /// <summary>Reads an extracted dataset: <paramref name="folder"/> is <c>aclImdb</c> (it holds <c>train</c> and <c>test</c>) or contains it.</summary>
+    public static ImdbReviews ReadFolder(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        string root = FindRootFolder(folder);
+        var collector = new Collector(root);
+        foreach (string split in s_splits)
+        {
+            foreach (string labelName in s_labels)
+            {
+                string directory = Path.Combine(root, split, labelName);
+                if (!Directory.Exists(directory))
+                {
+                    throw new ImdbDataException($"The IMDB folder '{root}' has no {split}/{labelName} folder ('{directory}' is missing).");
+                }
+
+                foreach (string file in Directory.EnumerateFiles(directory, "*.txt"))
+                {
+                    string name = Path.GetFileName(file);
+                    if (!name.EndsWith(".txt", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    byte[] bytes;
+                    try
+                    {
+                        bytes = File.ReadAllBytes(file);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        throw new ImdbDataException($"Cannot read the review '{file}': {e.Message}", e);
+                    }
+
+                    collector.Add($"{RootFolder}/{split}/{labelName}/{name}", bytes, split == "train", labelName == "pos" ? 1 : 0);
+                }
+            }
+        }
+
+        return collector.Finish(missing => $"The IMDB folder '{root}' has no reviews in {missing}/.");
+    }
+
+    /// <summary>The folder holding <c>train</c> and <c>test</c>: <paramref name="folder"/> itself or its <c>aclImdb</c> child.</summary>
+    internal static string FindRootFolder(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new ImdbDataException($"The IMDB folder '{folder}' does not exist.");
+        }
+
+        if (IsRootFolder(folder))
+        {
+            return folder;
+        }
+
+        string child = Path.Combine(folder, RootFolder);
+        if (Directory.Exists(child))
+        {
+            return child;
+        }
+
+        throw new ImdbDataException(
+            $"The folder '{folder}' is not an extracted IMDB dataset: it holds neither an {RootFolder} folder nor train and test folders.");
+    }
+
+    internal static bool IsRootFolder(string folder) =>
+        Directory.Exists(Path.Combine(folder, "train")) || Directory.Exists(Path.Combine(folder, "test"));
+
+    /// <summary>
+    /// Recognizes <c>aclImdb/{train,test}/{pos,neg}/NAME.txt</c> (an optional leading <c>./</c> is dropped) and returns it
+    /// in that normal form.
+    /// </summary>
+    internal static bool TryParseReviewPath(string entryName, out string path, out bool isTrain, out int label)
+    {
+        path = entryName.StartsWith("./", StringComparison.Ordinal) ? entryName[2..] : entryName;
+        isTrain = false;
+        label = 0;
+        string[] parts = path.Split('/');
+        if (parts.Length != 4 || parts[0] != RootFolder || !parts[3].EndsWith(".txt", StringComparison.Ordinal) || parts[3].Length == 4)
+        {
+            return false;
+        }
+
+        isTrain = parts[1] == "train";
+        label = parts[2] == "pos" ? 1 : 0;
+        return (isTrain || parts[1] == "test") && (label == 1 || parts[2] == "neg");
+    }
+
+    /// <summary>Decodes and checks reviews, then sorts each split by path so the result never depends on archive or disk order.</summary>
+    private sealed class Collector(string sourceName)
+    {
+        private readonly List<Review> _train = [];
+        private readonly List<Review> _test = [];
+        private readonly int[] _perFolder = new int[4];
+
+        public void Add(string path, byte[] bytes, bool isTrain, int label)
+        {
+            string text;
+            try
+            {
+                text = s_strictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new ImdbDataException(
+                    $"{sourceName}: the review '{path}' is not valid UTF-8 (byte 0x{e.BytesUnknown?.FirstOrDefault():X2} at offset {e.Index}).", e);
+            }
+
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new ImdbDataException($"{sourceName}: the review '{path}' is empty.");
+            }
+
+            (isTrain ? _train : _test).Add(new Review(path, text, label));
+            _perFolder[(isTrain ? 0 : 2) + label]++;
+        }
+
+        public ImdbReviews Finish(Func<string, string> missingMessage)
+        {
+            for (int i = 0; i < _perFolder.Length; i++)
+            {
+                if (_perFolder[i] == 0)
+                {
+                    throw new ImdbDataException(missingMessage($"{RootFolder}/{s_splits[i / 2]}/{s_labels[i % 2]}"));
+                }
+            }
+
+            Comparison<Review> byPath = static (a, b) => string.CompareOrdinal(a.Path, b.Path);
+            _train.Sort(byPath);
+            _test.Sort(byPath);
+            return new ImdbReviews(_train, _test);
+        }
+    }
+}
