@@ -61,10 +61,6 @@ public sealed class History
         }
     }
 
-    /// <summary>The logs of recorded epoch number <paramref name="index"/> (a position in the lists, not an epoch index).</summary>
-    public EpochLogs GetLogs(int index) =>
-        new(Loss[index], Accuracy[index], index < ValLoss.Count ? ValLoss[index] : null, index < ValAccuracy.Count ? ValAccuracy[index] : null);
-
     /// <summary>A deep copy.</summary>
     public History Clone()
     {

@@ -72,6 +72,10 @@ public static class Trainer
         if (validation is not null)
         {
             CheckShape(model, validation, nameof(validation));
+            if (validation.Count == 0)
+            {
+                throw new ArgumentException("The validation data has no samples; pass more data or a larger validation split.", nameof(validation));
+            }
         }
 
         if (train.Count == 0)
@@ -211,7 +215,9 @@ public static class Trainer
             if (interrupted)
             {
                 _context.Interrupted = true;
-                _output?.WriteLine($"Training interrupted after batch {_step}/{_steps} of epoch {_epoch + 1}/{_epochs}.");
+                _output?.WriteLine(_step == 0
+                    ? $"Training interrupted before epoch {_epoch + 1}/{_epochs}."
+                    : $"Training interrupted after batch {_step}/{_steps} of epoch {_epoch + 1}/{_epochs}.");
                 foreach (Callback callback in _callbacks)
                 {
                     callback.OnInterrupted(_context);
