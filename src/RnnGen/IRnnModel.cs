@@ -21,6 +21,14 @@ public interface IRnnModel
     /// </summary>
     float ComputeGradients(ReadOnlySpan<int> tokens, ReadOnlySpan<float> labels);
 
+    /// <summary>
+    /// The logits <c>[batch]</c> of the forward pass of the last <see cref="ComputeGradients"/> or <see cref="TrainStep"/>
+    /// call, computed in training mode before the weights changed. The trainer's epoch accuracy comes from these, as
+    /// Keras computes its training metrics from the training forward pass. The default is empty: the trainer then runs
+    /// <see cref="PredictLogits"/> before each step, one extra forward pass per batch.
+    /// </summary>
+    ReadOnlySpan<float> Logits => [];
+
     /// <summary>One training step: <see cref="ComputeGradients"/>, then <paramref name="optimizer"/> updates the weights. Returns the loss before the update.</summary>
     float TrainStep(ReadOnlySpan<int> tokens, ReadOnlySpan<float> labels, Optimizer optimizer);
 

@@ -21,6 +21,24 @@ public sealed class RnnRandom
         _s3 = SplitMix64(ref x);
     }
 
+    /// <summary>
+    /// The generator's position in its stream. A checkpoint stores it so that a resumed run draws the same shuffles
+    /// as an uninterrupted one; <see cref="RestoreState"/> puts it back.
+    /// </summary>
+    public RnnRandomState State => new(_s0, _s1, _s2, _s3);
+
+    /// <summary>Continues the stream from a <see cref="State"/> taken earlier (from this or another generator).</summary>
+    public void RestoreState(RnnRandomState state)
+    {
+        // xoshiro's all-zero state is a fixed point that only ever yields zeros; SplitMix64 seeding never produces it.
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+        {
+            throw new ArgumentException("The all-zero state is not a valid xoshiro256** state.", nameof(state));
+        }
+
+        (_s0, _s1, _s2, _s3) = (state.S0, state.S1, state.S2, state.S3);
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

@@ -1,0 +1,446 @@
+using System.Globalization;
+using RnnGen.Training;
+
+namespace RnnGen.Checkpoints;
+
+/// <summary>
+/// Saves and loads RnnGen checkpoints: safetensors files that Python's <c>safetensors</c> and PyTorch read as they are.
+/// The model's tensors come first under their Keras names (<c>embedding/embeddings</c>, <c>simple_rnn/kernel</c>, ...),
+/// then the optimizer's state slots as <c>optimizer/adam/m/&lt;tensor&gt;</c>; <c>__metadata__</c> holds the format
+/// marker and version, the model spec, the optimizer's name, hyperparameters and step count, and the training position.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>
+    /// Writes a checkpoint atomically: into a temporary file beside <paramref name="path"/>, flushed to disk, then moved
+    /// over <paramref name="path"/>. A crash at any point leaves the previous checkpoint whole; a leftover temporary file
+    /// (<c>.name.*.tmp</c>) is never read as a checkpoint and is removed by the next successful save.
+    /// </summary>
+    public static void Save(string path, IRnnModel model, Optimizer? optimizer = null, TrainingPosition? position = null) =>
+        Save(path, model, optimizer, position, wrapStream: null);
+
+    /// <summary><see cref="Save(string, IRnnModel, Optimizer?, TrainingPosition?)"/>, with a hook that wraps the file stream (tests use it to fail mid-write).</summary>
+    internal static void Save(string path, IRnnModel model, Optimizer? optimizer, TrainingPosition? position, Func<Stream, Stream>? wrapStream)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        ModelDescription description = model.Description;
+        ReadOnlySpan<float> parameters = model.Parameters;
+        if (parameters.Length != description.ParameterCount)
+        {
+            throw new InvalidOperationException($"The model has {parameters.Length} parameters, but its description lists {description.ParameterCount}.");
+        }
+
+        bool hasSlots = optimizer is not null && optimizer.GetSlot(0).Length > 0;
+        var entries = new List<(string Name, int[] Shape)>();
+        foreach (TensorInfo tensor in description.Tensors)
+        {
+            entries.Add((tensor.Name, tensor.Shape));
+        }
+
+        if (hasSlots)
+        {
+            foreach (string slot in optimizer!.SlotNames)
+            {
+                foreach (TensorInfo tensor in description.Tensors)
+                {
+                    entries.Add((CheckpointMetadata.SlotTensorName(optimizer.Name, slot, tensor.Name), tensor.Shape));
+                }
+            }
+        }
+
+        SafeTensorInfo[] layout = SafeTensors.Layout(entries);
+        Dictionary<string, string> metadata = BuildMetadata(model, optimizer, position);
+
+        string fullPath = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(fullPath)!;
+        Directory.CreateDirectory(directory);
+        string temporary = Path.Combine(directory, TemporaryPrefix(fullPath) + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            {
+                Stream stream = wrapStream?.Invoke(file) ?? file;
+                SafeTensors.WriteHeader(stream, layout, metadata);
+                SafeTensors.WriteData(stream, model.Parameters);
+                if (hasSlots)
+                {
+                    for (int slot = 0; slot < optimizer!.SlotNames.Count; slot++)
+                    {
+                        SafeTensors.WriteData(stream, optimizer.GetSlot(slot));
+                    }
+                }
+
+                stream.Flush();
+                // The rename below must not reach the disk before the data does.
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+
+        DeleteLeftovers(fullPath);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint into <paramref name="model"/> (and the optimizer state into <paramref name="optimizer"/>, or
+    /// into an optimizer rebuilt from the saved hyperparameters when it is <see langword="null"/>). Everything is checked
+    /// before anything is changed: the file structure, the format, and that every tensor of the model is present as F32
+    /// with the model's shape. On any failure the model and optimizer are left as they were.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is corrupt or truncated (the message names it), or it was saved from
+    /// a model of another shape or cell (the message names the tensor and both shapes).</exception>
+    public static TrainingCheckpoint Load(string path, IRnnModel model, Optimizer? optimizer = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        ModelDescription description = model.Description;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        SafeTensorsHeader header;
+        try
+        {
+            header = SafeTensors.ReadHeader(file, path);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new CheckpointException(path, $"Checkpoint {e.Message}", e);
+        }
+
+        IReadOnlyDictionary<string, string> metadata = header.Metadata;
+        CheckFormat(path, metadata);
+        string savedSpec = metadata.GetValueOrDefault(CheckpointMetadata.ModelSpec) ?? "an unknown model";
+        CheckModelTensors(path, header, description, savedSpec);
+
+        string? savedOptimizer = metadata.GetValueOrDefault(CheckpointMetadata.OptimizerName);
+        long iterations = savedOptimizer is null ? 0 : ParseLong(path, metadata, CheckpointMetadata.OptimizerIterations);
+        if (optimizer is not null && savedOptimizer is not null && optimizer.Name != savedOptimizer)
+        {
+            throw new CheckpointException(path, $"Checkpoint '{path}' holds the state of a '{savedOptimizer}' optimizer, which cannot be loaded into '{optimizer.Name}'. Pass a {savedOptimizer} optimizer, or none to rebuild it from the checkpoint.");
+        }
+
+        Optimizer? target = optimizer ?? (savedOptimizer is null ? null : CreateOptimizer(path, metadata, savedOptimizer));
+        List<SafeTensorInfo>? slotTensors = target is null || savedOptimizer is null ? null : FindSlotTensors(path, header, description, target, iterations);
+        TrainingPosition? position = ReadPosition(path, metadata);
+
+        // Read everything before changing anything, so that a failure leaves the model and optimizer untouched.
+        float[] parameters = new float[description.ParameterCount];
+        var slots = new List<float[]>();
+        try
+        {
+            foreach (TensorInfo tensor in description.Tensors)
+            {
+                SafeTensors.ReadData(file, header, header.Find(tensor.Name)!, parameters.AsSpan(tensor.Offset, tensor.Length));
+            }
+
+            if (target is not null && slotTensors is not null)
+            {
+                for (int slot = 0; slot < target.SlotNames.Count; slot++)
+                {
+                    float[] values = new float[description.ParameterCount];
+                    if (slotTensors.Count > 0)
+                    {
+                        for (int t = 0; t < description.Tensors.Length; t++)
+                        {
+                            TensorInfo tensor = description.Tensors[t];
+                            SafeTensors.ReadData(file, header, slotTensors[(slot * description.Tensors.Length) + t], values.AsSpan(tensor.Offset, tensor.Length));
+                        }
+                    }
+
+                    slots.Add(values);
+                }
+            }
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new CheckpointException(path, $"Checkpoint '{path}' ended while its tensors were read; it is truncated or was changed while loading.", e);
+        }
+
+        parameters.CopyTo(model.Parameters);
+        if (target is not null && slotTensors is not null)
+        {
+            target.RestoreState(iterations, slots);
+        }
+
+        return new TrainingCheckpoint(path, metadata, target, position);
+    }
+
+    /// <summary>Reads only the header of a checkpoint or any safetensors file (tensor table and metadata), validated.</summary>
+    public static SafeTensorsHeader ReadHeader(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            return SafeTensors.ReadHeader(file, path);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            throw new CheckpointException(path, $"Checkpoint {e.Message}", e);
+        }
+    }
+
+    private static Dictionary<string, string> BuildMetadata(IRnnModel model, Optimizer? optimizer, TrainingPosition? position)
+    {
+        ModelDescription d = model.Description;
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [CheckpointMetadata.Format] = CheckpointMetadata.FormatName,
+            [CheckpointMetadata.FormatVersion] = Invariant(CheckpointMetadata.CurrentVersion),
+            [CheckpointMetadata.ModelSpec] = d.SpecText,
+            [CheckpointMetadata.ModelName] = d.Name,
+            [CheckpointMetadata.ModelCell] = d.Cell.ToString(),
+            [CheckpointMetadata.ModelActivation] = d.Activation.ToString(),
+            [CheckpointMetadata.ModelVocab] = Invariant(d.Vocab),
+            [CheckpointMetadata.ModelEmbed] = Invariant(d.Embed),
+            [CheckpointMetadata.ModelUnits] = Invariant(d.Units),
+            [CheckpointMetadata.ModelLayers] = Invariant(d.Layers),
+            [CheckpointMetadata.ModelSeqLen] = Invariant(d.SeqLen),
+            [CheckpointMetadata.ModelParameters] = Invariant(d.ParameterCount),
+        };
+
+        if (optimizer is not null)
+        {
+            metadata[CheckpointMetadata.OptimizerName] = optimizer.Name;
+            metadata[CheckpointMetadata.OptimizerIterations] = Invariant(optimizer.Iterations);
+            metadata[CheckpointMetadata.OptimizerLearningRate] = Invariant(optimizer.LearningRate);
+            switch (optimizer)
+            {
+                case Adam adam:
+                    metadata[CheckpointMetadata.OptimizerBeta1] = Invariant(adam.Beta1);
+                    metadata[CheckpointMetadata.OptimizerBeta2] = Invariant(adam.Beta2);
+                    metadata[CheckpointMetadata.OptimizerEpsilon] = Invariant(adam.Epsilon);
+                    break;
+                case RmsProp rmsProp:
+                    metadata[CheckpointMetadata.OptimizerRho] = Invariant(rmsProp.Rho);
+                    metadata[CheckpointMetadata.OptimizerEpsilon] = Invariant(rmsProp.Epsilon);
+                    break;
+                case Sgd sgd:
+                    metadata[CheckpointMetadata.OptimizerMomentum] = Invariant(sgd.Momentum);
+                    metadata[CheckpointMetadata.OptimizerNesterov] = sgd.Nesterov ? "true" : "false";
+                    break;
+            }
+        }
+
+        if (position is not null)
+        {
+            metadata[CheckpointMetadata.TrainingEpoch] = Invariant(position.Epoch);
+            metadata[CheckpointMetadata.TrainingStep] = Invariant(position.Step);
+            metadata[CheckpointMetadata.TrainingBatchSize] = Invariant(position.BatchSize);
+            metadata[CheckpointMetadata.TrainingSamples] = Invariant(position.Samples);
+            metadata[CheckpointMetadata.TrainingShuffle] = position.Shuffle ? "true" : "false";
+            metadata[CheckpointMetadata.TrainingSeed] = Invariant(position.Seed);
+            metadata[CheckpointMetadata.TrainingRandomState] = position.RandomState.ToString();
+            metadata[CheckpointMetadata.TrainingLossSum] = position.LossSum.ToString("R", CultureInfo.InvariantCulture);
+            metadata[CheckpointMetadata.TrainingCorrect] = Invariant(position.Correct);
+            metadata[CheckpointMetadata.TrainingSeen] = Invariant(position.Seen);
+            metadata[CheckpointMetadata.TrainingHistory] = position.History.ToJson(indented: false);
+        }
+
+        return metadata;
+    }
+
+    private static void CheckFormat(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (metadata.GetValueOrDefault(CheckpointMetadata.Format) != CheckpointMetadata.FormatName)
+        {
+            throw new CheckpointException(path, $"'{path}' is a safetensors file but not an RnnGen checkpoint: its __metadata__ lacks \"{CheckpointMetadata.Format}\": \"{CheckpointMetadata.FormatName}\".");
+        }
+
+        if (!int.TryParse(metadata.GetValueOrDefault(CheckpointMetadata.FormatVersion), NumberStyles.None, CultureInfo.InvariantCulture, out int version) || version < 1)
+        {
+            throw new CheckpointException(path, $"Checkpoint '{path}' has no valid {CheckpointMetadata.FormatVersion} in its __metadata__.");
+        }
+
+        if (version > CheckpointMetadata.CurrentVersion)
+        {
+            throw new CheckpointException(path, $"Checkpoint '{path}' has format version {version}; this build of RnnGen reads versions up to {CheckpointMetadata.CurrentVersion}. Update RnnGen to load it.");
+        }
+    }
+
+    private static void CheckModelTensors(string path, SafeTensorsHeader header, ModelDescription description, string savedSpec)
+    {
+        string Mismatch(string detail) =>
+            $"Checkpoint '{path}' does not fit model {description.SpecText}: {detail}. The checkpoint was saved from {savedSpec}.";
+
+        var modelTensors = header.Tensors.Where(t => !t.Name.StartsWith("optimizer/", StringComparison.Ordinal)).ToList();
+        for (int i = 0; i < description.Tensors.Length; i++)
+        {
+            TensorInfo expected = description.Tensors[i];
+            SafeTensorInfo? found = header.Find(expected.Name);
+            if (found is null)
+            {
+                // A different cell or depth renames tensors; the tensor at the same position usually shows which.
+                string instead = i < modelTensors.Count
+                    ? $"; in its place the checkpoint has '{modelTensors[i].Name}' with shape {modelTensors[i].ShapeText}"
+                    : "";
+                throw new CheckpointException(path, Mismatch($"the model's tensor '{expected.Name}' with shape {expected.ShapeText} is missing from the checkpoint{instead}"));
+            }
+
+            if (found.DType != SafeTensors.F32)
+            {
+                throw new CheckpointException(path, Mismatch($"tensor '{expected.Name}' is {found.DType} in the checkpoint, but the model needs F32"));
+            }
+
+            if (!found.Shape.AsSpan().SequenceEqual(expected.Shape))
+            {
+                throw new CheckpointException(path, Mismatch($"tensor '{expected.Name}' has shape {found.ShapeText} in the checkpoint but {expected.ShapeText} in the model"));
+            }
+        }
+
+        foreach (SafeTensorInfo tensor in modelTensors)
+        {
+            if (description.FindTensor(tensor.Name) is null)
+            {
+                throw new CheckpointException(path, Mismatch($"the checkpoint has tensor '{tensor.Name}' with shape {tensor.ShapeText}, which the model does not have"));
+            }
+        }
+
+        // Tanh and relu SimpleRNNs have the same tensors; their weights still mean different things.
+        string? cell = header.Metadata.GetValueOrDefault(CheckpointMetadata.ModelCell);
+        string? activation = header.Metadata.GetValueOrDefault(CheckpointMetadata.ModelActivation);
+        if ((cell is not null && cell != description.Cell.ToString()) || (activation is not null && activation != description.Activation.ToString()))
+        {
+            throw new CheckpointException(path, Mismatch($"the cell is {cell}({activation}) in the checkpoint but {description.Cell}({description.Activation}) in the model"));
+        }
+    }
+
+    private static List<SafeTensorInfo> FindSlotTensors(string path, SafeTensorsHeader header, ModelDescription description, Optimizer optimizer, long iterations)
+    {
+        var found = new List<SafeTensorInfo>();
+        string prefix = $"optimizer/{optimizer.Name}/";
+        if (iterations == 0 && !header.Tensors.Any(t => t.Name.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            // Saved before the first step: the optimizer had no state yet, which zeros restore exactly.
+            return found;
+        }
+
+        foreach (string slot in optimizer.SlotNames)
+        {
+            foreach (TensorInfo tensor in description.Tensors)
+            {
+                string name = CheckpointMetadata.SlotTensorName(optimizer.Name, slot, tensor.Name);
+                SafeTensorInfo? info = header.Find(name);
+                if (info is null)
+                {
+                    throw new CheckpointException(path, $"Checkpoint '{path}' records {iterations} {optimizer.Name} steps but lacks the optimizer tensor '{name}'; it is incomplete.");
+                }
+
+                if (info.DType != SafeTensors.F32 || !info.Shape.AsSpan().SequenceEqual(tensor.Shape))
+                {
+                    throw new CheckpointException(path, $"Checkpoint '{path}': optimizer tensor '{name}' is {info.DType} {info.ShapeText}, but the model's '{tensor.Name}' is F32 {tensor.ShapeText}.");
+                }
+
+                found.Add(info);
+            }
+        }
+
+        return found;
+    }
+
+    private static Optimizer CreateOptimizer(string path, IReadOnlyDictionary<string, string> metadata, string name)
+    {
+        float learningRate = ParseFloat(path, metadata, CheckpointMetadata.OptimizerLearningRate);
+        return name switch
+        {
+            "adam" => new Adam(
+                learningRate,
+                ParseFloat(path, metadata, CheckpointMetadata.OptimizerBeta1),
+                ParseFloat(path, metadata, CheckpointMetadata.OptimizerBeta2),
+                ParseFloat(path, metadata, CheckpointMetadata.OptimizerEpsilon)),
+            "rmsprop" => new RmsProp(
+                learningRate,
+                ParseFloat(path, metadata, CheckpointMetadata.OptimizerRho),
+                ParseFloat(path, metadata, CheckpointMetadata.OptimizerEpsilon)),
+            "sgd" => new Sgd(
+                learningRate,
+                ParseFloat(path, metadata, CheckpointMetadata.OptimizerMomentum),
+                metadata.GetValueOrDefault(CheckpointMetadata.OptimizerNesterov) == "true"),
+            _ => throw new CheckpointException(path, $"Checkpoint '{path}' holds the state of a '{name}' optimizer, which RnnGen cannot rebuild; pass that optimizer to Load."),
+        };
+    }
+
+    private static TrainingPosition? ReadPosition(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (!metadata.ContainsKey(CheckpointMetadata.TrainingEpoch))
+        {
+            return null;
+        }
+
+        RnnRandomState state;
+        History history;
+        try
+        {
+            state = RnnRandomState.Parse(Required(path, metadata, CheckpointMetadata.TrainingRandomState));
+            history = History.FromJson(Required(path, metadata, CheckpointMetadata.TrainingHistory));
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            throw new CheckpointException(path, $"Checkpoint '{path}' has an unreadable training position: {e.Message}", e);
+        }
+
+        return new TrainingPosition(
+            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingEpoch),
+            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingStep),
+            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingBatchSize),
+            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingSamples),
+            Required(path, metadata, CheckpointMetadata.TrainingShuffle) == "true",
+            ParseLong(path, metadata, CheckpointMetadata.TrainingSeed, allowNegative: true),
+            state,
+            ParseDouble(path, metadata, CheckpointMetadata.TrainingLossSum),
+            ParseLong(path, metadata, CheckpointMetadata.TrainingCorrect),
+            ParseLong(path, metadata, CheckpointMetadata.TrainingSeen),
+            history);
+    }
+
+    private static string Required(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.GetValueOrDefault(key) ?? throw new CheckpointException(path, $"Checkpoint '{path}' lacks the metadata entry '{key}'.");
+
+    private static long ParseLong(string path, IReadOnlyDictionary<string, string> metadata, string key, bool allowNegative = false) =>
+        long.TryParse(Required(path, metadata, key), allowNegative ? NumberStyles.AllowLeadingSign : NumberStyles.None, CultureInfo.InvariantCulture, out long value)
+            ? value
+            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not an integer.");
+
+    private static float ParseFloat(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
+        float.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
+            ? value
+            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not a number.");
+
+    private static double ParseDouble(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
+        double.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not a number.");
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string TemporaryPrefix(string fullPath) => "." + Path.GetFileName(fullPath) + ".";
+
+    // Temporary files of saves that crashed before their rename. Only this checkpoint's pattern is touched.
+    private static void DeleteLeftovers(string fullPath)
+    {
+        string directory = Path.GetDirectoryName(fullPath)!;
+        foreach (string leftover in Directory.EnumerateFiles(directory, TemporaryPrefix(fullPath) + "*.tmp"))
+        {
+            TryDelete(leftover);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

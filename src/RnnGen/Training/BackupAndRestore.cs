@@ -1,0 +1,56 @@
+using RnnGen.Checkpoints;
+
+namespace RnnGen.Training;
+
+/// <summary>
+/// Fault tolerance, as Keras' <c>keras.callbacks.BackupAndRestore</c>: saves a checkpoint at the end of every epoch
+/// and, when the run is interrupted (its cancellation token fires, say on Ctrl+C), right after the current batch; a
+/// later run with the same callback finds the file, loads it into its model and optimizer and continues from that
+/// exact position. On a run that completes, the backup is deleted (<see cref="DeleteOnCompletion"/>).
+/// </summary>
+/// <remarks>Other callbacks start afresh on a resumed run: EarlyStopping's wait count is not saved, as in Keras.</remarks>
+public sealed class BackupAndRestore : Callback
+{
+    /// <summary>Creates the callback for the backup file <paramref name="path"/>.</summary>
+    public BackupAndRestore(string path, bool deleteOnCompletion = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Path = path;
+        DeleteOnCompletion = deleteOnCompletion;
+    }
+
+    /// <summary>The backup checkpoint.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether a run that ends without interruption deletes the backup.</summary>
+    public bool DeleteOnCompletion { get; }
+
+    /// <summary>Whether this run started from an existing backup.</summary>
+    public bool Restored { get; private set; }
+
+    /// <inheritdoc/>
+    public override void OnTrainBegin(TrainingContext context)
+    {
+        Restored = false;
+        if (File.Exists(Path))
+        {
+            context.ResumeFrom(Checkpoint.Load(Path, context.Model, context.Optimizer));
+            Restored = true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(TrainingContext context, int epoch, EpochLogs logs) => context.SaveCheckpoint(Path);
+
+    /// <inheritdoc/>
+    public override void OnInterrupted(TrainingContext context) => context.SaveCheckpoint(Path);
+
+    /// <inheritdoc/>
+    public override void OnTrainEnd(TrainingContext context)
+    {
+        if (!context.Interrupted && DeleteOnCompletion)
+        {
+            File.Delete(Path);
+        }
+    }
+}

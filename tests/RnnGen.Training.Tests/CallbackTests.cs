@@ -1,0 +1,173 @@
+using RnnGen.Checkpoints;
+using RnnGen.Data;
+
+namespace RnnGen.Training.Tests;
+
+public sealed class CallbackTests : IDisposable
+{
+    private readonly string _directory = TestData.TempDirectory();
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static TrainingContext Context(IRnnModel model, Func<int>? epoch = null) =>
+        new(model, new Sgd(), new History(), epochs: 10, stepsPerEpoch: 1,
+            () => new TrainingPosition(epoch?.Invoke() ?? 0, 0, 1, 1, true, 0, new RnnRandom(0).State, 0, 0, 0, new History()));
+
+    /// <summary>Feeds val_loss values to a callback as consecutive epochs; returns the epoch after which training stopped, or -1.</summary>
+    private static int Run(Callback callback, TrainingContext context, params double[] valLosses)
+    {
+        callback.OnTrainBegin(context);
+        for (int epoch = 0; epoch < valLosses.Length; epoch++)
+        {
+            context.Model.Parameters.Fill(epoch); // the "weights" of each epoch are its number
+            callback.OnEpochEnd(context, epoch, new EpochLogs(1, 0.5, valLosses[epoch], 0.5));
+            if (context.StopTraining)
+            {
+                callback.OnTrainEnd(context);
+                return epoch;
+            }
+        }
+
+        callback.OnTrainEnd(context);
+        return -1;
+    }
+
+    [Fact]
+    public void Early_stopping_waits_patience_epochs_without_improvement()
+    {
+        var stopping = new EarlyStopping(patience: 2);
+
+        int stopped = Run(stopping, Context(new StubModel()), 1.0, 0.9, 0.95, 0.92, 0.91, 0.5);
+
+        Assert.Equal(3, stopped); // epochs 2 and 3 do not beat 0.9
+        Assert.Equal((0.9, 1, 3), (stopping.Best, stopping.BestEpoch, stopping.StoppedEpoch));
+    }
+
+    [Fact]
+    public void Early_stopping_min_delta_makes_small_gains_count_as_waits()
+    {
+        int withDelta = Run(new EarlyStopping(patience: 1, minDelta: 0.05), Context(new StubModel()), 1.0, 0.97, 0.93, 0.90);
+        int withoutDelta = Run(new EarlyStopping(patience: 1), Context(new StubModel()), 1.0, 0.97, 0.93, 0.90);
+
+        Assert.Equal(1, withDelta);
+        Assert.Equal(-1, withoutDelta);
+    }
+
+    [Fact]
+    public void Early_stopping_with_patience_0_never_stops_on_the_first_epoch()
+    {
+        Assert.Equal(1, Run(new EarlyStopping(patience: 0), Context(new StubModel()), 1.0, 1.5));
+    }
+
+    [Fact]
+    public void Early_stopping_restores_the_best_weights_at_the_end()
+    {
+        var model = new StubModel();
+
+        Run(new EarlyStopping(patience: 2, restoreBestWeights: true), Context(model), 1.0, 0.5, 0.7, 0.8, 0.3);
+
+        Assert.Equal(1f, model.Parameters[0]); // epoch 1 had the best val_loss; training stopped at epoch 3
+    }
+
+    [Fact]
+    public void Early_stopping_on_accuracy_looks_for_a_rise()
+    {
+        var stopping = new EarlyStopping(monitor: "val_accuracy", patience: 1);
+        TrainingContext context = Context(new StubModel());
+        stopping.OnTrainBegin(context);
+        stopping.OnEpochEnd(context, 0, new EpochLogs(1, 0.5, 1, 0.6));
+        stopping.OnEpochEnd(context, 1, new EpochLogs(1, 0.5, 1, 0.7));
+        Assert.False(context.StopTraining);
+        stopping.OnEpochEnd(context, 2, new EpochLogs(1, 0.5, 1, 0.65));
+        Assert.True(context.StopTraining);
+    }
+
+    [Fact]
+    public void Monitoring_a_validation_metric_without_validation_data_is_an_error()
+    {
+        var model = new TinyModel();
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() =>
+            model.Fit(TestData.Sentiment(20), epochs: 2, batchSize: 10, new Adam(), verbose: 0, callbacks: [new EarlyStopping()]));
+
+        Assert.Contains("'val_loss'", error.Message);
+        Assert.Contains("available: loss, accuracy", error.Message);
+    }
+
+    [Fact]
+    public void Early_stopping_ends_fit()
+    {
+        // The stub's loss rises every epoch, so with patience 1 the run stops after epoch 1.
+        var model = new StubModel { LossOfStep = step => step };
+        History history = model.Fit(new SequenceDataset(new int[8], new float[4], 2), epochs: 10, batchSize: 4, new Sgd(), verbose: 0,
+            callbacks: [new EarlyStopping(monitor: "loss", patience: 1)]);
+
+        Assert.Equal(2, history.Count);
+    }
+
+    [Fact]
+    public void Model_checkpoint_save_best_only_writes_only_improvements()
+    {
+        string path = Path.Combine(_directory, "best.safetensors");
+        int epoch = 0;
+        var checkpoint = new ModelCheckpoint(path, saveBestOnly: true);
+        TrainingContext context = Context(new TinyModel(), () => epoch);
+        var savedEpochs = new List<string>();
+        double[] valLosses = [0.5, 0.6, 0.4, 0.45];
+        for (epoch = 0; epoch < valLosses.Length; epoch++)
+        {
+            checkpoint.OnEpochEnd(context, epoch, new EpochLogs(1, 0.5, valLosses[epoch], 0.5));
+            savedEpochs.Add(Checkpoint.ReadHeader(path).Metadata["training.epoch"]);
+        }
+
+        Assert.Equal(["0", "0", "2", "2"], savedEpochs);
+        Assert.Equal(0.4, checkpoint.Best);
+    }
+
+    [Fact]
+    public void Model_checkpoint_fills_the_path_fields()
+    {
+        var logs = new EpochLogs(0.31234, 0.9, 0.40499, 0.875);
+
+        Assert.Equal("ckpt-03-0.40.safetensors", ModelCheckpoint.FormatPath("ckpt-{epoch:02d}-{val_loss:.2f}.safetensors", 2, logs));
+        Assert.Equal("e3-acc0.875", ModelCheckpoint.FormatPath("e{epoch}-acc{val_accuracy}", 2, logs));
+        Assert.Throws<FormatException>(() => ModelCheckpoint.FormatPath("e{step}", 2, logs));
+    }
+
+    [Fact]
+    public void Model_checkpoint_saves_every_epoch_during_fit()
+    {
+        string pattern = Path.Combine(_directory, "e{epoch}.safetensors");
+
+        new TinyModel().Fit(TestData.Sentiment(20), epochs: 3, batchSize: 10, new Adam(), verbose: 0, callbacks: [new ModelCheckpoint(pattern, monitor: "loss")]);
+
+        Assert.Equal(["e1.safetensors", "e2.safetensors", "e3.safetensors"], Directory.GetFiles(_directory).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void Callbacks_see_the_events_in_keras_order()
+    {
+        var events = new List<string>();
+        var recorder = new Recorder(events);
+
+        new TinyModel().Fit(TestData.Sentiment(20), epochs: 2, batchSize: 10, new Adam(), verbose: 0, callbacks: [recorder]);
+
+        Assert.Equal(["train_begin", "epoch_begin 0", "batch_end 0", "batch_end 1", "epoch_end 0 (1 in history)",
+            "epoch_begin 1", "batch_end 0", "batch_end 1", "epoch_end 1 (2 in history)", "train_end"], events);
+    }
+
+    private sealed class Recorder(List<string> events) : Callback
+    {
+        public override void OnTrainBegin(TrainingContext context) => events.Add("train_begin");
+
+        public override void OnEpochBegin(TrainingContext context, int epoch) => events.Add($"epoch_begin {epoch}");
+
+        public override void OnBatchEnd(TrainingContext context, int step, EpochLogs logs) => events.Add($"batch_end {step}");
+
+        public override void OnEpochEnd(TrainingContext context, int epoch, EpochLogs logs) => events.Add($"epoch_end {epoch} ({context.History.Count} in history)");
+
+        public override void OnInterrupted(TrainingContext context) => events.Add("interrupted");
+
+        public override void OnTrainEnd(TrainingContext context) => events.Add("train_end");
+    }
+}
