@@ -64,6 +64,11 @@ public sealed partial class RnnGenerator
         int cell = arguments.GetInt32("Cell", (int)CellKind.SimpleRnn);
         int activation = arguments.GetInt32("Activation", (int)ActivationKind.Tanh);
         bool unroll = arguments.GetBoolean("Unroll", false);
+        int recurrentActivation = arguments.GetInt32("RecurrentActivation", (int)RecurrentActivationKind.Sigmoid);
+        bool resetAfter = arguments.GetBoolean("ResetAfter", true);
+        bool unitForgetBias = arguments.GetBoolean("UnitForgetBias", true);
+        double dropout = arguments.GetDouble("Dropout", 0);
+        double recurrentDropout = arguments.GetDouble("RecurrentDropout", 0);
 
         bool dimensionsValid = true;
         foreach ((string name, int value) in new[] { ("Vocab", vocab), ("Embed", embed), ("Units", units), ("Layers", layers), ("SeqLen", seqLen) })
@@ -95,6 +100,21 @@ public sealed partial class RnnGenerator
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndefinedEnumValue, arguments.LocationOf("Activation"), "Activation", activation, "RnnActivation"));
         }
 
+        if (!Enum.IsDefined(typeof(RecurrentActivationKind), recurrentActivation))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndefinedEnumValue, arguments.LocationOf("RecurrentActivation"), "RecurrentActivation", recurrentActivation, "RecurrentActivation"));
+        }
+
+        foreach ((string name, double rate) in new[] { ("Dropout", dropout), ("RecurrentDropout", recurrentDropout) })
+        {
+            if (!(rate >= 0 && rate < 1))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutOutOfRange, arguments.LocationOf(name), name, rate.ToString("R", CultureInfo.InvariantCulture)));
+            }
+        }
+
+        CheckCellOptions((CellKind)cell, arguments, diagnostics);
+
         if (unroll && seqLen > MaxUnrolledSeqLen)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnrollTooLong, arguments.LocationOf("Unroll"), seqLen, MaxUnrolledSeqLen));
@@ -103,12 +123,13 @@ public sealed partial class RnnGenerator
         if (dimensionsValid && layers <= MaxLayers)
         {
             // decimal: the products of int dimensions cannot overflow it, so an overflowing model is reported, not wrapped.
-            int gates = 1;
+            int gates = ModelSpec.GateCountOf((CellKind)cell);
+            int biasRows = cell == (int)CellKind.Gru && resetAfter ? 2 : 1;
             decimal parameters = ((decimal)vocab * embed) + units + 1;
             for (int layer = 0; layer < layers; layer++)
             {
                 int input = layer == 0 ? embed : units;
-                parameters += (decimal)gates * units * ((decimal)input + units + 1);
+                parameters += (decimal)gates * units * ((decimal)input + units + biasRows);
             }
 
             if (parameters > MaxParameters)
@@ -138,11 +159,15 @@ public sealed partial class RnnGenerator
             return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
+        var cellKind = (CellKind)cell;
+        string stem = ModelSpec.KerasNameOf(cellKind);
         var layerSpecs = new LayerSpec[layers];
         for (int i = 0; i < layers; i++)
         {
-            string kerasName = i == 0 ? "simple_rnn" : $"simple_rnn_{i}";
-            layerSpecs[i] = new LayerSpec(i, kerasName, i == 0 ? embed : units, units, GateCount: 1, ReturnSequences: i < layers - 1);
+            layerSpecs[i] = new LayerSpec(i, i == 0 ? stem : $"{stem}_{i}", i == 0 ? embed : units, units, ModelSpec.GateCountOf(cellKind), ReturnSequences: i < layers - 1)
+            {
+                BiasRows = cellKind == CellKind.Gru && resetAfter ? 2 : 1,
+            };
         }
 
         var spec = new ModelSpec(
@@ -156,8 +181,39 @@ public sealed partial class RnnGenerator
             Cell: (CellKind)cell,
             Activation: (ActivationKind)activation,
             Unroll: unroll,
-            Layers: layerSpecs.ToEquatableArray());
+            Layers: layerSpecs.ToEquatableArray())
+        {
+            RecurrentActivation = (RecurrentActivationKind)recurrentActivation,
+            ResetAfter = resetAfter,
+            UnitForgetBias = unitForgetBias,
+            Dropout = dropout,
+            RecurrentDropout = recurrentDropout,
+        };
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>Options that only one kind of cell has are errors on the others, so a setting never silently does nothing.</summary>
+    private static void CheckCellOptions(CellKind cell, AttributeArguments arguments, List<DiagnosticInfo> diagnostics)
+    {
+        if (!Enum.IsDefined(typeof(CellKind), cell))
+        {
+            return;
+        }
+
+        string cellName = cell switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "SimpleRNN" };
+        foreach ((string option, CellKind[] cells, string appliesTo) in new[]
+        {
+            ("Activation", new[] { CellKind.SimpleRnn }, "SimpleRNN (LSTM and GRU use tanh)"),
+            ("RecurrentActivation", new[] { CellKind.Lstm, CellKind.Gru }, "LSTM and GRU"),
+            ("ResetAfter", new[] { CellKind.Gru }, "GRU"),
+            ("UnitForgetBias", new[] { CellKind.Lstm }, "LSTM"),
+        })
+        {
+            if (arguments.IsSet(option) && Array.IndexOf(cells, cell) < 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OptionNotForCell, arguments.LocationOf(option), option, cellName, appliesTo));
+            }
+        }
     }
 
     private static void CheckDeclaration(
@@ -228,6 +284,11 @@ public sealed partial class RnnGenerator
     {
         public int GetInt32(string name, int defaultValue) =>
             TryGet(name, out TypedConstant value) && value.Value is int number ? number : defaultValue;
+
+        public double GetDouble(string name, double defaultValue) =>
+            TryGet(name, out TypedConstant value) && value.Value is double number ? number : defaultValue;
+
+        public bool IsSet(string name) => TryGet(name, out _);
 
         public bool GetBoolean(string name, bool defaultValue) =>
             TryGet(name, out TypedConstant value) && value.Value is bool flag ? flag : defaultValue;

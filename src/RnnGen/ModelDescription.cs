@@ -17,6 +17,18 @@ public sealed record ModelDescription(
     RnnActivation Activation,
     ImmutableArray<TensorInfo> Tensors)
 {
+    /// <summary>LSTM and GRU: the gate activation.</summary>
+    public RecurrentActivation RecurrentActivation { get; init; }
+
+    /// <summary>GRU: whether the reset gate applies after the recurrent product (bias (2, 3u)).</summary>
+    public bool ResetAfter { get; init; } = true;
+
+    /// <summary>The input dropout rate of the recurrent layers (training only).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>The recurrent dropout rate of the recurrent layers (training only).</summary>
+    public double RecurrentDropout { get; init; }
+
     /// <summary>The total number of trainable parameters (the length of the parameter buffer).</summary>
     public int ParameterCount
     {
@@ -46,7 +58,19 @@ public sealed record ModelDescription(
         return null;
     }
 
-    /// <summary>A one-line description, as stored in checkpoints: <c>SimpleRnn(tanh) V=10000 E=100 U=64 L=2 T=80</c>.</summary>
-    public string SpecText =>
-        $"{Cell}({Activation.ToString().ToLowerInvariant()}) V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}";
+    /// <summary>
+    /// A one-line description, as stored in checkpoints: <c>SimpleRnn(tanh) V=10000 E=100 U=64 L=2 T=80</c>,
+    /// <c>Lstm(sigmoid) …</c> or <c>Gru(sigmoid, reset_after) …</c>. Dropout rates do not change the weights, so they are not part of it.
+    /// </summary>
+    public string SpecText => Cell switch
+    {
+        RnnCell.Lstm => $"Lstm({ActivationName(RecurrentActivation)}) {Shape}",
+        RnnCell.Gru => $"Gru({ActivationName(RecurrentActivation)}, {(ResetAfter ? "reset_after" : "reset_before")}) {Shape}",
+        _ => $"{Cell}({Activation.ToString().ToLowerInvariant()}) {Shape}",
+    };
+
+    private string Shape => $"V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}";
+
+    private static string ActivationName(RecurrentActivation activation) =>
+        activation == RecurrentActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";
 }

@@ -34,8 +34,23 @@ public sealed class RnnModelAttribute : Attribute
     /// <summary>The recurrent cell. Keras default: <see cref="RnnCell.SimpleRnn"/>.</summary>
     public RnnCell Cell { get; set; } = RnnCell.SimpleRnn;
 
-    /// <summary>The activation of a SimpleRNN cell (Keras <c>activation</c>). Keras default: <see cref="RnnActivation.Tanh"/>.</summary>
+    /// <summary>The activation of a SimpleRNN cell (Keras <c>activation</c>). Keras default: <see cref="RnnActivation.Tanh"/>. SimpleRNN only.</summary>
     public RnnActivation Activation { get; set; } = RnnActivation.Tanh;
+
+    /// <summary>The gate activation of LSTM and GRU (Keras <c>recurrent_activation</c>). Keras default: <see cref="RnnGen.RecurrentActivation.Sigmoid"/>.</summary>
+    public RecurrentActivation RecurrentActivation { get; set; } = RecurrentActivation.Sigmoid;
+
+    /// <summary>GRU only: apply the reset gate after the recurrent product, with a (2, 3u) bias (Keras' default, true), or before it with a (3u) bias.</summary>
+    public bool ResetAfter { get; set; } = true;
+
+    /// <summary>LSTM only: initialize the forget gate's bias to 1 (Keras <c>unit_forget_bias</c>, default true).</summary>
+    public bool UnitForgetBias { get; set; } = true;
+
+    /// <summary>Keras <c>dropout</c>: the fraction of each layer's inputs dropped in training, in [0, 1). Default 0.</summary>
+    public double Dropout { get; set; }
+
+    /// <summary>Keras <c>recurrent_dropout</c>: the fraction of the recurrent state dropped inside the recurrent product in training, in [0, 1). Default 0.</summary>
+    public double RecurrentDropout { get; set; }
 
     /// <summary>
     /// Emit the time loop as straight-line code, one block per time step, as Keras' <c>unroll=True</c> does.

@@ -15,6 +15,12 @@ public class FixtureParityTests
         "simple_rnn_tanh_S2",
         "simple_rnn_relu_S1",
         "simple_rnn_relu_S2",
+        "lstm_S1",
+        "lstm_S2",
+        "gru_reset_after_S1",
+        "gru_reset_after_S2",
+        "gru_reset_before_S1",
+        "gru_reset_before_S2",
     };
 
     [Theory]
@@ -136,6 +142,12 @@ public class FixtureParityTests
                 "simple_rnn_relu_S1" => new S1Relu(),
                 "simple_rnn_tanh_S2" => new S2Tanh(),
                 "simple_rnn_relu_S2" => new S2Relu(),
+                "lstm_S1" => new S1Lstm(),
+                "lstm_S2" => new S2Lstm(),
+                "gru_reset_after_S1" => new S1GruAfter(),
+                "gru_reset_after_S2" => new S2GruAfter(),
+                "gru_reset_before_S1" => new S1GruBefore(),
+                "gru_reset_before_S2" => new S2GruBefore(),
                 _ => throw new ArgumentOutOfRangeException(Name),
             };
             ModelDescription description = model.Description;

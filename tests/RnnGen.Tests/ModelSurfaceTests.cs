@@ -31,6 +31,46 @@ public class ModelSurfaceTests
         Assert.Equal(1_018_881, SeedModel.ParameterCount);
     }
 
+    [Theory]
+    [InlineData(nameof(ImdbLstm), " lstm (LSTM)                 (None, 32)                8320      ", "Total params: 328,353")]
+    [InlineData(nameof(ImdbGru), " gru (GRU)                   (None, 32)                6336      ", "Total params: 326,369")]
+    [InlineData(nameof(ImdbGruBefore), " gru (GRU)                   (None, 32)                6240      ", "Total params: 326,273")]
+    public void GatedSummariesMatchKerasCounts(string model, string layerRow, string total)
+    {
+        IRnnModel instance = model switch
+        {
+            nameof(ImdbLstm) => new ImdbLstm(),
+            nameof(ImdbGru) => new ImdbGru(),
+            _ => new ImdbGruBefore(),
+        };
+        string summary = instance.Summary();
+        Assert.Contains(" embedding (Embedding)       (None, 500, 32)           320000    \n", summary, StringComparison.Ordinal);
+        Assert.Contains(layerRow + "\n", summary, StringComparison.Ordinal);
+        Assert.Contains(" dense (Dense)               (None, 1)                 33        \n", summary, StringComparison.Ordinal);
+        Assert.Contains(total + "\n", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GatedTensorsHaveKerasShapesAndInitializers()
+    {
+        Assert.Equal(
+            [("embedding/embeddings", "(10000, 32)"), ("lstm/kernel", "(32, 128)"), ("lstm/recurrent_kernel", "(32, 128)"), ("lstm/bias", "(128,)"), ("dense/kernel", "(32, 1)"), ("dense/bias", "(1,)")],
+            ImdbLstm.Description.Tensors.Select(static t => (t.Name, t.ShapeText)));
+        Assert.Equal("(2, 96)", ImdbGru.Description.FindTensor("gru/bias")!.ShapeText);
+        Assert.Equal("(96,)", ImdbGruBefore.Description.FindTensor("gru/bias")!.ShapeText);
+
+        var lstm = new ImdbLstm(seed: 3);
+        float[] bias = lstm.LstmBias.ToArray();
+        Assert.All(bias[..32], static b => Assert.Equal(0f, b));
+        Assert.All(bias[32..64], static b => Assert.Equal(1f, b)); // unit_forget_bias
+        Assert.All(bias[64..], static b => Assert.Equal(0f, b));
+        float limit = MathF.Sqrt(6f / (32 + 128)); // glorot over the fused (d, 4u) kernel
+        Assert.All(lstm.LstmKernel.ToArray(), w => Assert.InRange(w, -limit, limit));
+        Assert.True(lstm.LstmKernel.ToArray().Max(MathF.Abs) > 0.9f * limit);
+        InitializerTests.AssertOrthonormalRows(lstm.LstmRecurrentKernel, 32, 128); // orthogonal over the whole (u, 4u)
+        Assert.All(new ImdbGru(seed: 3).GruBias.ToArray(), static b => Assert.Equal(0f, b));
+    }
+
     [Fact]
     public void TensorTableUsesKerasNamesShapesAndOrder()
     {

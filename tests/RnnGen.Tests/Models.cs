@@ -59,3 +59,75 @@ public partial class WidePanels
 public partial class MarkerDetector
 {
 }
+
+/// <summary>Fixture shape S1, LSTM.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm)]
+public partial class S1Lstm
+{
+}
+
+/// <summary>Fixture shape S2, LSTM.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Lstm)]
+public partial class S2Lstm
+{
+}
+
+/// <summary>Fixture shape S1, GRU with reset_after (the default).</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru)]
+public partial class S1GruAfter
+{
+}
+
+/// <summary>Fixture shape S2, GRU with reset_after.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru)]
+public partial class S2GruAfter
+{
+}
+
+/// <summary>Fixture shape S1, GRU with reset_after = false.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, ResetAfter = false)]
+public partial class S1GruBefore
+{
+}
+
+/// <summary>Fixture shape S2, GRU with reset_after = false.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, ResetAfter = false)]
+public partial class S2GruBefore
+{
+}
+
+/// <summary>LSTM with Keras 2's hard_sigmoid gates, three layers, odd widths (4·11 = 44 gate columns).</summary>
+[RnnModel(Vocab = 23, Embed = 9, Units = 11, Layers = 3, SeqLen = 5, Cell = RnnCell.Lstm, RecurrentActivation = RecurrentActivation.HardSigmoid)]
+public partial class LstmHardOdd
+{
+}
+
+/// <summary>GRU, unrolled, a single unit wider than the Vector128 (3·5 = 15 gate columns).</summary>
+[RnnModel(Vocab = 13, Embed = 6, Units = 5, Layers = 2, SeqLen = 3, Cell = RnnCell.Gru, Unroll = true)]
+public partial class GruUnrolled
+{
+}
+
+/// <summary>GRU reset_before, one step only, hard_sigmoid.</summary>
+[RnnModel(Vocab = 8, Embed = 4, Units = 6, Layers = 2, SeqLen = 1, Cell = RnnCell.Gru, ResetAfter = false, RecurrentActivation = RecurrentActivation.HardSigmoid)]
+public partial class GruBeforeSingleStep
+{
+}
+
+/// <summary>The seeds' second setup with LSTM: Embedding(10000, 32) + LSTM(32) + Dense(1).</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, Layers = 1, SeqLen = 500, Cell = RnnCell.Lstm)]
+public partial class ImdbLstm
+{
+}
+
+/// <summary>The seeds' second setup with GRU (reset_after).</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, Layers = 1, SeqLen = 500, Cell = RnnCell.Gru)]
+public partial class ImdbGru
+{
+}
+
+/// <summary>The seeds' second setup with GRU (reset_after = false, Keras ≤ 2.2).</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, Layers = 1, SeqLen = 500, Cell = RnnCell.Gru, ResetAfter = false)]
+public partial class ImdbGruBefore
+{
+}

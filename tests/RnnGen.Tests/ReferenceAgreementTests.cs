@@ -14,6 +14,15 @@ public class ReferenceAgreementTests
         { nameof(Unrolled), 7 },
         { nameof(WidePanels), 5 },
         { nameof(MarkerDetector), 13 },
+        { nameof(S1Lstm), 4 },
+        { nameof(S2Lstm), 3 },
+        { nameof(S1GruAfter), 4 },
+        { nameof(S2GruAfter), 3 },
+        { nameof(S1GruBefore), 4 },
+        { nameof(S2GruBefore), 3 },
+        { nameof(LstmHardOdd), 5 },
+        { nameof(GruUnrolled), 6 },
+        { nameof(GruBeforeSingleStep), 3 },
     };
 
     internal static IRnnModel Create(string name) => name switch
@@ -28,6 +37,15 @@ public class ReferenceAgreementTests
         nameof(WidePanels) => new WidePanels(),
         nameof(MarkerDetector) => new MarkerDetector(),
         nameof(SeedModel) => new SeedModel(),
+        nameof(S1Lstm) => new S1Lstm(),
+        nameof(S2Lstm) => new S2Lstm(),
+        nameof(S1GruAfter) => new S1GruAfter(),
+        nameof(S2GruAfter) => new S2GruAfter(),
+        nameof(S1GruBefore) => new S1GruBefore(),
+        nameof(S2GruBefore) => new S2GruBefore(),
+        nameof(LstmHardOdd) => new LstmHardOdd(),
+        nameof(GruUnrolled) => new GruUnrolled(),
+        nameof(GruBeforeSingleStep) => new GruBeforeSingleStep(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -1,9 +1,10 @@
 namespace RnnGen.Tests;
 
 /// <summary>
-/// A plain, double-precision implementation of the whole model (forward, loss, full backpropagation through time),
-/// written from the equations in KERAS-CONVENTIONS §1.1 with no shared code, no vectors and no clever indexing.
-/// The generated code must agree with it.
+/// A plain, double-precision implementation of the whole model, written from the equations in KERAS-CONVENTIONS §1.1
+/// with no shared code, no vectors and no clever indexing. SimpleRNN has a hand-derived backward pass; for LSTM and GRU
+/// the reference gradient is the central difference of the double-precision forward pass (h = 1e-6, exact to ~1e-9),
+/// so it shares no derivation with the generated backward. The generated code must agree with it.
 /// </summary>
 internal static class ScalarReference
 {
@@ -11,6 +12,31 @@ internal static class ScalarReference
 
     public static Result Run(ModelDescription model, ReadOnlySpan<float> parameterSpan, int[] tokens, float[] labels)
     {
+        if (model.Cell != RnnCell.SimpleRnn)
+        {
+            double[] weights = new double[parameterSpan.Length];
+            for (int i = 0; i < weights.Length; i++)
+            {
+                weights[i] = parameterSpan[i];
+            }
+
+            (double[] gatedLogits, double gatedLoss) = GatedForward(model, weights, tokens, labels);
+            double[] gradients = new double[weights.Length];
+            const double H = 1e-6;
+            for (int i = 0; i < weights.Length; i++)
+            {
+                double original = weights[i];
+                weights[i] = original + H;
+                double plus = GatedForward(model, weights, tokens, labels).Loss;
+                weights[i] = original - H;
+                double minus = GatedForward(model, weights, tokens, labels).Loss;
+                weights[i] = original;
+                gradients[i] = (plus - minus) / (2 * H);
+            }
+
+            return new Result(gatedLogits, gatedLoss, gradients);
+        }
+
         double[] p = new double[parameterSpan.Length];
         for (int i = 0; i < p.Length; i++)
         {
@@ -160,6 +186,130 @@ internal static class ScalarReference
         }
 
         return new Result(logits, loss, g);
+    }
+
+    /// <summary>LSTM and GRU forward in double: logits and the mean loss.</summary>
+    public static (double[] Logits, double Loss) GatedForward(ModelDescription model, double[] p, int[] tokens, float[] labels)
+    {
+        int T = model.SeqLen, E = model.Embed, U = model.Units, L = model.Layers, B = labels.Length;
+        bool hard = model.RecurrentActivation == RecurrentActivation.HardSigmoid;
+        double Gate(double x) => hard ? Math.Clamp((0.2 * x) + 0.5, 0, 1) : 1 / (1 + Math.Exp(-x));
+        string stem = model.Cell == RnnCell.Lstm ? "lstm" : "gru";
+        TensorInfo emb = model.FindTensor("embedding/embeddings")!;
+        double[][][] x = New(T, B, E);
+        for (int t = 0; t < T; t++)
+        {
+            for (int b = 0; b < B; b++)
+            {
+                for (int e = 0; e < E; e++)
+                {
+                    x[t][b][e] = p[emb.Offset + (tokens[(b * T) + t] * E) + e];
+                }
+            }
+        }
+
+        for (int l = 0; l < L; l++)
+        {
+            int d = l == 0 ? E : U;
+            string name = l == 0 ? stem : $"{stem}_{l}";
+            TensorInfo w = model.FindTensor(name + "/kernel")!;
+            TensorInfo u = model.FindTensor(name + "/recurrent_kernel")!;
+            TensorInfo bias = model.FindTensor(name + "/bias")!;
+            int G = w.Columns;
+            double[][][] h = New(T, B, U);
+            for (int b = 0; b < B; b++)
+            {
+                double[] hPrev = new double[U];
+                double[] cPrev = new double[U];
+                for (int t = 0; t < T; t++)
+                {
+                    // xw = x·W (+ input bias); hu = h·U (+ recurrent bias for reset_after), per gate column.
+                    double[] xw = new double[G];
+                    double[] hu = new double[G];
+                    for (int j = 0; j < G; j++)
+                    {
+                        xw[j] = p[bias.Offset + j];
+                        hu[j] = bias.Rows == 2 ? p[bias.Offset + G + j] : 0;
+                        for (int k = 0; k < d; k++)
+                        {
+                            xw[j] += x[t][b][k] * p[w.Offset + (k * G) + j];
+                        }
+
+                        for (int k = 0; k < U; k++)
+                        {
+                            hu[j] += hPrev[k] * p[u.Offset + (k * G) + j];
+                        }
+                    }
+
+                    double[] hNew = new double[U];
+                    if (model.Cell == RnnCell.Lstm)
+                    {
+                        for (int j = 0; j < U; j++)
+                        {
+                            double i = Gate(xw[j] + hu[j]);
+                            double f = Gate(xw[U + j] + hu[U + j]);
+                            double g = Math.Tanh(xw[(2 * U) + j] + hu[(2 * U) + j]);
+                            double o = Gate(xw[(3 * U) + j] + hu[(3 * U) + j]);
+                            cPrev[j] = (f * cPrev[j]) + (i * g);
+                            hNew[j] = o * Math.Tanh(cPrev[j]);
+                        }
+                    }
+                    else if (model.ResetAfter)
+                    {
+                        for (int j = 0; j < U; j++)
+                        {
+                            double z = Gate(xw[j] + hu[j]);
+                            double r = Gate(xw[U + j] + hu[U + j]);
+                            double candidate = Math.Tanh(xw[(2 * U) + j] + (r * hu[(2 * U) + j]));
+                            hNew[j] = (z * hPrev[j]) + ((1 - z) * candidate);
+                        }
+                    }
+                    else
+                    {
+                        double[] z = new double[U], r = new double[U];
+                        for (int j = 0; j < U; j++)
+                        {
+                            z[j] = Gate(xw[j] + hu[j]);
+                            r[j] = Gate(xw[U + j] + hu[U + j]);
+                        }
+
+                        for (int j = 0; j < U; j++)
+                        {
+                            double a = xw[(2 * U) + j];
+                            for (int k = 0; k < U; k++)
+                            {
+                                a += r[k] * hPrev[k] * p[u.Offset + (k * G) + (2 * U) + j];
+                            }
+
+                            hNew[j] = (z[j] * hPrev[j]) + ((1 - z[j]) * Math.Tanh(a));
+                        }
+                    }
+
+                    h[t][b] = hNew;
+                    hPrev = hNew;
+                }
+            }
+
+            x = h;
+        }
+
+        TensorInfo dk = model.FindTensor("dense/kernel")!;
+        TensorInfo db = model.FindTensor("dense/bias")!;
+        double[] logits = new double[B];
+        double loss = 0;
+        for (int b = 0; b < B; b++)
+        {
+            double z = p[db.Offset];
+            for (int j = 0; j < U; j++)
+            {
+                z += x[T - 1][b][j] * p[dk.Offset + j];
+            }
+
+            logits[b] = z;
+            loss += Math.Max(z, 0) - (z * labels[b]) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+        }
+
+        return (logits, loss / B);
     }
 
     private static double[][][] New(int a, int b, int c)

@@ -101,4 +101,20 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "Forward keeps every time step of every layer for backpropagation through time; the limit keeps a batch's buffers inside .NET arrays.");
+
+    public static readonly DiagnosticDescriptor DropoutOutOfRange = new(
+        id: "RNNG0012",
+        title: "Dropout rate out of range",
+        messageFormat: "{0} is {1}, but a dropout rate must be in [0, 1)",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor OptionNotForCell = new(
+        id: "RNNG0013",
+        title: "Option does not apply to the cell",
+        messageFormat: "{0} does not apply to {1} layers; it applies to {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

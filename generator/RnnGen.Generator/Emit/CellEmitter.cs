@@ -1,22 +1,42 @@
+using System.Globalization;
 using RnnGen.Generator.Helpers;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Emit;
 
+/// <summary>A batch buffer a cell needs: [SeqLen, B, Width] for a sequence, or [B, Width] for one step's scratch.</summary>
+internal sealed record BufferSpec(string Field, int Width, bool PerStep, string Description);
+
 /// <summary>
-/// The cell-specific part of a recurrent layer: its Keras description, its equations, and the bodies of its forward and
-/// backward methods. The model-level emitters own everything else, so a new cell is a new subclass.
+/// The cell-specific part of a recurrent layer: its Keras description, equations, buffers, the widths of its matrix
+/// products, and the bodies of its forward and backward methods. The model-level emitters own everything else, so a new
+/// cell is a new subclass. Every layer keeps h_t in <c>_hidden{i}</c> and receives dL/dh_t in <c>_dHidden{i}</c>; backward
+/// adds the recurrent part of dL/dh_(t−1) into that same buffer, so at step t it holds the total gradient.
 /// </summary>
-internal abstract class CellEmitter
+internal abstract class CellEmitter(ModelSpec spec)
 {
+    protected ModelSpec Spec { get; } = spec;
+
     public abstract IReadOnlyList<string> Equations { get; }
 
     public static CellEmitter For(ModelSpec spec) => spec.Cell switch
     {
-        _ => new SimpleRnnCellEmitter(spec.Activation),
+        CellKind.Lstm => new LstmCellEmitter(spec),
+        CellKind.Gru when spec.ResetAfter => new GruResetAfterCellEmitter(spec),
+        CellKind.Gru => new GruResetBeforeCellEmitter(spec),
+        _ => new SimpleRnnCellEmitter(spec),
     };
 
     public abstract string KerasLayer(LayerSpec layer);
+
+    /// <summary>The layer's batch buffers besides <c>_hidden{i}</c> and <c>_dHidden{i}</c>.</summary>
+    public abstract IEnumerable<BufferSpec> Buffers(LayerSpec layer);
+
+    /// <summary>The column counts of the layer's row-times-matrix products.</summary>
+    public virtual IEnumerable<int> ProductWidths(LayerSpec layer) => [layer.GateWidth, layer.Units, layer.InputSize];
+
+    /// <summary>The column counts of the layer's weight-gradient products (aᵀ·b).</summary>
+    public virtual IEnumerable<int> TransposedProductWidths(LayerSpec layer) => [layer.GateWidth];
 
     /// <summary>Writes the body of <c>{Cell}{i}Forward(int batch)</c>: h_t for every step into the layer's hidden buffer.</summary>
     public abstract void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer);
@@ -27,22 +47,28 @@ internal abstract class CellEmitter
     /// </summary>
     public abstract void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer);
 
-    /// <summary>Writes the time loop, or with <c>Unroll</c> one block per step with the step as a constant.</summary>
-    protected static void EmitTimeLoop(SourceWriter writer, ModelSpec spec, int first, int last, bool descending, Action<string> body)
+    protected string RecurrentActivationName => Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? "hard_sigmoid" : "sigmoid";
+
+    protected string HardSigmoidArgument => Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? "true" : "false";
+
+    protected static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes the steps first … last (ascending or descending), as a loop, or with <c>Unroll</c> one block per step.</summary>
+    protected void EmitTimeLoop(SourceWriter writer, int first, int last, bool descending, Action<string> body)
     {
-        if (spec.Unroll)
+        if (first > last)
+        {
+            return;
+        }
+
+        if (Spec.Unroll)
         {
             for (int t = descending ? last : first; descending ? t >= first : t <= last; t += descending ? -1 : 1)
             {
                 writer.WriteLine($"// t = {t}");
-                body(t.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                body(Invariant(t));
             }
 
-            return;
-        }
-
-        if (first > last)
-        {
             return;
         }
 
@@ -55,24 +81,50 @@ internal abstract class CellEmitter
         }
     }
 
-    /// <summary><c>ref At(array, offset)</c>: a reference into a buffer for the matrix kernels.</summary>
-    protected static string Ref(string array, string offset) => $"ref At({array}, {offset})";
+    /// <summary>A call of <c>MatMul{columns}</c>: c = init + a·b, each operand an (array, offset) with its row stride.</summary>
+    protected static string MatMul(int columns, string rows, string steps, string a, string aOffset, string aRowStride, string aStepStride, string b, string bOffset, string bRowStride, string init, string initOffset, string initRowStride, string c, string cOffset, string cRowStride) =>
+        $"{KernelEmitter.KernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aRowStride}, {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({init}, {initOffset}), {initRowStride}, ref At({c}, {cOffset}), {cRowStride});";
+
+    /// <summary>A call of <c>AddTransposedProduct{columns}</c>: c += aᵀ·b.</summary>
+    protected static string AddTransposedProduct(int columns, string rows, string steps, string a, string aOffset, string aStepStride, string b, string bOffset, string bRowStride, string c, string cOffset, string cRowStride) =>
+        $"{KernelEmitter.TransposedKernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({c}, {cOffset}), {cRowStride});";
 
     /// <summary>A span over a buffer slice.</summary>
     protected static string SpanOf(string array, string offset, string length, bool readOnly = false) =>
         $"new global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<float>({array}, (int)({offset}), (int)({length}))";
+
+    /// <summary>The input projections of all steps as one product, bias row included: gates[t] = x_t·W + b.</summary>
+    protected void EmitInputProjection(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target)
+    {
+        int d = layer.InputSize;
+        int width = layer.GateWidth;
+        writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps as one [{Spec.SeqLen}·B, {d}]·[{d}, {width}] product, with the bias: x_t·W + b.");
+        writer.WriteLine(MatMul(width, $"{Spec.SeqLen} * batch", Invariant(d), layout.InputField(layer), "0", Invariant(d), "1", "_parameters", layout.Kernel(layer).PropertyName + "Offset", Invariant(width), "_parameters", layout.Bias(layer).PropertyName + "Offset", "0", target, "0", Invariant(width)));
+    }
+
+    /// <summary>The weight gradients shared by all cells: dW += Σ_t x_tᵀ·dz_t, db += Σ dz_t, and dL/dx_t = dz_t·Wᵀ.</summary>
+    protected void EmitInputGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates)
+    {
+        int d = layer.InputSize;
+        int width = layer.GateWidth;
+        string kernelGradient = layout.Kernel(layer).PropertyName + "Offset";
+        writer.WriteLine($"// dW += Σ_t x_tᵀ·dz_t over all {Spec.SeqLen}·B rows.");
+        writer.WriteLine(AddTransposedProduct(width, Invariant(d), $"{Spec.SeqLen} * batch", layout.InputField(layer), "0", Invariant(d), dGates, "0", Invariant(width), "_gradients", kernelGradient, Invariant(width)));
+        writer.WriteLine("// db += Σ_t Σ_b dz_t[b].");
+        writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dGates, "0", $"{Spec.SeqLen} * batch * {width}", readOnly: true)}, {width}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", Invariant(width))});");
+        writer.WriteLine($"// dL/dx_t = dz_t·Wᵀ for every step, into {layout.InputGradientField(layer)}.");
+        writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(width), dGates, "0", Invariant(width), "1", $"_kernelT{layer.Index}", "0", Invariant(d), "s_zeros", "0", "0", layout.InputGradientField(layer), "0", Invariant(d)));
+    }
 }
 
 /// <summary>Keras <c>SimpleRNN</c>: <c>h_t = act(x_t·W + b + h_{t−1}·U)</c>.</summary>
-internal sealed class SimpleRnnCellEmitter(ActivationKind activation) : CellEmitter
+internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
 {
-    private string ActivationName => activation == ActivationKind.Relu ? "relu" : "tanh";
+    private bool Relu => Spec.Activation == ActivationKind.Relu;
 
-    private string ForwardKernel => activation == ActivationKind.Relu ? "ReluInPlace" : "TanhInPlace";
+    private string ActivationName => Relu ? "relu" : "tanh";
 
-    private string BackwardKernel => activation == ActivationKind.Relu ? "ReluBackward" : "TanhBackward";
-
-    private string Derivative => activation == ActivationKind.Relu ? "[h_t > 0]" : "(1 − h_t²)";
+    private string Derivative => Relu ? "[h_t > 0]" : "(1 − h_t²)";
 
     public override IReadOnlyList<string> Equations =>
     [
@@ -83,60 +135,278 @@ internal sealed class SimpleRnnCellEmitter(ActivationKind activation) : CellEmit
     public override string KerasLayer(LayerSpec layer) =>
         $"SimpleRNN({layer.Units}, activation={ActivationName}{(layer.ReturnSequences ? ", return_sequences=True" : string.Empty)})";
 
+    public override IEnumerable<BufferSpec> Buffers(LayerSpec layer) => [];
+
     public override void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
-        ModelSpec spec = layout.Spec;
         string h = ModelLayout.HiddenField(layer);
-        string x = layout.InputField(layer);
         int u = layer.Units;
-        int d = layer.InputSize;
-        string kernel = KernelEmitter.KernelName(u);
+        string activation = Relu ? "ReluInPlace" : "TanhInPlace";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
-        writer.WriteLine($"// Input projections of all {spec.SeqLen} steps as one [{spec.SeqLen}·B, {d}]·[{d}, {u}] product, with the bias: h_t = x_t·W + b.");
-        writer.WriteLine($"{kernel}({spec.SeqLen} * batch, {d}, {Ref(x, "0")}, {d}, 1, {Ref("_parameters", layout.Kernel(layer).PropertyName + "Offset")}, {Ref("_parameters", layout.Bias(layer).PropertyName + "Offset")}, 0, {Ref(h, "0")});");
+        EmitInputProjection(writer, layout, layer, h);
         writer.WriteLine($"// t = 0: h_(-1) = 0, so h_0 = {ActivationName}(x_0·W + b).");
-        writer.WriteLine($"global::RnnGen.Kernels.Activations.{ForwardKernel}({SpanOf(h, "0", "step")});");
-        EmitTimeLoop(writer, spec, 1, spec.SeqLen - 1, descending: false, t =>
+        writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, "0", "step")});");
+        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            writer.WriteLine($"{kernel}(batch, {u}, {Ref(h, $"({t} - 1) * step")}, {u}, 1, {Ref("_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset")}, {Ref(h, $"{t} * step")}, {u}, {Ref(h, $"{t} * step")});");
-            writer.WriteLine($"global::RnnGen.Kernels.Activations.{ForwardKernel}({SpanOf(h, $"{t} * step", "step")});");
+            writer.WriteLine(MatMul(u, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(u), h, $"{t} * step", Invariant(u), h, $"{t} * step", Invariant(u)));
+            writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, $"{t} * step", "step")});");
         });
     }
 
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
-        ModelSpec spec = layout.Spec;
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
-        string x = layout.InputField(layer);
-        string dx = layout.InputGradientField(layer);
         int u = layer.Units;
-        int d = layer.InputSize;
-        int last = spec.SeqLen - 1;
-        string kernelU = KernelEmitter.KernelName(u);
-        string kernelD = KernelEmitter.KernelName(d);
-        string transposed = KernelEmitter.TransposedKernelName(layer.GateWidth);
-        string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
-        string kernelGradient = layout.Kernel(layer).PropertyName + "Offset";
+        int last = Spec.SeqLen - 1;
+        string backward = Relu ? "ReluBackward" : "TanhBackward";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
         writer.WriteLine($"// Through time, last step first: da_t = dL/dh_t ⊙ {Derivative} in place, then dL/dh_(t-1) += da_t·Uᵀ.");
-        EmitTimeLoop(writer, spec, 1, last, descending: true, t =>
+        EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
-            writer.WriteLine($"global::RnnGen.Kernels.Activations.{BackwardKernel}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
-            writer.WriteLine($"{kernelU}(batch, {u}, {Ref(dh, $"{t} * step")}, {u}, 1, {Ref($"_recurrentT{layer.Index}", "0")}, {Ref(dh, $"({t} - 1) * step")}, {u}, {Ref(dh, $"({t} - 1) * step")});");
+            writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
+            writer.WriteLine(MatMul(u, "batch", Invariant(u), dh, $"{t} * step", Invariant(u), "1", $"_recurrentT{layer.Index}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
         });
-        writer.WriteLine($"global::RnnGen.Kernels.Activations.{BackwardKernel}({SpanOf(h, "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step")});");
-        if (spec.SeqLen > 1)
+        writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step")});");
+        if (last > 0)
         {
-            writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_{last - 1} read transposed (row stride 1, step stride {u}).");
-            writer.WriteLine($"{transposed}({u}, {last} * batch, {Ref(h, "0")}, {u}, {Ref(dh, "step")}, {Ref("_gradients", recurrentGradient)});");
+            writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_{last - 1} read transposed.");
+            string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
+            writer.WriteLine(AddTransposedProduct(u, Invariant(u), $"{last} * batch", h, "0", Invariant(u), dh, "step", Invariant(u), "_gradients", recurrentGradient, Invariant(u)));
         }
 
-        writer.WriteLine($"// dW += Σ_t x_tᵀ·da_t over all {spec.SeqLen}·B rows.");
-        writer.WriteLine($"{transposed}({d}, {spec.SeqLen} * batch, {Ref(x, "0")}, {d}, {Ref(dh, "0")}, {Ref("_gradients", kernelGradient)});");
-        writer.WriteLine("// db += Σ_t Σ_b da_t[b].");
-        writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dh, "0", $"{spec.SeqLen} * step", readOnly: true)}, {u}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", u.ToString(System.Globalization.CultureInfo.InvariantCulture))});");
-        writer.WriteLine($"// dL/dx_t = da_t·Wᵀ for every step, into {dx}.");
-        writer.WriteLine($"{kernelD}({spec.SeqLen} * batch, {u}, {Ref(dh, "0")}, {u}, 1, {Ref($"_kernelT{layer.Index}", "0")}, {Ref("s_zeros", "0")}, 0, {Ref(dx, "0")});");
+        EmitInputGradients(writer, layout, layer, dh);
+    }
+}
+
+/// <summary>
+/// Keras <c>LSTM</c>, gates [i | f | c | o]: z = x·W + h·U + b, i = σ(z_i), f = σ(z_f), g = tanh(z_c), o = σ(z_o),
+/// c_t = f⊙c_(t−1) + i⊙g, h_t = o⊙tanh(c_t).
+/// </summary>
+internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
+{
+    public override IReadOnlyList<string> Equations =>
+    [
+        $"Cell: LSTM, gates [i | f | c | o] = x_t·W + h_(t-1)·U + b; i, f, o = {RecurrentActivationName}, g = tanh;",
+        "  c_t = f⊙c_(t-1) + i⊙g, h_t = o⊙tanh(c_t), h_(-1) = c_(-1) = 0; top layer's h_T -> logit = h_T·W_d + b_d.",
+        "Backward: dc = dL/dc_t + dh⊙o⊙(1 − tanh²c_t); dz = [dc⊙g⊙i', dc⊙c_(t-1)⊙f', dc⊙i⊙(1 − g²), dh⊙tanh(c_t)⊙o'];",
+        "  dL/dc_(t-1) = dc⊙f, dL/dh_(t-1) += dz·Uᵀ; dW = Σ x_tᵀ·dz_t, dU = Σ h_(t-1)ᵀ·dz_t, db = Σ dz_t, dx_t = dz_t·Wᵀ.",
+    ];
+
+    public override string KerasLayer(LayerSpec layer) =>
+        $"LSTM({layer.Units}{(Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? ", recurrent_activation=hard_sigmoid" : string.Empty)}{(layer.ReturnSequences ? ", return_sequences=True" : string.Empty)})";
+
+    public override IEnumerable<BufferSpec> Buffers(LayerSpec layer) =>
+    [
+        new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "activated gates [i, f, g, o]"),
+        new BufferSpec($"_cell{layer.Index}", layer.Units, PerStep: false, "c_t"),
+        new BufferSpec($"_cellTanh{layer.Index}", layer.Units, PerStep: false, "tanh(c_t)"),
+        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t"),
+        new BufferSpec($"_dCell{layer.Index}", layer.Units, PerStep: true, "dL/dc_t of the step in progress"),
+    ];
+
+    public override void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
+    {
+        int i = layer.Index;
+        int u = layer.Units;
+        int width = layer.GateWidth;
+        string h = ModelLayout.HiddenField(layer);
+        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h and c");
+        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitInputProjection(writer, layout, layer, $"_gates{i}");
+        writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, {SpanOf($"_cellTanh{i}", "0", "step")}, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
+        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
+        {
+            writer.WriteLine(MatMul(width, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width)));
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step")}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+        });
+    }
+
+    public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
+    {
+        int i = layer.Index;
+        int u = layer.Units;
+        int width = layer.GateWidth;
+        int last = Spec.SeqLen - 1;
+        string h = ModelLayout.HiddenField(layer);
+        string dh = ModelLayout.HiddenGradientField(layer);
+        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h and c");
+        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        writer.WriteLine($"{SpanOf($"_dCell{i}", "0", "step")}.Clear(); // dL/dc_T = 0: the cell state leaves only through h");
+        writer.WriteLine("// Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.");
+        EmitTimeLoop(writer, 1, last, descending: true, t =>
+        {
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
+            writer.WriteLine(MatMul(u, "batch", Invariant(width), $"_dGates{i}", $"{t} * gateStep", Invariant(width), "1", $"_recurrentT{i}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+        });
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_cellTanh{i}", "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {u}, {HardSigmoidArgument});");
+        if (last > 0)
+        {
+            writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.");
+            writer.WriteLine(AddTransposedProduct(width, Invariant(u), $"{last} * batch", h, "0", Invariant(u), $"_dGates{i}", "gateStep", Invariant(width), "_gradients", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)));
+        }
+
+        EmitInputGradients(writer, layout, layer, $"_dGates{i}");
+    }
+}
+
+/// <summary>
+/// Keras <c>GRU</c> with reset_after = true (TF2 and Keras 3 default), gates [z | r | h]: [x_z, x_r, x_h] = x·W + b_0,
+/// [h_z, h_r, h_h] = h·U + b_1, z = σ(x_z + h_z), r = σ(x_r + h_r), ĥ = tanh(x_h + r⊙h_h), h_t = z⊙h_(t−1) + (1 − z)⊙ĥ.
+/// </summary>
+internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spec)
+{
+    public override IReadOnlyList<string> Equations =>
+    [
+        $"Cell: GRU (reset_after), [x_z | x_r | x_h] = x_t·W + b_0, [h_z | h_r | h_h] = h_(t-1)·U + b_1, z, r = {RecurrentActivationName};",
+        "  z = σ(x_z + h_z), r = σ(x_r + h_r), ĥ = tanh(x_h + r⊙h_h), h_t = z⊙h_(t-1) + (1 − z)⊙ĥ, h_(-1) = 0.",
+        "Backward: dz = dh⊙(h_(t-1) − ĥ)⊙z', da = dh⊙(1 − z)⊙(1 − ĥ²), dr = da⊙h_h⊙r'; input side [dz, dr, da],",
+        "  recurrent side [dz, dr, da⊙r]; dL/dh_(t-1) += dh⊙z + [dz, dr, da⊙r]·Uᵀ; db_0, db_1 = column sums of the two sides.",
+    ];
+
+    public override string KerasLayer(LayerSpec layer) =>
+        $"GRU({layer.Units}{(Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? ", recurrent_activation=hard_sigmoid" : string.Empty)}{(layer.ReturnSequences ? ", return_sequences=True" : string.Empty)})";
+
+    public override IEnumerable<BufferSpec> Buffers(LayerSpec layer) =>
+    [
+        new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "[z, r, ĥ]"),
+        new BufferSpec($"_recurrent{layer.Index}", layer.GateWidth, PerStep: false, "h_(t-1)·U + b_1"),
+        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "input-side dL/dz_t"),
+        new BufferSpec($"_dRecurrent{layer.Index}", layer.GateWidth, PerStep: false, "recurrent-side dL/dz_t"),
+    ];
+
+    public override void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
+    {
+        int i = layer.Index;
+        int u = layer.Units;
+        int width = layer.GateWidth;
+        string h = ModelLayout.HiddenField(layer);
+        string recurrentBias = $"{layout.Bias(layer).PropertyName}Offset + {width}";
+        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
+        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitInputProjection(writer, layout, layer, $"_gates{i}");
+        writer.WriteLine("// t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).");
+        writer.WriteLine(MatMul(width, "batch", "0", h, "0", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width), "_parameters", recurrentBias, "0", $"_recurrent{i}", "0", Invariant(width)));
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", "0", "gateStep")}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
+        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
+        {
+            writer.WriteLine(MatMul(width, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width), "_parameters", recurrentBias, "0", $"_recurrent{i}", $"{t} * gateStep", Invariant(width)));
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+        });
+    }
+
+    public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
+    {
+        int i = layer.Index;
+        int u = layer.Units;
+        int width = layer.GateWidth;
+        int last = Spec.SeqLen - 1;
+        string h = ModelLayout.HiddenField(layer);
+        string dh = ModelLayout.HiddenGradientField(layer);
+        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
+        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        writer.WriteLine("// Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
+        EmitTimeLoop(writer, 1, last, descending: true, t =>
+        {
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+            writer.WriteLine(MatMul(u, "batch", Invariant(width), $"_dRecurrent{i}", $"{t} * gateStep", Invariant(width), "1", $"_recurrentT{i}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+        });
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {SpanOf($"_dRecurrent{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
+        if (last > 0)
+        {
+            writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.");
+            writer.WriteLine(AddTransposedProduct(width, Invariant(u), $"{last} * batch", h, "0", Invariant(u), $"_dRecurrent{i}", "gateStep", Invariant(width), "_gradients", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)));
+        }
+
+        writer.WriteLine("// db_1 += Σ_t Σ_b dz_rec,t[b] (b_1 enters every step, the first included).");
+        writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf($"_dRecurrent{i}", "0", $"{Spec.SeqLen} * gateStep", readOnly: true)}, {width}, {SpanOf("_gradients", $"{layout.Bias(layer).PropertyName}Offset + {width}", Invariant(width))});");
+        EmitInputGradients(writer, layout, layer, $"_dGates{i}");
+    }
+}
+
+/// <summary>
+/// Keras <c>GRU</c> with reset_after = false (Keras ≤ 2.2): [x_z, x_r, x_h] = x·W + b, z = σ(x_z + h·U_z),
+/// r = σ(x_r + h·U_r), ĥ = tanh(x_h + (r⊙h)·U_h), h_t = z⊙h_(t−1) + (1 − z)⊙ĥ.
+/// </summary>
+internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(spec)
+{
+    public override IReadOnlyList<string> Equations =>
+    [
+        $"Cell: GRU (reset_after=False), [x_z | x_r | x_h] = x_t·W + b, z, r = {RecurrentActivationName}:",
+        "  z = σ(x_z + h_(t-1)·U_z), r = σ(x_r + h_(t-1)·U_r), ĥ = tanh(x_h + (r⊙h_(t-1))·U_h), h_t = z⊙h_(t-1) + (1 − z)⊙ĥ.",
+        "Backward: dz = dh⊙(h_(t-1) − ĥ)⊙z', da = dh⊙(1 − z)⊙(1 − ĥ²), d(r⊙h) = da·U_hᵀ, dr = d(r⊙h)⊙h_(t-1)⊙r';",
+        "  dL/dh_(t-1) += dh⊙z + d(r⊙h)⊙r + [dz, dr]·U_zrᵀ; dU_zr = Σ h_(t-1)ᵀ·[dz, dr], dU_h = Σ (r⊙h_(t-1))ᵀ·da.",
+    ];
+
+    public override string KerasLayer(LayerSpec layer) =>
+        $"GRU({layer.Units}, reset_after=False{(Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? ", recurrent_activation=hard_sigmoid" : string.Empty)}{(layer.ReturnSequences ? ", return_sequences=True" : string.Empty)})";
+
+    public override IEnumerable<BufferSpec> Buffers(LayerSpec layer) =>
+    [
+        new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "[z, r, ĥ]"),
+        new BufferSpec($"_resetHidden{layer.Index}", layer.Units, PerStep: false, "r⊙h_(t-1)"),
+        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t"),
+        new BufferSpec($"_dResetHidden{layer.Index}", layer.Units, PerStep: true, "d(r⊙h) of the step in progress"),
+    ];
+
+    public override IEnumerable<int> ProductWidths(LayerSpec layer) => [layer.GateWidth, 2 * layer.Units, layer.Units, layer.InputSize];
+
+    public override IEnumerable<int> TransposedProductWidths(LayerSpec layer) => [layer.GateWidth, 2 * layer.Units, layer.Units];
+
+    public override void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
+    {
+        int i = layer.Index;
+        int u = layer.Units;
+        int width = layer.GateWidth;
+        string h = ModelLayout.HiddenField(layer);
+        string recurrent = layout.RecurrentKernel(layer).PropertyName + "Offset";
+        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
+        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitInputProjection(writer, layout, layer, $"_gates{i}");
+        writer.WriteLine("// t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.");
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_resetHidden{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf(h, "0", "step")}, {u});");
+        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
+        {
+            writer.WriteLine($"// [x_z, x_r] += h_(t-1)·U_zr (columns 0 … {2 * u - 1} of U).");
+            writer.WriteLine(MatMul(2 * u, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", recurrent, Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width)));
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+            writer.WriteLine("// x_h += (r⊙h_(t-1))·U_h (the last u columns of U).");
+            writer.WriteLine(MatMul(u, "batch", Invariant(u), $"_resetHidden{i}", $"{t} * step", Invariant(u), "1", "_parameters", $"{recurrent} + {2 * u}", Invariant(width), $"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width), $"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)));
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
+        });
+    }
+
+    public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
+    {
+        int i = layer.Index;
+        int u = layer.Units;
+        int width = layer.GateWidth;
+        int last = Spec.SeqLen - 1;
+        string h = ModelLayout.HiddenField(layer);
+        string dh = ModelLayout.HiddenGradientField(layer);
+        string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
+        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
+        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        writer.WriteLine("// Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.");
+        EmitTimeLoop(writer, 1, last, descending: true, t =>
+        {
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+            writer.WriteLine(MatMul(u, "batch", Invariant(u), $"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width), "1", $"_recurrentT{i}", Invariant(2 * u * u), Invariant(u), "s_zeros", "0", "0", $"_dResetHidden{i}", "0", Invariant(u)));
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+            writer.WriteLine(MatMul(u, "batch", Invariant(2 * u), $"_dGates{i}", $"{t} * gateStep", Invariant(width), "1", $"_recurrentT{i}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+        });
+        writer.WriteLine("// t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.");
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
+        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
+        if (last > 0)
+        {
+            writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
+            writer.WriteLine(AddTransposedProduct(2 * u, Invariant(u), $"{last} * batch", h, "0", Invariant(u), $"_dGates{i}", "gateStep", Invariant(width), "_gradients", recurrentGradient, Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(u, Invariant(u), $"{last} * batch", $"_resetHidden{i}", "step", Invariant(u), $"_dGates{i}", $"gateStep + {2 * u}", Invariant(width), "_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width)));
+        }
+
+        EmitInputGradients(writer, layout, layer, $"_dGates{i}");
     }
 }

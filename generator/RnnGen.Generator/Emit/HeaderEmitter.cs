@@ -38,7 +38,12 @@ internal static class HeaderEmitter
         writer.WriteLine($"//   _embedded, _dEmbedded  [{spec.SeqLen}, B, {spec.Embed}]");
         foreach (LayerSpec layer in spec.Layers)
         {
-            writer.WriteLine($"//   {ModelLayout.HiddenField(layer)}, {ModelLayout.HiddenGradientField(layer)}    [{spec.SeqLen}, B, {layer.Units}]  h_t and dL/dh_t (then dL/da_t) of {layer.KerasName}");
+            writer.WriteLine($"//   {ModelLayout.HiddenField(layer)}, {ModelLayout.HiddenGradientField(layer)}    [{spec.SeqLen}, B, {layer.Units}]  h_t and dL/dh_t of {layer.KerasName}");
+            foreach (BufferSpec buffer in cell.Buffers(layer))
+            {
+                string shape = buffer.PerStep ? $"[B, {buffer.Width}]" : $"[{spec.SeqLen}, B, {buffer.Width}]";
+                writer.WriteLine($"//   {buffer.Field.PadRight(21)} {shape}  {buffer.Description}");
+            }
         }
 
         writer.WriteLine("//   _logits, _dLogits      [B]");

@@ -14,8 +14,8 @@ namespace RnnGen.Generator.Emit;
 internal static class KernelEmitter
 {
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
-    private const string Parameters = "int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c";
-    private const string Arguments = "rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c";
+    private const string Parameters = "int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride";
+    private const string Arguments = "rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride";
     private const int MaxRowsPerBlock = 6;
 
     /// <summary>Rows of b per call of the blocked transposed product: 256 rows of up to a few hundred floats stay in L2.</summary>
@@ -31,13 +31,13 @@ internal static class KernelEmitter
     /// </summary>
     public static void EmitTransposed(SourceWriter writer, int columns)
     {
-        writer.WriteLine($"/// <summary><c>c[i, 0..{columns}) += Σ_s a[s·aStepStride + i]·b[s, 0..{columns})</c> for i &lt; rows: c += aᵀ·b, in blocks of {StepBlock} steps.</summary>");
-        using (writer.WriteBlock($"private static void {TransposedKernelName(columns)}(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)"))
+        writer.WriteLine($"/// <summary><c>c[i, 0..{columns}) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..{columns})</c> for i &lt; rows: c += aᵀ·b, in blocks of {StepBlock} steps.</summary>");
+        using (writer.WriteBlock($"private static void {TransposedKernelName(columns)}(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)"))
         {
             using (writer.WriteBlock($"for (int first = 0; first < steps; first += {StepBlock})"))
             {
                 writer.WriteLine($"int count = global::System.Math.Min({StepBlock}, steps - first);");
-                writer.WriteLine($"{KernelName(columns)}(rows, count, ref {Unsafe}.Add(ref a, first * aStepStride), 1, aStepStride, ref {Unsafe}.Add(ref b, first * (nint){columns}), ref c, {columns}, ref c);");
+                writer.WriteLine($"{KernelName(columns)}(rows, count, ref {Unsafe}.Add(ref a, first * aStepStride), 1, aStepStride, ref {Unsafe}.Add(ref b, first * bRowStride), bRowStride, ref c, cRowStride, ref c, cRowStride);");
             }
         }
     }
@@ -47,8 +47,9 @@ internal static class KernelEmitter
         // A variant per vector width that fits in a row; on x64 and Arm64 a wider accelerated vector implies the narrower ones.
         int[] variantWidths = new[] { 16, 8, 4 }.Where(width => width <= columns).ToArray();
         writer.WriteLine($"/// <summary>");
-        writer.WriteLine($"/// <c>c[i, 0..{columns}) = init[i·initRowStride, 0..{columns}) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..{columns})</c>");
-        writer.WriteLine($"/// for i &lt; rows, s &lt; steps; b has rows of {columns} floats, c is [rows, {columns}]. init may be c (accumulate) or one row (stride 0).");
+        writer.WriteLine($"/// <c>c[i·cRowStride + 0..{columns}) = init[i·initRowStride + 0..{columns}) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..{columns})</c>");
+        writer.WriteLine($"/// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.");
+        writer.WriteLine($"/// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).");
         writer.WriteLine($"/// </summary>");
         using (writer.WriteBlock($"private static void {KernelName(columns)}({Parameters})"))
         {
@@ -153,7 +154,7 @@ internal static class KernelEmitter
         using (writer.WriteBlock("for (int s = 0; s < steps; s++)"))
         {
             writer.WriteLine("nint aOffset = s * aStepStride;");
-            writer.WriteLine($"ref float bRow = ref {Unsafe}.Add(ref b, (nint)s * {columns});");
+            writer.WriteLine($"ref float bRow = ref {Unsafe}.Add(ref b, s * bRowStride);");
             for (int k = 0; k < tiles.Count; k++)
             {
                 Tile tile = tiles[k];
@@ -179,7 +180,7 @@ internal static class KernelEmitter
 
         for (int r = 0; r < rowCount; r++)
         {
-            writer.WriteLine($"ref float c{r} = ref {Unsafe}.Add(ref c, ({index} + {r}) * (nint){columns});");
+            writer.WriteLine($"ref float c{r} = ref {Unsafe}.Add(ref c, ({index} + {r}) * cRowStride);");
             for (int k = 0; k < tiles.Count; k++)
             {
                 Tile tile = tiles[k];

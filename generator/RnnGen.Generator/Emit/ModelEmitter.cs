@@ -61,11 +61,20 @@ internal static class ModelEmitter
         for (int i = 0; i < layout.Tensors.Count; i++)
         {
             TensorLayout tensor = layout.Tensors[i];
-            string separator = i < layout.Tensors.Count - 1 ? "," : "));";
+            string separator = i < layout.Tensors.Count - 1 ? "," : "))";
             writer.WriteLine($"new global::RnnGen.TensorInfo(\"{tensor.KerasName}\", {tensor.PropertyName}Offset, {tensor.Rows}, {tensor.Columns}, {tensor.Rank}){separator}");
         }
 
-        writer.Indentation -= 2;
+        writer.Indentation--;
+        using (writer.WriteBlock(closing: "};"))
+        {
+            writer.WriteLine($"RecurrentActivation = global::RnnGen.RecurrentActivation.{spec.RecurrentActivation},");
+            writer.WriteLine($"ResetAfter = {(spec.ResetAfter ? "true" : "false")},");
+            writer.WriteLine($"Dropout = {spec.Dropout.ToString("R", CultureInfo.InvariantCulture)},");
+            writer.WriteLine($"RecurrentDropout = {spec.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture)},");
+        }
+
+        writer.Indentation--;
         writer.WriteLine();
         writer.WriteLine("global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;");
         writer.WriteLine();
@@ -93,12 +102,18 @@ internal static class ModelEmitter
         writer.WriteLine("private int _batchCapacity;");
         writer.WriteLine("private float[] _embedded = [];");
         writer.WriteLine("private float[] _dEmbedded = [];");
+        CellEmitter cell = CellEmitter.For(spec);
         foreach (LayerSpec layer in spec.Layers)
         {
             writer.WriteLine($"private float[] {ModelLayout.HiddenField(layer)} = [];");
             writer.WriteLine($"private float[] {ModelLayout.HiddenGradientField(layer)} = [];");
+            foreach (BufferSpec buffer in cell.Buffers(layer))
+            {
+                writer.WriteLine($"private float[] {buffer.Field} = [];");
+            }
         }
 
+        writer.WriteLine("private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits");
         writer.WriteLine("private float[] _logits = [];");
         writer.WriteLine("private float[] _dLogits = [];");
         writer.WriteLine();
@@ -124,6 +139,9 @@ internal static class ModelEmitter
                         break;
                     case InitializerKind.Orthogonal:
                         writer.WriteLine($"global::RnnGen.Initializers.Orthogonal({view}, {tensor.Rows}, {tensor.Columns}, random);");
+                        break;
+                    case InitializerKind.ForgetBiasOnes:
+                        writer.WriteLine($"{view}.Slice({spec.Units}, {spec.Units}).Fill(1f); // unit_forget_bias: the f block starts at 1, the rest at 0");
                         break;
                     default:
                         writer.WriteLine($"// {tensor.KerasName}: zeros.");
@@ -163,6 +181,7 @@ internal static class ModelEmitter
             writer.WriteLine("Forward(tokens, batch);");
             writer.WriteLine("float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));");
             writer.WriteLine("Backward(tokens, batch);");
+            writer.WriteLine("_logitsOfTraining = batch;");
             writer.WriteLine("return loss;");
         }
 
@@ -183,10 +202,14 @@ internal static class ModelEmitter
             writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
             writer.WriteLine("global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
             writer.WriteLine("EnsureBatchCapacity(batch);");
+            writer.WriteLine("_logitsOfTraining = 0;");
             writer.WriteLine("Forward(tokens, batch);");
             writer.WriteLine("new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);");
         }
 
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The logits of the last training forward pass (<see cref=\"ComputeGradients\"/>), computed before the weights changed.</summary>");
+        writer.WriteLine("public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, _logitsOfTraining);");
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc cref=\"global::RnnGen.IRnnModel.Predict\"/>");
         using (writer.WriteBlock("public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> probabilities)"))
@@ -226,10 +249,17 @@ internal static class ModelEmitter
 
             writer.WriteLine("_embedded = new float[SeqLen * batch * Embed];");
             writer.WriteLine("_dEmbedded = new float[SeqLen * batch * Embed];");
+            CellEmitter cell = CellEmitter.For(spec);
             foreach (LayerSpec layer in spec.Layers)
             {
                 writer.WriteLine($"{ModelLayout.HiddenField(layer)} = new float[SeqLen * batch * {layer.Units}];");
                 writer.WriteLine($"{ModelLayout.HiddenGradientField(layer)} = new float[SeqLen * batch * {layer.Units}];");
+                foreach (BufferSpec buffer in cell.Buffers(layer))
+                {
+                    writer.WriteLine(buffer.PerStep
+                        ? $"{buffer.Field} = new float[batch * {buffer.Width}];"
+                        : $"{buffer.Field} = new float[SeqLen * batch * {buffer.Width}];");
+                }
             }
 
             writer.WriteLine("_logits = new float[batch];");

@@ -10,6 +10,9 @@ internal enum InitializerKind
     GlorotUniform,
     Orthogonal,
     Zeros,
+
+    /// <summary>LSTM bias with unit_forget_bias: ones in the f block [u, 2u), zeros elsewhere.</summary>
+    ForgetBiasOnes,
 }
 
 /// <summary>One tensor of the flat parameter buffer.</summary>
@@ -49,7 +52,14 @@ internal sealed class ModelLayout
         {
             Add(layer.KerasName + "/kernel", layer.InputSize, layer.GateWidth, 2, InitializerKind.GlorotUniform);
             Add(layer.KerasName + "/recurrent_kernel", layer.Units, layer.GateWidth, 2, InitializerKind.Orthogonal);
-            Add(layer.KerasName + "/bias", layer.GateWidth, 1, 1, InitializerKind.Zeros);
+            if (layer.BiasRows == 2)
+            {
+                Add(layer.KerasName + "/bias", 2, layer.GateWidth, 2, InitializerKind.Zeros);
+            }
+            else
+            {
+                Add(layer.KerasName + "/bias", layer.GateWidth, 1, 1, spec.Cell == CellKind.Lstm && spec.UnitForgetBias ? InitializerKind.ForgetBiasOnes : InitializerKind.Zeros);
+            }
         }
 
         Add("dense/kernel", spec.Units, 1, 2, InitializerKind.GlorotUniform);
@@ -81,8 +91,9 @@ internal sealed class ModelLayout
     /// <summary>The Keras class name of the recurrent layers.</summary>
     public string CellClassName => Spec.Cell switch
     {
-        CellKind.SimpleRnn => "SimpleRNN",
-        _ => Spec.Cell.ToString(),
+        CellKind.Lstm => "LSTM",
+        CellKind.Gru => "GRU",
+        _ => "SimpleRNN",
     };
 
     /// <summary>The method-name stem of a layer, as llm.c names them: <c>SimpleRnn0</c>.</summary>
@@ -100,25 +111,27 @@ internal sealed class ModelLayout
     /// <summary>Where backward writes d loss / d input of a layer.</summary>
     public string InputGradientField(LayerSpec layer) => layer.Index == 0 ? "_dEmbedded" : HiddenGradientField(Spec.Layers[layer.Index - 1]);
 
-    /// <summary>The distinct column counts of the matrix products, each needing one generated kernel.</summary>
+    /// <summary>The distinct column counts of the matrix products, each needing one generated <c>MatMul{N}</c>.</summary>
     public IReadOnlyList<int> KernelWidths
     {
         get
         {
-            var widths = new SortedSet<int>();
-            foreach (LayerSpec layer in Spec.Layers)
-            {
-                widths.Add(layer.GateWidth); // x·W, h·U and the weight gradients
-                widths.Add(layer.Units); // dh_{t-1} = da_t·Uᵀ
-                widths.Add(layer.InputSize); // dx = da·Wᵀ
-            }
-
+            var cell = Emit.CellEmitter.For(Spec);
+            var widths = new SortedSet<int>(Spec.Layers.SelectMany(cell.ProductWidths));
+            widths.UnionWith(TransposedKernelWidths); // the transposed products call MatMul{N} block by block
             return widths.ToList();
         }
     }
 
-    /// <summary>The column counts of the weight-gradient products c += aᵀ·b (one per distinct gate width).</summary>
-    public IReadOnlyList<int> TransposedKernelWidths => Spec.Layers.Select(static l => l.GateWidth).Distinct().OrderBy(static w => w).ToList();
+    /// <summary>The column counts of the weight-gradient products c += aᵀ·b.</summary>
+    public IReadOnlyList<int> TransposedKernelWidths
+    {
+        get
+        {
+            var cell = Emit.CellEmitter.For(Spec);
+            return new SortedSet<int>(Spec.Layers.SelectMany(cell.TransposedProductWidths)).ToList();
+        }
+    }
 
     /// <summary>The Keras-style summary table (tf.keras 2.9+ layout, KERAS-CONVENTIONS §1.9).</summary>
     public string SummaryText()

@@ -6,6 +6,15 @@ namespace RnnGen.Generator.Model;
 internal enum CellKind
 {
     SimpleRnn = 0,
+    Lstm = 1,
+    Gru = 2,
+}
+
+/// <summary>The LSTM/GRU gate activation, mirroring <c>RnnGen.RecurrentActivation</c>.</summary>
+internal enum RecurrentActivationKind
+{
+    Sigmoid = 0,
+    HardSigmoid = 1,
 }
 
 /// <summary>The SimpleRNN activation, mirroring <c>RnnGen.RnnActivation</c>.</summary>
@@ -40,6 +49,37 @@ internal sealed record ModelSpec(
     bool Unroll,
     EquatableArray<LayerSpec> Layers)
 {
+    /// <summary>LSTM and GRU: the gate activation.</summary>
+    public RecurrentActivationKind RecurrentActivation { get; init; }
+
+    /// <summary>GRU: the reset gate applies after the recurrent product (bias (2, 3u)).</summary>
+    public bool ResetAfter { get; init; } = true;
+
+    /// <summary>LSTM: the forget gate's bias starts at 1.</summary>
+    public bool UnitForgetBias { get; init; } = true;
+
+    /// <summary>The input dropout rate of every recurrent layer, in [0, 1).</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>The recurrent dropout rate of every recurrent layer, in [0, 1).</summary>
+    public double RecurrentDropout { get; init; }
+
+    /// <summary>The number of gate blocks of a cell: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h).</summary>
+    public static int GateCountOf(CellKind cell) => cell switch
+    {
+        CellKind.Lstm => 4,
+        CellKind.Gru => 3,
+        _ => 1,
+    };
+
+    /// <summary>The Keras auto-name stem of a cell's layers.</summary>
+    public static string KerasNameOf(CellKind cell) => cell switch
+    {
+        CellKind.Lstm => "lstm",
+        CellKind.Gru => "gru",
+        _ => "simple_rnn",
+    };
+
     /// <summary>The number of stacked recurrent layers.</summary>
     public int LayerCount => Layers.Count;
 
@@ -78,6 +118,9 @@ internal sealed record LayerSpec(int Index, string KerasName, int InputSize, int
     /// <summary>The width of the fused gate pre-activations, G·u.</summary>
     public int GateWidth => GateCount * Units;
 
-    /// <summary>Keras' count for the layer: G·u·(d + u + 1).</summary>
-    public long ParameterCount => (long)GateWidth * (InputSize + Units + 1);
+    /// <summary>The number of bias rows: 2 for a GRU with reset_after (input and recurrent bias), else 1.</summary>
+    public int BiasRows { get; init; } = 1;
+
+    /// <summary>Keras' count for the layer: G·u·(d + u + bias rows).</summary>
+    public long ParameterCount => (long)GateWidth * (InputSize + Units + BiasRows);
 }

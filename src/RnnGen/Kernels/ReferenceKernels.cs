@@ -9,17 +9,16 @@ namespace RnnGen.Kernels;
 public static class ReferenceKernels
 {
     /// <summary>
-    /// <c>c[i, n] = init[i·initRowStride + n] + Σ_s a[i·aRowStride + s·aStepStride] · b[s·columns + n]</c> for
-    /// <c>i &lt; rows</c>, <c>n &lt; columns</c>, summed over <c>s = 0 … steps−1</c> in order with fused multiply-adds.
-    /// <c>c</c> has rows of <paramref name="columns"/> elements. <c>init</c> may be <c>c</c> itself (accumulate), or one
-    /// row reused by every row (stride 0: a bias or zeros).
+    /// <c>c[i·cRowStride + n] = init[i·initRowStride + n] + Σ_s a[i·aRowStride + s·aStepStride] · b[s·bRowStride + n]</c>
+    /// for <c>i &lt; rows</c>, <c>n &lt; columns</c>, summed over <c>s = 0 … steps−1</c> in order with fused multiply-adds.
+    /// <c>init</c> may be <c>c</c> itself (accumulate), or one row reused by every row (stride 0: a bias or zeros).
     /// </summary>
     public static void MatMul(
         int columns, int rows, int steps,
         ref float a, nint aRowStride, nint aStepStride,
-        ref float b,
+        ref float b, nint bRowStride,
         ref float init, nint initRowStride,
-        ref float c)
+        ref float c, nint cRowStride)
     {
         for (int i = 0; i < rows; i++)
         {
@@ -28,10 +27,10 @@ public static class ReferenceKernels
                 float sum = Unsafe.Add(ref init, (i * initRowStride) + n);
                 for (int s = 0; s < steps; s++)
                 {
-                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, (i * aRowStride) + (s * aStepStride)), Unsafe.Add(ref b, ((nint)s * columns) + n), sum);
+                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, (i * aRowStride) + (s * aStepStride)), Unsafe.Add(ref b, (s * bRowStride) + n), sum);
                 }
 
-                Unsafe.Add(ref c, ((nint)i * columns) + n) = sum;
+                Unsafe.Add(ref c, (i * cRowStride) + n) = sum;
             }
         }
     }
