@@ -136,6 +136,29 @@ public class DiagnosticTests
         Assert.Equal("SeqLen = 5000", Text(diagnostic));
     }
 
+    [Theory]
+    [InlineData("Dropout = 1.0", "Dropout is 1, but a dropout rate must be in [0, 1)")]
+    [InlineData("RecurrentDropout = -0.1", "RecurrentDropout is -0.1, but a dropout rate must be in [0, 1)")]
+    [InlineData("Dropout = double.NaN", "Dropout is NaN, but a dropout rate must be in [0, 1)")]
+    public void RNNG0012_DropoutOutOfRange(string argument, string message)
+    {
+        Diagnostic diagnostic = Single($"[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3, Cell = RnnCell.Lstm, {argument})] public partial class M {{ }}", "RNNG0012");
+        Assert.Equal(argument, Text(diagnostic));
+        Assert.Equal(message, diagnostic.GetMessage());
+    }
+
+    [Theory]
+    [InlineData("Cell = RnnCell.Lstm, ResetAfter = false", "ResetAfter = false", "ResetAfter does not apply to LSTM layers; it applies to GRU")]
+    [InlineData("Cell = RnnCell.Gru, UnitForgetBias = false", "UnitForgetBias = false", "UnitForgetBias does not apply to GRU layers; it applies to LSTM")]
+    [InlineData("RecurrentActivation = RecurrentActivation.HardSigmoid", "RecurrentActivation = RecurrentActivation.HardSigmoid", "RecurrentActivation does not apply to SimpleRNN layers; it applies to LSTM and GRU")]
+    [InlineData("Cell = RnnCell.Gru, Activation = RnnActivation.Relu", "Activation = RnnActivation.Relu", "Activation does not apply to GRU layers; it applies to SimpleRNN (LSTM and GRU use tanh)")]
+    public void RNNG0013_OptionNotForCell(string arguments, string location, string message)
+    {
+        Diagnostic diagnostic = Single($"[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3, {arguments})] public partial class M {{ }}", "RNNG0013");
+        Assert.Equal(location, Text(diagnostic));
+        Assert.Equal(message, diagnostic.GetMessage());
+    }
+
     private static string s_source = string.Empty;
 
     private static Diagnostic Single(string declaration, string id)

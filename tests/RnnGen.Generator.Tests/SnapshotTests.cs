@@ -45,6 +45,46 @@ public class SnapshotTests
         public partial class ReluUnrolled { }
         """);
 
+    [Fact]
+    public void Lstm() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 500, Cell = RnnCell.Lstm)]
+        public partial class ImdbLstm { }
+        """);
+
+    [Fact]
+    public void LstmUnitsNotAMultipleOfTheVectorWidth() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm, RecurrentActivation = RecurrentActivation.HardSigmoid)]
+        public partial class OddLstm { }
+        """);
+
+    [Fact]
+    public void GruResetAfter() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 500, Cell = RnnCell.Gru)]
+        public partial class ImdbGru { }
+        """);
+
+    [Fact]
+    public void GruResetBeforeUnitsNotAMultipleOfTheVectorWidth() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, ResetAfter = false)]
+        public partial class OddGru { }
+        """);
+
     private static void VerifyModel(string source, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         (Microsoft.CodeAnalysis.GeneratorDriverRunResult result, Microsoft.CodeAnalysis.Compilation output) = GeneratorHarness.Run(source);

@@ -16,7 +16,7 @@
 //   [322112, 322113) dense/bias                  (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [500, B, 32]
-//   _hidden0, _dHidden0    [500, B, 32]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
+//   _hidden0, _dHidden0    [500, B, 32]  h_t and dL/dh_t of simple_rnn
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul32); the time loop is a loop (Unroll = false).
@@ -52,13 +52,13 @@ partial class OneLayer
     private void SimpleRnn0Forward(int batch)
     {
         nint step = (nint)batch * 32; // floats of one time step of h
-        // Input projections of all 500 steps as one [500·B, 32]·[32, 32] product, with the bias: h_t = x_t·W + b.
-        MatMul32(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, SimpleRnnKernelOffset), ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0));
+        // Input projections of all 500 steps as one [500·B, 32]·[32, 32] product, with the bias: x_t·W + b.
+        MatMul32(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, SimpleRnnKernelOffset), 32, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 32);
         // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
         global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
         for (int t = 1; t <= 499; t++)
         {
-            MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step));
+            MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 32, ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step), 32);
             global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
         }
     }

@@ -16,7 +16,7 @@
 //   [322112, 322113) dense/bias                  (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [500, B, 32]
-//   _hidden0, _dHidden0    [500, B, 32]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
+//   _hidden0, _dHidden0    [500, B, 32]  h_t and dL/dh_t of simple_rnn
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul32); the time loop is a loop (Unroll = false).
@@ -27,42 +27,43 @@ partial class OneLayer
     private static ref float At(float[] array, nint offset) =>
         ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
 
-    /// <summary><c>c[i, 0..32) += Σ_s a[s·aStepStride + i]·b[s, 0..32)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
-    private static void AddTransposedProduct32(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)
+    /// <summary><c>c[i, 0..32) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..32)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+    private static void AddTransposedProduct32(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
     {
         for (int first = 0; first < steps; first += 256)
         {
             int count = global::System.Math.Min(256, steps - first);
-            MatMul32(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * (nint)32), ref c, 32, ref c);
+            MatMul32(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * bRowStride), bRowStride, ref c, cRowStride, ref c, cRowStride);
         }
     }
 
     /// <summary>
-    /// <c>c[i, 0..32) = init[i·initRowStride, 0..32) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..32)</c>
-    /// for i &lt; rows, s &lt; steps; b has rows of 32 floats, c is [rows, 32]. init may be c (accumulate) or one row (stride 0).
+    /// <c>c[i·cRowStride + 0..32) = init[i·initRowStride + 0..32) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..32)</c>
+    /// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.
+    /// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).
     /// </summary>
-    private static void MatMul32(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+    private static void MatMul32(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            MatMul32Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+            MatMul32Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            MatMul32Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+            MatMul32Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
         }
         else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
-            MatMul32Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+            MatMul32Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
         }
         else
         {
-            global::RnnGen.Kernels.ReferenceKernels.MatMul(32, rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+            global::RnnGen.Kernels.ReferenceKernels.MatMul(32, rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
         }
     }
 
     // 32 columns as 2 × Vector512.
-    private static void MatMul32Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+    private static void MatMul32Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
     {
         int i = 0;
         for (; i <= rows - 6; i += 6)
@@ -94,7 +95,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -122,22 +123,22 @@ partial class OneLayer
                 acc5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b0, acc5_0);
                 acc5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * (nint)32);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 16);
-            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * (nint)32);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref c4, 16);
-            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * (nint)32);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref c5, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref c5, 16);
         }
@@ -150,7 +151,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -158,14 +159,14 @@ partial class OneLayer
                 acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
         }
     }
 
     // 32 columns as 4 × Vector256, in 2 panels.
-    private static void MatMul32Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+    private static void MatMul32Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
     {
         // Panel 0: columns [0, 16).
         int i0 = 0;
@@ -198,7 +199,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -226,22 +227,22 @@ partial class OneLayer
                 acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                 acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)32);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
-            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)32);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
-            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)32);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
         }
@@ -254,7 +255,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -262,7 +263,7 @@ partial class OneLayer
                 acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
         }
@@ -297,7 +298,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
                 global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -325,22 +326,22 @@ partial class OneLayer
                 acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                 acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)32);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
-            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)32);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 16);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 24);
-            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)32);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 16);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 24);
         }
@@ -353,7 +354,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
                 global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -361,14 +362,14 @@ partial class OneLayer
                 acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
         }
     }
 
     // 32 columns as 8 × Vector128, in 4 panels.
-    private static void MatMul32Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+    private static void MatMul32Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
     {
         // Panel 0: columns [0, 8).
         int i0 = 0;
@@ -401,7 +402,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -429,22 +430,22 @@ partial class OneLayer
                 acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)32);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)32);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)32);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
         }
@@ -457,7 +458,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -465,7 +466,7 @@ partial class OneLayer
                 acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
         }
@@ -500,7 +501,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -528,22 +529,22 @@ partial class OneLayer
                 acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)32);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
-            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)32);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
-            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)32);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
         }
@@ -556,7 +557,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -564,7 +565,7 @@ partial class OneLayer
                 acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
         }
@@ -599,7 +600,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -627,22 +628,22 @@ partial class OneLayer
                 acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * (nint)32);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
-            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * (nint)32);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 20);
-            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * (nint)32);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 20);
         }
@@ -655,7 +656,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -663,7 +664,7 @@ partial class OneLayer
                 acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
         }
@@ -698,7 +699,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -726,22 +727,22 @@ partial class OneLayer
                 acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
-            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * (nint)32);
+            ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
-            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * (nint)32);
+            ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
-            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * (nint)32);
+            ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
-            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * (nint)32);
+            ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 24);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 28);
-            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * (nint)32);
+            ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 24);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 28);
         }
@@ -754,7 +755,7 @@ partial class OneLayer
             for (int s = 0; s < steps; s++)
             {
                 nint aOffset = s * aStepStride;
-                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 32);
+                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                 global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
                 global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
                 float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -762,7 +763,7 @@ partial class OneLayer
                 acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
             }
-            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)32);
+            ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
         }

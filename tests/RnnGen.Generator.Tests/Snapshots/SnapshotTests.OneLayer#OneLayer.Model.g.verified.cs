@@ -16,7 +16,7 @@
 //   [322112, 322113) dense/bias                  (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [500, B, 32]
-//   _hidden0, _dHidden0    [500, B, 32]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
+//   _hidden0, _dHidden0    [500, B, 32]  h_t and dL/dh_t of simple_rnn
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul32); the time loop is a loop (Unroll = false).
@@ -60,7 +60,13 @@ partial class OneLayer : global::RnnGen.IRnnModel
             new global::RnnGen.TensorInfo("simple_rnn/recurrent_kernel", SimpleRnnRecurrentKernelOffset, 32, 32, 2),
             new global::RnnGen.TensorInfo("simple_rnn/bias", SimpleRnnBiasOffset, 32, 1, 1),
             new global::RnnGen.TensorInfo("dense/kernel", DenseKernelOffset, 32, 1, 2),
-            new global::RnnGen.TensorInfo("dense/bias", DenseBiasOffset, 1, 1, 1)));
+            new global::RnnGen.TensorInfo("dense/bias", DenseBiasOffset, 1, 1, 1)))
+        {
+            RecurrentActivation = global::RnnGen.RecurrentActivation.Sigmoid,
+            ResetAfter = true,
+            Dropout = 0,
+            RecurrentDropout = 0,
+        };
 
     global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;
 
@@ -80,6 +86,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
     private float[] _dEmbedded = [];
     private float[] _hidden0 = [];
     private float[] _dHidden0 = [];
+    private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
     private float[] _logits = [];
     private float[] _dLogits = [];
 
@@ -128,6 +135,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
         Forward(tokens, batch);
         float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
         Backward(tokens, batch);
+        _logitsOfTraining = batch;
         return loss;
     }
 
@@ -146,9 +154,13 @@ partial class OneLayer : global::RnnGen.IRnnModel
         int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
         global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));
         EnsureBatchCapacity(batch);
+        _logitsOfTraining = 0;
         Forward(tokens, batch);
         new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);
     }
+
+    /// <summary>The logits of the last training forward pass (<see cref="ComputeGradients"/>), computed before the weights changed.</summary>
+    public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, _logitsOfTraining);
 
     /// <inheritdoc cref="global::RnnGen.IRnnModel.Predict"/>
     public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> probabilities)

@@ -16,7 +16,7 @@
 //   [650, 651) dense/bias                  (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [3, B, 3]
-//   _hidden0, _dHidden0    [3, B, 20]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
+//   _hidden0, _dHidden0    [3, B, 20]  h_t and dL/dh_t of simple_rnn
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul3, MatMul20); the time loop is fully unrolled into 3 steps (Unroll = true).
@@ -54,15 +54,15 @@ namespace Samples
         private void SimpleRnn0Forward(int batch)
         {
             nint step = (nint)batch * 20; // floats of one time step of h
-            // Input projections of all 3 steps as one [3·B, 3]·[3, 20] product, with the bias: h_t = x_t·W + b.
-            MatMul20(3 * batch, 3, ref At(_embedded, 0), 3, 1, ref At(_parameters, SimpleRnnKernelOffset), ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0));
+            // Input projections of all 3 steps as one [3·B, 3]·[3, 20] product, with the bias: x_t·W + b.
+            MatMul20(3 * batch, 3, ref At(_embedded, 0), 3, 1, ref At(_parameters, SimpleRnnKernelOffset), 20, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 20);
             // t = 0: h_(-1) = 0, so h_0 = relu(x_0·W + b).
             global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
             // t = 1
-            MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step));
+            MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step), 20);
             global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(1 * step), (int)(step)));
             // t = 2
-            MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step));
+            MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step), 20);
             global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(2 * step), (int)(step)));
         }
 

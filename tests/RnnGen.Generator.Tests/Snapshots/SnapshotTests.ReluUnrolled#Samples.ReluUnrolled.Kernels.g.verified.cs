@@ -16,7 +16,7 @@
 //   [650, 651) dense/bias                  (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [3, B, 3]
-//   _hidden0, _dHidden0    [3, B, 20]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
+//   _hidden0, _dHidden0    [3, B, 20]  h_t and dL/dh_t of simple_rnn
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul3, MatMul20); the time loop is fully unrolled into 3 steps (Unroll = true).
@@ -29,52 +29,54 @@ namespace Samples
         private static ref float At(float[] array, nint offset) =>
             ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
 
-        /// <summary><c>c[i, 0..20) += Σ_s a[s·aStepStride + i]·b[s, 0..20)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
-        private static void AddTransposedProduct20(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)
+        /// <summary><c>c[i, 0..20) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..20)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+        private static void AddTransposedProduct20(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
         {
             for (int first = 0; first < steps; first += 256)
             {
                 int count = global::System.Math.Min(256, steps - first);
-                MatMul20(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * (nint)20), ref c, 20, ref c);
+                MatMul20(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * bRowStride), bRowStride, ref c, cRowStride, ref c, cRowStride);
             }
         }
 
         /// <summary>
-        /// <c>c[i, 0..3) = init[i·initRowStride, 0..3) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..3)</c>
-        /// for i &lt; rows, s &lt; steps; b has rows of 3 floats, c is [rows, 3]. init may be c (accumulate) or one row (stride 0).
+        /// <c>c[i·cRowStride + 0..3) = init[i·initRowStride + 0..3) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..3)</c>
+        /// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.
+        /// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).
         /// </summary>
-        private static void MatMul3(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul3(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // 3 columns are narrower than one Vector128: the scalar loop is the kernel.
-            global::RnnGen.Kernels.ReferenceKernels.MatMul(3, rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+            global::RnnGen.Kernels.ReferenceKernels.MatMul(3, rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
         }
 
         /// <summary>
-        /// <c>c[i, 0..20) = init[i·initRowStride, 0..20) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..20)</c>
-        /// for i &lt; rows, s &lt; steps; b has rows of 20 floats, c is [rows, 20]. init may be c (accumulate) or one row (stride 0).
+        /// <c>c[i·cRowStride + 0..20) = init[i·initRowStride + 0..20) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..20)</c>
+        /// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.
+        /// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).
         /// </summary>
-        private static void MatMul20(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul20(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                MatMul20Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul20Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                MatMul20Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul20Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                MatMul20Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul20Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else
             {
-                global::RnnGen.Kernels.ReferenceKernels.MatMul(20, rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                global::RnnGen.Kernels.ReferenceKernels.MatMul(20, rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
         }
 
         // 20 columns as 1 × Vector512 + 1 × Vector128.
-        private static void MatMul20Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul20Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             int i = 0;
             for (; i <= rows - 6; i += 6)
@@ -106,7 +108,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -140,22 +142,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * (nint)20);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * (nint)20);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * (nint)20);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 16);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * (nint)20);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 16);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * (nint)20);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 16);
             }
@@ -168,7 +170,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -177,14 +179,14 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
             }
         }
 
         // 20 columns as 2 × Vector256 + 1 × Vector128, in 2 panels.
-        private static void MatMul20Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul20Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // Panel 0: columns [0, 16).
             int i0 = 0;
@@ -217,7 +219,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -245,22 +247,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)20);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)20);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)20);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)20);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)20);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
             }
@@ -273,7 +275,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -281,7 +283,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
             }
@@ -310,7 +312,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
@@ -331,17 +333,17 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)20);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)20);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)20);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)20);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)20);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
             }
             for (; i1 < rows; i1++)
@@ -352,19 +354,19 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
             }
         }
 
         // 20 columns as 5 × Vector128, in 3 panels.
-        private static void MatMul20Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul20Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // Panel 0: columns [0, 8).
             int i0 = 0;
@@ -397,7 +399,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -425,22 +427,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)20);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)20);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)20);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)20);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)20);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
             }
@@ -453,7 +455,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -461,7 +463,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
             }
@@ -496,7 +498,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -524,22 +526,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)20);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)20);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)20);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)20);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)20);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
             }
@@ -552,7 +554,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -560,7 +562,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
             }
@@ -589,7 +591,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
@@ -610,17 +612,17 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * (nint)20);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * (nint)20);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * (nint)20);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * (nint)20);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * (nint)20);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
             }
             for (; i2 < rows; i2++)
@@ -631,13 +633,13 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 20);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)20);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
             }
         }

@@ -20,8 +20,8 @@
 //   [1018880, 1018881) dense/bias                    (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [80, B, 100]
-//   _hidden0, _dHidden0    [80, B, 64]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
-//   _hidden1, _dHidden1    [80, B, 64]  h_t and dL/dh_t (then dL/da_t) of simple_rnn_1
+//   _hidden0, _dHidden0    [80, B, 64]  h_t and dL/dh_t of simple_rnn
+//   _hidden1, _dHidden1    [80, B, 64]  h_t and dL/dh_t of simple_rnn_1
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul64, MatMul100); the time loop is a loop (Unroll = false).
@@ -96,17 +96,17 @@ namespace Samples
             for (int t = 79; t >= 1; t--)
             {
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
-                MatMul64(batch, 64, ref At(_dHidden1, t * step), 64, 1, ref At(_recurrentT1, 0), ref At(_dHidden1, (t - 1) * step), 64, ref At(_dHidden1, (t - 1) * step));
+                MatMul64(batch, 64, ref At(_dHidden1, t * step), 64, 1, ref At(_recurrentT1, 0), 64, ref At(_dHidden1, (t - 1) * step), 64, ref At(_dHidden1, (t - 1) * step), 64);
             }
             global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
-            // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed (row stride 1, step stride 64).
-            AddTransposedProduct64(64, 79 * batch, ref At(_hidden1, 0), 64, ref At(_dHidden1, step), ref At(_gradients, SimpleRnn1RecurrentKernelOffset));
-            // dW += Σ_t x_tᵀ·da_t over all 80·B rows.
-            AddTransposedProduct64(64, 80 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden1, 0), ref At(_gradients, SimpleRnn1KernelOffset));
-            // db += Σ_t Σ_b da_t[b].
-            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(80 * step)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(64)));
-            // dL/dx_t = da_t·Wᵀ for every step, into _dHidden0.
-            MatMul64(80 * batch, 64, ref At(_dHidden1, 0), 64, 1, ref At(_kernelT1, 0), ref At(s_zeros, 0), 0, ref At(_dHidden0, 0));
+            // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
+            AddTransposedProduct64(64, 79 * batch, ref At(_hidden1, 0), 64, ref At(_dHidden1, step), 64, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 64);
+            // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
+            AddTransposedProduct64(64, 80 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden1, 0), 64, ref At(_gradients, SimpleRnn1KernelOffset), 64);
+            // db += Σ_t Σ_b dz_t[b].
+            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(80 * batch * 64)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(64)));
+            // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
+            MatMul64(80 * batch, 64, ref At(_dHidden1, 0), 64, 1, ref At(_kernelT1, 0), 64, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 64);
         }
 
         /// <summary>simple_rnn: backpropagation through all 80 steps of SimpleRNN(64, activation=tanh, return_sequences=True).</summary>
@@ -117,17 +117,17 @@ namespace Samples
             for (int t = 79; t >= 1; t--)
             {
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                MatMul64(batch, 64, ref At(_dHidden0, t * step), 64, 1, ref At(_recurrentT0, 0), ref At(_dHidden0, (t - 1) * step), 64, ref At(_dHidden0, (t - 1) * step));
+                MatMul64(batch, 64, ref At(_dHidden0, t * step), 64, 1, ref At(_recurrentT0, 0), 64, ref At(_dHidden0, (t - 1) * step), 64, ref At(_dHidden0, (t - 1) * step), 64);
             }
             global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
-            // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed (row stride 1, step stride 64).
-            AddTransposedProduct64(64, 79 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset));
-            // dW += Σ_t x_tᵀ·da_t over all 80·B rows.
-            AddTransposedProduct64(100, 80 * batch, ref At(_embedded, 0), 100, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset));
-            // db += Σ_t Σ_b da_t[b].
-            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(80 * step)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(64)));
-            // dL/dx_t = da_t·Wᵀ for every step, into _dEmbedded.
-            MatMul100(80 * batch, 64, ref At(_dHidden0, 0), 64, 1, ref At(_kernelT0, 0), ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0));
+            // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
+            AddTransposedProduct64(64, 79 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden0, step), 64, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 64);
+            // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
+            AddTransposedProduct64(100, 80 * batch, ref At(_embedded, 0), 100, ref At(_dHidden0, 0), 64, ref At(_gradients, SimpleRnnKernelOffset), 64);
+            // db += Σ_t Σ_b dz_t[b].
+            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(80 * batch * 64)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(64)));
+            // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
+            MatMul100(80 * batch, 64, ref At(_dHidden0, 0), 64, 1, ref At(_kernelT0, 0), 100, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 100);
         }
 
         /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -20,8 +20,8 @@
 //   [1018880, 1018881) dense/bias                    (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [80, B, 100]
-//   _hidden0, _dHidden0    [80, B, 64]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
-//   _hidden1, _dHidden1    [80, B, 64]  h_t and dL/dh_t (then dL/da_t) of simple_rnn_1
+//   _hidden0, _dHidden0    [80, B, 64]  h_t and dL/dh_t of simple_rnn
+//   _hidden1, _dHidden1    [80, B, 64]  h_t and dL/dh_t of simple_rnn_1
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul64, MatMul100); the time loop is a loop (Unroll = false).
@@ -60,13 +60,13 @@ namespace Samples
         private void SimpleRnn0Forward(int batch)
         {
             nint step = (nint)batch * 64; // floats of one time step of h
-            // Input projections of all 80 steps as one [80·B, 100]·[100, 64] product, with the bias: h_t = x_t·W + b.
-            MatMul64(80 * batch, 100, ref At(_embedded, 0), 100, 1, ref At(_parameters, SimpleRnnKernelOffset), ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0));
+            // Input projections of all 80 steps as one [80·B, 100]·[100, 64] product, with the bias: x_t·W + b.
+            MatMul64(80 * batch, 100, ref At(_embedded, 0), 100, 1, ref At(_parameters, SimpleRnnKernelOffset), 64, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 64);
             // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
             global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
             for (int t = 1; t <= 79; t++)
             {
-                MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step));
+                MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 64, ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step), 64);
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
             }
         }
@@ -78,13 +78,13 @@ namespace Samples
         private void SimpleRnn1Forward(int batch)
         {
             nint step = (nint)batch * 64; // floats of one time step of h
-            // Input projections of all 80 steps as one [80·B, 64]·[64, 64] product, with the bias: h_t = x_t·W + b.
-            MatMul64(80 * batch, 64, ref At(_hidden0, 0), 64, 1, ref At(_parameters, SimpleRnn1KernelOffset), ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0));
+            // Input projections of all 80 steps as one [80·B, 64]·[64, 64] product, with the bias: x_t·W + b.
+            MatMul64(80 * batch, 64, ref At(_hidden0, 0), 64, 1, ref At(_parameters, SimpleRnn1KernelOffset), 64, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 64);
             // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
             global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
             for (int t = 1; t <= 79; t++)
             {
-                MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step));
+                MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 64, ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step), 64);
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
             }
         }

@@ -20,8 +20,8 @@
 //   [1018880, 1018881) dense/bias                    (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [80, B, 100]
-//   _hidden0, _dHidden0    [80, B, 64]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
-//   _hidden1, _dHidden1    [80, B, 64]  h_t and dL/dh_t (then dL/da_t) of simple_rnn_1
+//   _hidden0, _dHidden0    [80, B, 64]  h_t and dL/dh_t of simple_rnn
+//   _hidden1, _dHidden1    [80, B, 64]  h_t and dL/dh_t of simple_rnn_1
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul64, MatMul100); the time loop is a loop (Unroll = false).
@@ -34,42 +34,43 @@ namespace Samples
         private static ref float At(float[] array, nint offset) =>
             ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
 
-        /// <summary><c>c[i, 0..64) += Σ_s a[s·aStepStride + i]·b[s, 0..64)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
-        private static void AddTransposedProduct64(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)
+        /// <summary><c>c[i, 0..64) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..64)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+        private static void AddTransposedProduct64(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
         {
             for (int first = 0; first < steps; first += 256)
             {
                 int count = global::System.Math.Min(256, steps - first);
-                MatMul64(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * (nint)64), ref c, 64, ref c);
+                MatMul64(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * bRowStride), bRowStride, ref c, cRowStride, ref c, cRowStride);
             }
         }
 
         /// <summary>
-        /// <c>c[i, 0..64) = init[i·initRowStride, 0..64) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..64)</c>
-        /// for i &lt; rows, s &lt; steps; b has rows of 64 floats, c is [rows, 64]. init may be c (accumulate) or one row (stride 0).
+        /// <c>c[i·cRowStride + 0..64) = init[i·initRowStride + 0..64) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..64)</c>
+        /// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.
+        /// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).
         /// </summary>
-        private static void MatMul64(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul64(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                MatMul64Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul64Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                MatMul64Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul64Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                MatMul64Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul64Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else
             {
-                global::RnnGen.Kernels.ReferenceKernels.MatMul(64, rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                global::RnnGen.Kernels.ReferenceKernels.MatMul(64, rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
         }
 
         // 64 columns as 4 × Vector512.
-        private static void MatMul64Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul64Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             int i = 0;
             for (; i <= rows - 6; i += 6)
@@ -113,7 +114,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
@@ -155,32 +156,32 @@ namespace Samples
                     acc5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b2, acc5_2);
                     acc5_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b3, acc5_3);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref c3, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref c3, 48);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref c4, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref c4, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_3, ref c4, 48);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_2, ref c5, 32);
@@ -197,7 +198,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
@@ -209,7 +210,7 @@ namespace Samples
                     acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
                     acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
@@ -218,7 +219,7 @@ namespace Samples
         }
 
         // 64 columns as 8 × Vector256, in 4 panels.
-        private static void MatMul64Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul64Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // Panel 0: columns [0, 16).
             int i0 = 0;
@@ -251,7 +252,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -279,22 +280,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
             }
@@ -307,7 +308,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -315,7 +316,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
             }
@@ -350,7 +351,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -378,22 +379,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 24);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 24);
             }
@@ -406,7 +407,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -414,7 +415,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
             }
@@ -449,7 +450,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -477,22 +478,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 40);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 40);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 40);
             }
@@ -505,7 +506,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -513,7 +514,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
             }
@@ -548,7 +549,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -576,22 +577,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 56);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 56);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 56);
             }
@@ -604,7 +605,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -612,14 +613,14 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
             }
         }
 
         // 64 columns as 16 × Vector128, in 8 panels.
-        private static void MatMul64Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul64Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // Panel 0: columns [0, 8).
             int i0 = 0;
@@ -652,7 +653,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -680,22 +681,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
             }
@@ -708,7 +709,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -716,7 +717,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
             }
@@ -751,7 +752,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -779,22 +780,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
             }
@@ -807,7 +808,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -815,7 +816,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
             }
@@ -850,7 +851,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -878,22 +879,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 20);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 20);
             }
@@ -906,7 +907,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -914,7 +915,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
             }
@@ -949,7 +950,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -977,22 +978,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 28);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 28);
             }
@@ -1005,7 +1006,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1013,7 +1014,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
             }
@@ -1048,7 +1049,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1076,22 +1077,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 36);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 36);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 36);
             }
@@ -1104,7 +1105,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1112,7 +1113,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
             }
@@ -1147,7 +1148,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1175,22 +1176,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 44);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 44);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 44);
             }
@@ -1203,7 +1204,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1211,7 +1212,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
             }
@@ -1246,7 +1247,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1274,22 +1275,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 52);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 52);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 52);
             }
@@ -1302,7 +1303,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1310,7 +1311,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
             }
@@ -1345,7 +1346,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1373,22 +1374,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * (nint)64);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * (nint)64);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * (nint)64);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 60);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 4) * (nint)64);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 60);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 5) * (nint)64);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 60);
             }
@@ -1401,7 +1402,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 64);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1409,38 +1410,39 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * (nint)64);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
             }
         }
 
         /// <summary>
-        /// <c>c[i, 0..100) = init[i·initRowStride, 0..100) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..100)</c>
-        /// for i &lt; rows, s &lt; steps; b has rows of 100 floats, c is [rows, 100]. init may be c (accumulate) or one row (stride 0).
+        /// <c>c[i·cRowStride + 0..100) = init[i·initRowStride + 0..100) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..100)</c>
+        /// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.
+        /// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).
         /// </summary>
-        private static void MatMul100(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul100(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                MatMul100Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul100Vector512(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                MatMul100Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul100Vector256(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                MatMul100Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                MatMul100Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
             else
             {
-                global::RnnGen.Kernels.ReferenceKernels.MatMul(100, rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                global::RnnGen.Kernels.ReferenceKernels.MatMul(100, rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
             }
         }
 
         // 100 columns as 6 × Vector512 + 1 × Vector128, in 2 panels.
-        private static void MatMul100Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul100Vector512(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // Panel 0: columns [0, 64).
             int i0 = 0;
@@ -1485,7 +1487,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
@@ -1527,32 +1529,32 @@ namespace Samples
                     acc5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b2, acc5_2);
                     acc5_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b3, acc5_3);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref c3, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref c3, 48);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref c4, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref c4, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_3, ref c4, 48);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_2, ref c5, 32);
@@ -1569,7 +1571,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
@@ -1581,7 +1583,7 @@ namespace Samples
                     acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
                     acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
@@ -1624,7 +1626,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
                     global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
                     global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
@@ -1665,27 +1667,27 @@ namespace Samples
                     acc5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b1, acc5_1);
                     acc5_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b2, acc5_2);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 64);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 96);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 64);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 96);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 64);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 96);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 64);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref c4, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_2, ref c4, 96);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref c5, 64);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref c5, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_2, ref c5, 96);
@@ -1700,7 +1702,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
                     global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
                     global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
@@ -1711,7 +1713,7 @@ namespace Samples
                     acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
                     acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
@@ -1719,7 +1721,7 @@ namespace Samples
         }
 
         // 100 columns as 12 × Vector256 + 1 × Vector128, in 7 panels.
-        private static void MatMul100Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul100Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // Panel 0: columns [0, 16).
             int i0 = 0;
@@ -1752,7 +1754,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1780,22 +1782,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
             }
@@ -1808,7 +1810,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1816,7 +1818,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
             }
@@ -1851,7 +1853,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1879,22 +1881,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 24);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 24);
             }
@@ -1907,7 +1909,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1915,7 +1917,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
             }
@@ -1950,7 +1952,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -1978,22 +1980,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 40);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 40);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 40);
             }
@@ -2006,7 +2008,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2014,7 +2016,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
             }
@@ -2049,7 +2051,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2077,22 +2079,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 56);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 56);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 56);
             }
@@ -2105,7 +2107,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2113,7 +2115,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
             }
@@ -2148,7 +2150,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2176,22 +2178,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 72);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 72);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 72);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 72);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 72);
             }
@@ -2204,7 +2206,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2212,7 +2214,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
             }
@@ -2247,7 +2249,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2275,22 +2277,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 88);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 88);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 88);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 88);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 88);
             }
@@ -2303,7 +2305,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
                     global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2311,7 +2313,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
             }
@@ -2340,7 +2342,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
@@ -2361,17 +2363,17 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 96);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 96);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 96);
             }
             for (; i6 < rows; i6++)
@@ -2382,19 +2384,19 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
             }
         }
 
         // 100 columns as 25 × Vector128, in 13 panels.
-        private static void MatMul100Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+        private static void MatMul100Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
             // Panel 0: columns [0, 8).
             int i0 = 0;
@@ -2427,7 +2429,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2455,22 +2457,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
             }
@@ -2483,7 +2485,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2491,7 +2493,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
             }
@@ -2526,7 +2528,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2554,22 +2556,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
             }
@@ -2582,7 +2584,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2590,7 +2592,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
             }
@@ -2625,7 +2627,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2653,22 +2655,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 20);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 20);
             }
@@ -2681,7 +2683,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2689,7 +2691,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
             }
@@ -2724,7 +2726,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2752,22 +2754,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 28);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 28);
             }
@@ -2780,7 +2782,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2788,7 +2790,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
             }
@@ -2823,7 +2825,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2851,22 +2853,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 36);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 36);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 36);
             }
@@ -2879,7 +2881,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2887,7 +2889,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
             }
@@ -2922,7 +2924,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2950,22 +2952,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 44);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 44);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 44);
             }
@@ -2978,7 +2980,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -2986,7 +2988,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
             }
@@ -3021,7 +3023,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3049,22 +3051,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 52);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 52);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 52);
             }
@@ -3077,7 +3079,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3085,7 +3087,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
             }
@@ -3120,7 +3122,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3148,22 +3150,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 60);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 60);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 60);
             }
@@ -3176,7 +3178,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3184,7 +3186,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
             }
@@ -3219,7 +3221,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3247,22 +3249,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 68);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 68);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 68);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 68);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 68);
             }
@@ -3275,7 +3277,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3283,7 +3285,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
             }
@@ -3318,7 +3320,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3346,22 +3348,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 76);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 76);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 76);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 76);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 76);
             }
@@ -3374,7 +3376,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3382,7 +3384,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
             }
@@ -3417,7 +3419,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3445,22 +3447,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 84);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 84);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 84);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 84);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 84);
             }
@@ -3473,7 +3475,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3481,7 +3483,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
             }
@@ -3516,7 +3518,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3544,22 +3546,22 @@ namespace Samples
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                     acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 92);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 92);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 92);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 92);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 92);
             }
@@ -3572,7 +3574,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
                     global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -3580,7 +3582,7 @@ namespace Samples
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
             }
@@ -3609,7 +3611,7 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
@@ -3630,17 +3632,17 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
                     acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 1) * (nint)100);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 1) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 2) * (nint)100);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 2) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 3) * (nint)100);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 3) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 96);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 4) * (nint)100);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 4) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 96);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 5) * (nint)100);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 96);
             }
             for (; i12 < rows; i12++)
@@ -3651,13 +3653,13 @@ namespace Samples
                 for (int s = 0; s < steps; s++)
                 {
                     nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 100);
+                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
                     float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
                     global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * (nint)100);
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
             }
         }

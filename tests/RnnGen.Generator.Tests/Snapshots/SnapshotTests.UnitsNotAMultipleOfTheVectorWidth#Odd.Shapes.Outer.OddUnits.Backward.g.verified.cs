@@ -20,8 +20,8 @@
 //   [258, 259) dense/bias                    (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [6, B, 5]
-//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
-//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn_1
+//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t of simple_rnn
+//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of simple_rnn_1
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul5, MatMul7); the time loop is a loop (Unroll = false).
@@ -98,17 +98,17 @@ namespace Odd.Shapes
                 for (int t = 5; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
-                    MatMul7(batch, 7, ref At(_dHidden1, t * step), 7, 1, ref At(_recurrentT1, 0), ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step));
+                    MatMul7(batch, 7, ref At(_dHidden1, t * step), 7, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed (row stride 1, step stride 7).
-                AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, step), ref At(_gradients, SimpleRnn1RecurrentKernelOffset));
-                // dW += Σ_t x_tᵀ·da_t over all 6·B rows.
-                AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), ref At(_gradients, SimpleRnn1KernelOffset));
-                // db += Σ_t Σ_b da_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(6 * step)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(7)));
-                // dL/dx_t = da_t·Wᵀ for every step, into _dHidden0.
-                MatMul7(6 * batch, 7, ref At(_dHidden1, 0), 7, 1, ref At(_kernelT1, 0), ref At(s_zeros, 0), 0, ref At(_dHidden0, 0));
+                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
+                AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, step), 7, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 7);
+                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
+                AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), 7, ref At(_gradients, SimpleRnn1KernelOffset), 7);
+                // db += Σ_t Σ_b dz_t[b].
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(7)));
+                // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
+                MatMul7(6 * batch, 7, ref At(_dHidden1, 0), 7, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
             }
 
             /// <summary>simple_rnn: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh, return_sequences=True).</summary>
@@ -119,17 +119,17 @@ namespace Odd.Shapes
                 for (int t = 5; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                    MatMul7(batch, 7, ref At(_dHidden0, t * step), 7, 1, ref At(_recurrentT0, 0), ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step));
+                    MatMul7(batch, 7, ref At(_dHidden0, t * step), 7, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed (row stride 1, step stride 7).
-                AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, step), ref At(_gradients, SimpleRnnRecurrentKernelOffset));
-                // dW += Σ_t x_tᵀ·da_t over all 6·B rows.
-                AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), ref At(_gradients, SimpleRnnKernelOffset));
-                // db += Σ_t Σ_b da_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(6 * step)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(7)));
-                // dL/dx_t = da_t·Wᵀ for every step, into _dEmbedded.
-                MatMul5(6 * batch, 7, ref At(_dHidden0, 0), 7, 1, ref At(_kernelT0, 0), ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0));
+                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
+                AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, step), 7, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 7);
+                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
+                AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), 7, ref At(_gradients, SimpleRnnKernelOffset), 7);
+                // db += Σ_t Σ_b dz_t[b].
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(7)));
+                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
+                MatMul5(6 * batch, 7, ref At(_dHidden0, 0), 7, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -20,8 +20,8 @@
 //   [258, 259) dense/bias                    (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [6, B, 5]
-//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
-//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn_1
+//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t of simple_rnn
+//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of simple_rnn_1
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul5, MatMul7); the time loop is a loop (Unroll = false).
@@ -62,13 +62,13 @@ namespace Odd.Shapes
             private void SimpleRnn0Forward(int batch)
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
-                // Input projections of all 6 steps as one [6·B, 5]·[5, 7] product, with the bias: h_t = x_t·W + b.
-                MatMul7(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, SimpleRnnKernelOffset), ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0));
+                // Input projections of all 6 steps as one [6·B, 5]·[5, 7] product, with the bias: x_t·W + b.
+                MatMul7(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, SimpleRnnKernelOffset), 7, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 7);
                 // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
                 for (int t = 1; t <= 5; t++)
                 {
-                    MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step));
+                    MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 7, ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step), 7);
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
                 }
             }
@@ -80,13 +80,13 @@ namespace Odd.Shapes
             private void SimpleRnn1Forward(int batch)
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
-                // Input projections of all 6 steps as one [6·B, 7]·[7, 7] product, with the bias: h_t = x_t·W + b.
-                MatMul7(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, SimpleRnn1KernelOffset), ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0));
+                // Input projections of all 6 steps as one [6·B, 7]·[7, 7] product, with the bias: x_t·W + b.
+                MatMul7(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, SimpleRnn1KernelOffset), 7, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 7);
                 // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
                 for (int t = 1; t <= 5; t++)
                 {
-                    MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step));
+                    MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 7, ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step), 7);
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
                 }
             }

@@ -20,8 +20,8 @@
 //   [258, 259) dense/bias                    (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [6, B, 5]
-//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
-//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn_1
+//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t of simple_rnn
+//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of simple_rnn_1
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul5, MatMul7); the time loop is a loop (Unroll = false).
@@ -36,34 +36,35 @@ namespace Odd.Shapes
             private static ref float At(float[] array, nint offset) =>
                 ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
 
-            /// <summary><c>c[i, 0..7) += Σ_s a[s·aStepStride + i]·b[s, 0..7)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
-            private static void AddTransposedProduct7(int rows, int steps, ref float a, nint aStepStride, ref float b, ref float c)
+            /// <summary><c>c[i, 0..7) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..7)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+            private static void AddTransposedProduct7(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
             {
                 for (int first = 0; first < steps; first += 256)
                 {
                     int count = global::System.Math.Min(256, steps - first);
-                    MatMul7(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * (nint)7), ref c, 7, ref c);
+                    MatMul7(rows, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, first * aStepStride), 1, aStepStride, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, first * bRowStride), bRowStride, ref c, cRowStride, ref c, cRowStride);
                 }
             }
 
             /// <summary>
-            /// <c>c[i, 0..5) = init[i·initRowStride, 0..5) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..5)</c>
-            /// for i &lt; rows, s &lt; steps; b has rows of 5 floats, c is [rows, 5]. init may be c (accumulate) or one row (stride 0).
+            /// <c>c[i·cRowStride + 0..5) = init[i·initRowStride + 0..5) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..5)</c>
+            /// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.
+            /// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).
             /// </summary>
-            private static void MatMul5(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+            private static void MatMul5(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
             {
                 if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    MatMul5Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                    MatMul5Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
                 }
                 else
                 {
-                    global::RnnGen.Kernels.ReferenceKernels.MatMul(5, rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                    global::RnnGen.Kernels.ReferenceKernels.MatMul(5, rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
                 }
             }
 
             // 5 columns as 2 × Vector128.
-            private static void MatMul5Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+            private static void MatMul5Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
             {
                 int i = 0;
                 for (; i <= rows - 6; i += 6)
@@ -95,7 +96,7 @@ namespace Odd.Shapes
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 5);
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                         global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
                         float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -123,22 +124,22 @@ namespace Odd.Shapes
                         acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                         acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)5);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * (nint)5);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * (nint)5);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * (nint)5);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * (nint)5);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 1);
-                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * (nint)5);
+                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 1);
                 }
@@ -151,7 +152,7 @@ namespace Odd.Shapes
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 5);
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                         global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
                         float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -159,30 +160,31 @@ namespace Odd.Shapes
                         acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                         acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)5);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
                 }
             }
 
             /// <summary>
-            /// <c>c[i, 0..7) = init[i·initRowStride, 0..7) + Σ_s a[i·aRowStride + s·aStepStride]·b[s, 0..7)</c>
-            /// for i &lt; rows, s &lt; steps; b has rows of 7 floats, c is [rows, 7]. init may be c (accumulate) or one row (stride 0).
+            /// <c>c[i·cRowStride + 0..7) = init[i·initRowStride + 0..7) + Σ_s a[i·aRowStride + s·aStepStride]·b[s·bRowStride + 0..7)</c>
+            /// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.
+            /// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).
             /// </summary>
-            private static void MatMul7(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+            private static void MatMul7(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
             {
                 if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    MatMul7Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                    MatMul7Vector128(rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
                 }
                 else
                 {
-                    global::RnnGen.Kernels.ReferenceKernels.MatMul(7, rows, steps, ref a, aRowStride, aStepStride, ref b, ref init, initRowStride, ref c);
+                    global::RnnGen.Kernels.ReferenceKernels.MatMul(7, rows, steps, ref a, aRowStride, aStepStride, ref b, bRowStride, ref init, initRowStride, ref c, cRowStride);
                 }
             }
 
             // 7 columns as 2 × Vector128.
-            private static void MatMul7Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, ref float init, nint initRowStride, ref float c)
+            private static void MatMul7Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
             {
                 int i = 0;
                 for (; i <= rows - 6; i += 6)
@@ -214,7 +216,7 @@ namespace Odd.Shapes
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 7);
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                         global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
                         float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -242,22 +244,22 @@ namespace Odd.Shapes
                         acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
                         acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)7);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * (nint)7);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * (nint)7);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * (nint)7);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * (nint)7);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 3);
-                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * (nint)7);
+                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 3);
                 }
@@ -270,7 +272,7 @@ namespace Odd.Shapes
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, (nint)s * 7);
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
                         global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
                         float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
@@ -278,7 +280,7 @@ namespace Odd.Shapes
                         acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
                         acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * (nint)7);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
                 }

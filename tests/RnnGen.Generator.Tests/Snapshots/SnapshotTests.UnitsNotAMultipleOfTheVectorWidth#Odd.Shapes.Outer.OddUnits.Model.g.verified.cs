@@ -20,8 +20,8 @@
 //   [258, 259) dense/bias                    (1,)         zeros
 // Batch buffers (B = batch size; sequences are time-major, row t·B + b of a [SeqLen, B, width] buffer):
 //   _embedded, _dEmbedded  [6, B, 5]
-//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn
-//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t (then dL/da_t) of simple_rnn_1
+//   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t of simple_rnn
+//   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of simple_rnn_1
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul5, MatMul7); the time loop is a loop (Unroll = false).
@@ -78,7 +78,13 @@ namespace Odd.Shapes
                     new global::RnnGen.TensorInfo("simple_rnn_1/recurrent_kernel", SimpleRnn1RecurrentKernelOffset, 7, 7, 2),
                     new global::RnnGen.TensorInfo("simple_rnn_1/bias", SimpleRnn1BiasOffset, 7, 1, 1),
                     new global::RnnGen.TensorInfo("dense/kernel", DenseKernelOffset, 7, 1, 2),
-                    new global::RnnGen.TensorInfo("dense/bias", DenseBiasOffset, 1, 1, 1)));
+                    new global::RnnGen.TensorInfo("dense/bias", DenseBiasOffset, 1, 1, 1)))
+                {
+                    RecurrentActivation = global::RnnGen.RecurrentActivation.Sigmoid,
+                    ResetAfter = true,
+                    Dropout = 0,
+                    RecurrentDropout = 0,
+                };
 
             global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;
 
@@ -102,6 +108,7 @@ namespace Odd.Shapes
             private float[] _dHidden0 = [];
             private float[] _hidden1 = [];
             private float[] _dHidden1 = [];
+            private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
             private float[] _logits = [];
             private float[] _dLogits = [];
 
@@ -162,6 +169,7 @@ namespace Odd.Shapes
                 Forward(tokens, batch);
                 float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
                 Backward(tokens, batch);
+                _logitsOfTraining = batch;
                 return loss;
             }
 
@@ -180,9 +188,13 @@ namespace Odd.Shapes
                 int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
                 global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));
                 EnsureBatchCapacity(batch);
+                _logitsOfTraining = 0;
                 Forward(tokens, batch);
                 new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);
             }
+
+            /// <summary>The logits of the last training forward pass (<see cref="ComputeGradients"/>), computed before the weights changed.</summary>
+            public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, _logitsOfTraining);
 
             /// <inheritdoc cref="global::RnnGen.IRnnModel.Predict"/>
             public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> probabilities)
