@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): every test project, then the numerical tests again on the narrower kernel
-# variants, which the runtime selects when wider vectors are disabled. Tests never use the network.
+# variants, which the runtime selects when wider vectors are disabled. Tests never use the network, except that
+# RnnGen.Package.Tests restores its newcomer projects from the default NuGet source, as restore itself does.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Xunit.Abstractions;
+
+namespace RnnGen.Package.Tests;
+
+/// <summary>
+/// The package as a new user meets it: its files, then a console project that adds it from a local folder, declares a
+/// model, trains it and builds with warnings as errors, then a mistake in the attribute that must fail the build.
+/// </summary>
+public sealed class NewcomerTests(PackageFixture package, ITestOutputHelper output) : IClassFixture<PackageFixture>
+{
+    [Fact]
+    public void PackageHoldsTheRuntimeTheGeneratorAndTheReadme()
+    {
+        IReadOnlyList<string> files = package.PackageFiles();
+        string listing = $"{package.PackagePath}:\n  {string.Join("\n  ", files)}";
+        output.WriteLine(listing);
+
+        Assert.True(files.Contains("lib/net10.0/RnnGen.dll"), listing);
+        Assert.True(files.Contains("PACKAGE.md"), listing);
+        string[] analyzers = files.Where(static f => f.StartsWith("analyzers/", StringComparison.Ordinal)).ToArray();
+        Assert.True(analyzers is ["analyzers/dotnet/cs/RnnGen.Generator.dll"], "The generator alone, without its Roslyn dependencies:\n" + listing);
+        Assert.DoesNotContain(files, static f => f.Contains("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase));
+
+        XElement metadata = package.ReadNuspec().Root!.Element(PackageFixture.Nuspec("metadata"))!;
+        string nuspec = metadata.ToString();
+        Assert.True(metadata.Element(PackageFixture.Nuspec("readme"))?.Value == "PACKAGE.md", nuspec);
+        Assert.True(metadata.Element(PackageFixture.Nuspec("license"))?.Value == "MIT", nuspec);
+        string[] dependencies = metadata.Descendants(PackageFixture.Nuspec("dependency")).Select(static d => (string)d.Attribute("id")!).ToArray();
+        Assert.True(dependencies.Contains("System.Numerics.Tensors"), nuspec);
+        Assert.False(dependencies.Any(static d => d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)), nuspec);
+        Assert.False(dependencies.Contains("RnnGen.Generator"), nuspec);
+    }
+
+    [Fact]
+    public async Task NewProjectTrainsAModelFromThePackage()
+    {
+        string project = await package.CreateConsoleProjectAsync("Newcomer");
+        File.WriteAllText(Path.Combine(project, "TinyClassifier.cs"), """
+            using RnnGen;
+
+            namespace Newcomer;
+
+            [RnnModel(Vocab = 100, Embed = 8, Units = 16, SeqLen = 10)]
+            public partial class TinyClassifier
+            {
+            }
+            """);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), """
+            using System.Globalization;
+            using Newcomer;
+            using RnnGen;
+
+            // One batch of random tokens and labels, learnt by heart: 20 Adam steps must lower its loss.
+            const int Batch = 32;
+            var random = new Random(1234);
+            var tokens = new int[Batch * TinyClassifier.SeqLen];
+            var labels = new float[Batch];
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                tokens[i] = random.Next(1, TinyClassifier.Vocab);
+            }
+
+            for (int b = 0; b < Batch; b++)
+            {
+                labels[b] = random.Next(2);
+            }
+
+            var model = new TinyClassifier(seed: 7);
+            var optimizer = new Adam(learningRate: 1e-2f);
+            float before = model.ComputeGradients(tokens, labels);
+            for (int step = 0; step < 20; step++)
+            {
+                model.TrainStep(tokens, labels, optimizer);
+            }
+
+            float after = model.ComputeGradients(tokens, labels);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss before: {before:F4}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss after: {after:F4}"));
+            Console.Write(model.Summary());
+            """);
+
+        CommandResult build = await package.BuildAsync(project);
+        Assert.True(build.Succeeded, build.Report());
+        CommandResult run = await DotNetCli.RunAsync(project, package.NewcomerEnvironment, "run", "-c", "Release", "--no-build");
+        Assert.True(run.Succeeded, run.Report());
+        output.WriteLine(run.StandardOutput);
+        output.WriteLine($"build {build.Elapsed.TotalSeconds:F1} s, run {run.Elapsed.TotalSeconds:F1} s");
+
+        float before = Loss(run, "before");
+        float after = Loss(run, "after");
+        Assert.True(float.IsFinite(before) && after < before, $"The loss did not fall ({before} -> {after}).\n{run.Report()}");
+
+        // Embedding 100·8, SimpleRNN 8·16 + 16·16 + 16, Dense 16 + 1.
+        const int total = (100 * 8) + ((8 * 16) + (16 * 16) + 16) + (16 + 1);
+        string[] lines = run.StandardOutput.Split('\n').Select(static l => l.TrimEnd('\r')).ToArray();
+        Assert.True(lines.Contains("Model: \"TinyClassifier\""), run.Report());
+        Assert.True(lines.Contains($"Total params: {total.ToString("N0", CultureInfo.InvariantCulture)}"), run.Report());
+    }
+
+    [Fact]
+    public async Task MistakeInTheAttributeFailsTheBuildWithItsDiagnostic()
+    {
+        string project = await package.CreateConsoleProjectAsync("Mistaken");
+        File.WriteAllText(Path.Combine(project, "BrokenModel.cs"), """
+            using RnnGen;
+
+            namespace Mistaken;
+
+            [RnnModel(Vocab = 100, Embed = 8, Units = 0, SeqLen = 10)]
+            public partial class BrokenModel
+            {
+            }
+            """);
+
+        // Uses no generated member, so that the generator's error is the build's only one.
+        File.WriteAllText(Path.Combine(project, "Program.cs"), """
+            Console.WriteLine(typeof(Mistaken.BrokenModel).Name);
+            """);
+
+        CommandResult build = await package.BuildAsync(project);
+        Assert.False(build.Succeeded, "The build should have failed:\n" + build.Report());
+        string[] errors = build.StandardOutput.Split('\n').Where(static l => l.Contains(": error ", StringComparison.Ordinal)).Distinct().ToArray();
+        Assert.True(errors.Length > 0, build.Report());
+        Assert.True(
+            errors.All(static e => e.Contains("BrokenModel.cs(5,", StringComparison.Ordinal) && e.Contains("error RNNG0003: Units must be a positive number, but it is 0", StringComparison.Ordinal)),
+            "Expected only RNNG0003 on the attribute line:\n" + build.Report());
+    }
+
+    private static float Loss(CommandResult run, string which)
+    {
+        Match match = Regex.Match(run.StandardOutput, $@"^loss {which}: (\S+)\r?$", RegexOptions.Multiline);
+        Assert.True(match.Success, $"No 'loss {which}:' line.\n{run.Report()}");
+        return float.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+}
