@@ -85,6 +85,16 @@ public class SnapshotTests
         public partial class OddGru { }
         """);
 
+    [Fact]
+    public void LstmWithDropout() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 100, Embed = 8, Units = 12, Layers = 2, SeqLen = 5, Cell = RnnCell.Lstm, Dropout = 0.2, RecurrentDropout = 0.2)]
+        public partial class DropoutLstm { }
+        """);
+
     private static void VerifyModel(string source, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         (Microsoft.CodeAnalysis.GeneratorDriverRunResult result, Microsoft.CodeAnalysis.Compilation output) = GeneratorHarness.Run(source);

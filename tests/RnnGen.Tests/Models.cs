@@ -131,3 +131,39 @@ public partial class ImdbGru
 public partial class ImdbGruBefore
 {
 }
+
+/// <summary>SimpleRNN with input and recurrent dropout (one mask each).</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 2, SeqLen = 4, Dropout = 0.3, RecurrentDropout = 0.25)]
+public partial class RnnDropout
+{
+}
+
+/// <summary>LSTM with input dropout only: one input mask shared by all four gates.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 2, SeqLen = 4, Cell = RnnCell.Lstm, Dropout = 0.4)]
+public partial class LstmInputDropout
+{
+}
+
+/// <summary>LSTM with both dropouts: separate input and recurrent masks per gate.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 2, SeqLen = 4, Cell = RnnCell.Lstm, Dropout = 0.2, RecurrentDropout = 0.3)]
+public partial class LstmDropout
+{
+}
+
+/// <summary>GRU (reset_after) with both dropouts.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 2, SeqLen = 4, Cell = RnnCell.Gru, Dropout = 0.2, RecurrentDropout = 0.3)]
+public partial class GruDropout
+{
+}
+
+/// <summary>GRU (reset_after = false) with both dropouts: the candidate's r⊙(h⊙m_h).</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 2, SeqLen = 4, Cell = RnnCell.Gru, ResetAfter = false, Dropout = 0.2, RecurrentDropout = 0.3)]
+public partial class GruBeforeDropout
+{
+}
+
+/// <summary>GRU (reset_after) with recurrent dropout only.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 1, SeqLen = 5, Cell = RnnCell.Gru, RecurrentDropout = 0.5)]
+public partial class GruRecurrentDropout
+{
+}

@@ -188,13 +188,19 @@ internal static class ScalarReference
         return new Result(logits, loss, g);
     }
 
-    /// <summary>LSTM and GRU forward in double: logits and the mean loss.</summary>
-    public static (double[] Logits, double Loss) GatedForward(ModelDescription model, double[] p, int[] tokens, float[] labels)
+    /// <summary>
+    /// Dropout masks of one layer, as Keras applies them: Input[k][b][j] multiplies x_t[b][j] in the product of gate block k,
+    /// Recurrent[k][b][j] multiplies h_(t-1)[b][j]; one array each when all gates share one mask.
+    /// </summary>
+    public sealed record LayerMasks(double[][][]? Input, double[][][]? Recurrent);
+
+    /// <summary>Forward in double for every cell (with optional dropout masks): logits and the mean loss.</summary>
+    public static (double[] Logits, double Loss) GatedForward(ModelDescription model, double[] p, int[] tokens, float[] labels, LayerMasks[]? masks = null)
     {
         int T = model.SeqLen, E = model.Embed, U = model.Units, L = model.Layers, B = labels.Length;
         bool hard = model.RecurrentActivation == RecurrentActivation.HardSigmoid;
         double Gate(double x) => hard ? Math.Clamp((0.2 * x) + 0.5, 0, 1) : 1 / (1 + Math.Exp(-x));
-        string stem = model.Cell == RnnCell.Lstm ? "lstm" : "gru";
+        string stem = model.Cell switch { RnnCell.Lstm => "lstm", RnnCell.Gru => "gru", _ => "simple_rnn" };
         TensorInfo emb = model.FindTensor("embedding/embeddings")!;
         double[][][] x = New(T, B, E);
         for (int t = 0; t < T; t++)
@@ -216,6 +222,10 @@ internal static class ScalarReference
             TensorInfo u = model.FindTensor(name + "/recurrent_kernel")!;
             TensorInfo bias = model.FindTensor(name + "/bias")!;
             int G = w.Columns;
+            double[][][]? inputMask = masks?[l].Input;
+            double[][][]? recurrentMask = masks?[l].Recurrent;
+            double InputMask(int column, int b, int k) => inputMask is null ? 1 : inputMask[inputMask.Length == 1 ? 0 : column / U][b][k];
+            double RecurrentMask(int column, int b, int k) => recurrentMask is null ? 1 : recurrentMask[recurrentMask.Length == 1 ? 0 : column / U][b][k];
             double[][][] h = New(T, B, U);
             for (int b = 0; b < B; b++)
             {
@@ -232,17 +242,25 @@ internal static class ScalarReference
                         hu[j] = bias.Rows == 2 ? p[bias.Offset + G + j] : 0;
                         for (int k = 0; k < d; k++)
                         {
-                            xw[j] += x[t][b][k] * p[w.Offset + (k * G) + j];
+                            xw[j] += x[t][b][k] * InputMask(j, b, k) * p[w.Offset + (k * G) + j];
                         }
 
                         for (int k = 0; k < U; k++)
                         {
-                            hu[j] += hPrev[k] * p[u.Offset + (k * G) + j];
+                            hu[j] += hPrev[k] * RecurrentMask(j, b, k) * p[u.Offset + (k * G) + j];
                         }
                     }
 
                     double[] hNew = new double[U];
-                    if (model.Cell == RnnCell.Lstm)
+                    if (model.Cell == RnnCell.SimpleRnn)
+                    {
+                        for (int j = 0; j < U; j++)
+                        {
+                            double a = xw[j] + hu[j];
+                            hNew[j] = model.Activation == RnnActivation.Relu ? Math.Max(a, 0) : Math.Tanh(a);
+                        }
+                    }
+                    else if (model.Cell == RnnCell.Lstm)
                     {
                         for (int j = 0; j < U; j++)
                         {
@@ -278,7 +296,7 @@ internal static class ScalarReference
                             double a = xw[(2 * U) + j];
                             for (int k = 0; k < U; k++)
                             {
-                                a += r[k] * hPrev[k] * p[u.Offset + (k * G) + (2 * U) + j];
+                                a += r[k] * hPrev[k] * RecurrentMask((2 * U) + j, b, k) * p[u.Offset + (k * G) + (2 * U) + j];
                             }
 
                             hNew[j] = (z[j] * hPrev[j]) + ((1 - z[j]) * Math.Tanh(a));

@@ -36,7 +36,8 @@ internal abstract class CellEmitter(ModelSpec spec)
     public virtual IEnumerable<int> ProductWidths(LayerSpec layer) => [layer.GateWidth, layer.Units, layer.InputSize];
 
     /// <summary>The column counts of the layer's weight-gradient products (aᵀ·b).</summary>
-    public virtual IEnumerable<int> TransposedProductWidths(LayerSpec layer) => [layer.GateWidth];
+    public virtual IEnumerable<int> TransposedProductWidths(LayerSpec layer) =>
+        RecurrentDropout && layer.GateCount > 1 ? [layer.GateWidth, layer.Units] : [layer.GateWidth];
 
     /// <summary>Writes the body of <c>{Cell}{i}Forward(int batch)</c>: h_t for every step into the layer's hidden buffer.</summary>
     public abstract void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer);
@@ -93,27 +94,226 @@ internal abstract class CellEmitter(ModelSpec spec)
     protected static string SpanOf(string array, string offset, string length, bool readOnly = false) =>
         $"new global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<float>({array}, (int)({offset}), (int)({length}))";
 
-    /// <summary>The input projections of all steps as one product, bias row included: gates[t] = x_t·W + b.</summary>
+    // ---- Dropout (KERAS-CONVENTIONS §1.4). Masks are drawn once per batch; "groups" are the gate blocks that get their
+    // own masks: all gates share one mask unless recurrent dropout is on, when each gate has its own input and recurrent
+    // mask (tf.keras implementation 1). Masked copies x_t⊙m and h_(t-1)⊙m are kept, because the weight gradients need them.
+
+    protected bool InputDropout => Spec.Dropout > 0;
+
+    protected bool RecurrentDropout => Spec.RecurrentDropout > 0;
+
+    protected int Groups(LayerSpec layer) => RecurrentDropout && layer.GateCount > 1 ? layer.GateCount : 1;
+
+    /// <summary>The cell's own buffers and those its dropout needs.</summary>
+    public IEnumerable<BufferSpec> AllBuffers(LayerSpec layer)
+    {
+        foreach (BufferSpec buffer in Buffers(layer))
+        {
+            yield return buffer;
+        }
+
+        int i = layer.Index, d = layer.InputSize, u = layer.Units, groups = Groups(layer);
+        if (InputDropout)
+        {
+            yield return new BufferSpec($"_inputMask{i}", groups * d, PerStep: true, $"{groups} input dropout mask(s) of [B, {d}]");
+            yield return new BufferSpec($"_droppedInput{i}", groups * d, PerStep: false, $"x_t⊙mask for each of the {groups} mask(s)");
+            if (groups > 1)
+            {
+                yield return new BufferSpec($"_dInputPart{i}", d, PerStep: false, "one gate's dL/dx_t before its mask");
+            }
+        }
+
+        if (RecurrentDropout)
+        {
+            yield return new BufferSpec($"_recurrentMask{i}", groups * u, PerStep: true, $"{groups} recurrent dropout mask(s) of [B, {u}]");
+            yield return new BufferSpec($"_droppedHidden{i}", groups * u, PerStep: false, $"h_(t-1)⊙mask at slot t, for each of the {groups} mask(s)");
+            yield return new BufferSpec($"_dHiddenPart{i}", u, PerStep: true, "one gate's dL/dh_(t-1) before its mask");
+        }
+    }
+
+    /// <summary>Writes the draws of the layer's masks for one batch (training only).</summary>
+    public void EmitDrawMasks(SourceWriter writer, LayerSpec layer)
+    {
+        int i = layer.Index, groups = Groups(layer);
+        if (InputDropout)
+        {
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.FillMask({SpanOf($"_inputMask{i}", "0", $"batch * {groups * layer.InputSize}")}, {Spec.Dropout.ToString("R", CultureInfo.InvariantCulture)}, _dropoutRandom);");
+        }
+
+        if (RecurrentDropout)
+        {
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.FillMask({SpanOf($"_recurrentMask{i}", "0", $"batch * {groups * layer.Units}")}, {Spec.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture)}, _dropoutRandom);");
+        }
+    }
+
+    /// <summary>
+    /// Opens a layer's forward pass: in training, the masked inputs x_t⊙m_k; and the sources the products read, which are the
+    /// masked copies in training and the plain buffers in evaluation (where dropout is off).
+    /// </summary>
+    protected void EmitDropoutPrologue(SourceWriter writer, ModelLayout layout, LayerSpec layer)
+    {
+        int i = layer.Index, d = layer.InputSize, groups = Groups(layer);
+        if (InputDropout)
+        {
+            using (writer.WriteBlock("if (_training)"))
+            {
+                writer.WriteLine($"// Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).");
+                for (int k = 0; k < groups; k++)
+                {
+                    writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), "0", $"{Spec.SeqLen} * batch * {d}", readOnly: true)}, {SpanOf($"_inputMask{i}", $"{k} * batch * {d}", $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", $"{k} * {Spec.SeqLen} * batch * {d}", $"{Spec.SeqLen} * batch * {d}")}, false);");
+                }
+            }
+
+            writer.WriteLine($"float[] projectionInput = _training ? _droppedInput{i} : {layout.InputField(layer)};");
+            writer.WriteLine($"nint projectionGroupStride = _training ? (nint){Spec.SeqLen} * batch * {d} : 0;");
+        }
+
+        if (RecurrentDropout)
+        {
+            writer.WriteLine($"// Recurrent dropout: the products read h_(t-1)⊙m_k (slot t of _droppedHidden{i}) in training, h_(t-1) otherwise.");
+            writer.WriteLine($"float[] recurrentInput = _training ? _droppedHidden{i} : {ModelLayout.HiddenField(layer)};");
+            writer.WriteLine($"nint recurrentGroupStride = _training ? {Spec.SeqLen} * step : 0;");
+            writer.WriteLine("nint recurrentShift = _training ? 0 : -step;");
+        }
+    }
+
+    /// <summary>The input projections of all steps as one product per mask, bias row included: gates[t] = x_t·W + b.</summary>
     protected void EmitInputProjection(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target)
     {
         int d = layer.InputSize;
         int width = layer.GateWidth;
-        writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps as one [{Spec.SeqLen}·B, {d}]·[{d}, {width}] product, with the bias: x_t·W + b.");
-        writer.WriteLine(MatMul(width, $"{Spec.SeqLen} * batch", Invariant(d), layout.InputField(layer), "0", Invariant(d), "1", "_parameters", layout.Kernel(layer).PropertyName + "Offset", Invariant(width), "_parameters", layout.Bias(layer).PropertyName + "Offset", "0", target, "0", Invariant(width)));
+        string kernel = layout.Kernel(layer).PropertyName + "Offset";
+        string bias = layout.Bias(layer).PropertyName + "Offset";
+        if (!InputDropout)
+        {
+            writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps as one [{Spec.SeqLen}·B, {d}]·[{d}, {width}] product, with the bias: x_t·W + b.");
+            writer.WriteLine(MatMul(width, $"{Spec.SeqLen} * batch", Invariant(d), layout.InputField(layer), "0", Invariant(d), "1", "_parameters", kernel, Invariant(width), "_parameters", bias, "0", target, "0", Invariant(width)));
+            return;
+        }
+
+        int groups = Groups(layer);
+        int groupWidth = width / groups;
+        writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps, one product per mask (gate columns [k·{groupWidth}, (k+1)·{groupWidth})): (x_t⊙m_k)·W_k + b_k.");
+        for (int k = 0; k < groups; k++)
+        {
+            writer.WriteLine(MatMul(groupWidth, $"{Spec.SeqLen} * batch", Invariant(d), "projectionInput", $"{k} * projectionGroupStride", Invariant(d), "1", "_parameters", $"{kernel} + {k * groupWidth}", Invariant(width), "_parameters", $"{bias} + {k * groupWidth}", "0", target, Invariant(k * groupWidth), Invariant(width)));
+        }
     }
 
-    /// <summary>The weight gradients shared by all cells: dW += Σ_t x_tᵀ·dz_t, db += Σ dz_t, and dL/dx_t = dz_t·Wᵀ.</summary>
+    /// <summary>In training, h_(t-1)⊙m_k into slot t of the masked copies, before the step's recurrent products.</summary>
+    protected void EmitMaskRecurrentState(SourceWriter writer, LayerSpec layer, string t)
+    {
+        if (!RecurrentDropout)
+        {
+            return;
+        }
+
+        int i = layer.Index, u = layer.Units;
+        using (writer.WriteBlock("if (_training)"))
+        {
+            for (int k = 0; k < Groups(layer); k++)
+            {
+                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Multiply({SpanOf(ModelLayout.HiddenField(layer), $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", $"{k} * step", "step", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"{k} * {Spec.SeqLen} * step + {t} * step", "step")});");
+            }
+        }
+    }
+
+    /// <summary>
+    /// target[:, cols] = init[:, cols] + h_(t-1)·U[:, cols] for the gate columns [first, first + count), where init and
+    /// target offsets point at column 0 of their gate rows (init stride 0: a bias row). With recurrent dropout, one
+    /// product per mask, each reading its masked state.
+    /// </summary>
+    protected void EmitRecurrentProduct(SourceWriter writer, ModelLayout layout, LayerSpec layer, string t, int first, int count, string init, string initOffset, string initStride, string target, string targetOffset)
+    {
+        int u = layer.Units, width = layer.GateWidth;
+        string recurrent = layout.RecurrentKernel(layer).PropertyName + "Offset";
+        if (!RecurrentDropout)
+        {
+            writer.WriteLine(MatMul(count, "batch", Invariant(u), ModelLayout.HiddenField(layer), $"({t} - 1) * step", Invariant(u), "1", "_parameters", $"{recurrent} + {first}", Invariant(width), init, $"{initOffset} + {first}", initStride, target, $"{targetOffset} + {first}", Invariant(width)));
+            return;
+        }
+
+        int groupWidth = width / Groups(layer);
+        for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
+        {
+            writer.WriteLine(MatMul(groupWidth, "batch", Invariant(u), "recurrentInput", $"{k} * recurrentGroupStride + {t} * step + recurrentShift", Invariant(u), "1", "_parameters", $"{recurrent} + {k * groupWidth}", Invariant(width), init, $"{initOffset} + {k * groupWidth}", initStride, target, $"{targetOffset} + {k * groupWidth}", Invariant(width)));
+        }
+    }
+
+    /// <summary>dL/dh_(t-1) += dz_t[:, cols]·U[:, cols]ᵀ for the gate columns [first, first + count) (⊙ each mask with dropout).</summary>
+    protected void EmitRecurrentStateGradient(SourceWriter writer, LayerSpec layer, string t, string dz, int first, int count)
+    {
+        int i = layer.Index, u = layer.Units, width = layer.GateWidth;
+        string dh = ModelLayout.HiddenGradientField(layer);
+        if (!RecurrentDropout)
+        {
+            writer.WriteLine(MatMul(u, "batch", Invariant(count), dz, $"{t} * gateStep + {first}", Invariant(width), "1", $"_recurrentT{i}", Invariant(first * u), Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+            return;
+        }
+
+        int groupWidth = width / Groups(layer);
+        for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
+        {
+            writer.WriteLine(MatMul(u, "batch", Invariant(groupWidth), dz, $"{t} * gateStep + {k * groupWidth}", Invariant(width), "1", $"_recurrentT{i}", Invariant(k * groupWidth * u), Invariant(u), "s_zeros", "0", "0", $"_dHiddenPart{i}", "0", Invariant(u)));
+            writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", $"{k} * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
+        }
+    }
+
+    /// <summary>dU[:, cols] += Σ_(t≥1) h_(t-1)ᵀ·dz_t[:, cols] (the masked states with dropout).</summary>
+    protected void EmitRecurrentWeightGradient(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dz, int first, int count)
+    {
+        int i = layer.Index, u = layer.Units, width = layer.GateWidth, last = Spec.SeqLen - 1;
+        string gradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
+        if (!RecurrentDropout)
+        {
+            writer.WriteLine(AddTransposedProduct(count, Invariant(u), $"{last} * batch", ModelLayout.HiddenField(layer), "0", Invariant(u), dz, $"gateStep + {first}", Invariant(width), "_gradients", $"{gradient} + {first}", Invariant(width)));
+            return;
+        }
+
+        int groupWidth = width / Groups(layer);
+        for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
+        {
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), $"{last} * batch", $"_droppedHidden{i}", $"{k} * {Spec.SeqLen} * step + step", Invariant(u), dz, $"gateStep + {k * groupWidth}", Invariant(width), "_gradients", $"{gradient} + {k * groupWidth}", Invariant(width)));
+        }
+    }
+
+    /// <summary>The input-side gradients shared by all cells: dW += Σ_t x_tᵀ·dz_t, db += Σ dz_t, and dL/dx_t = dz_t·Wᵀ (⊙ masks).</summary>
     protected void EmitInputGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates)
     {
+        int i = layer.Index;
         int d = layer.InputSize;
         int width = layer.GateWidth;
+        int groups = InputDropout ? Groups(layer) : 1;
+        int groupWidth = width / groups;
         string kernelGradient = layout.Kernel(layer).PropertyName + "Offset";
-        writer.WriteLine($"// dW += Σ_t x_tᵀ·dz_t over all {Spec.SeqLen}·B rows.");
-        writer.WriteLine(AddTransposedProduct(width, Invariant(d), $"{Spec.SeqLen} * batch", layout.InputField(layer), "0", Invariant(d), dGates, "0", Invariant(width), "_gradients", kernelGradient, Invariant(width)));
+        string dx = layout.InputGradientField(layer);
+        writer.WriteLine($"// dW += Σ_t x_tᵀ·dz_t over all {Spec.SeqLen}·B rows{(InputDropout ? ", with the masked inputs x_t⊙m_k" : string.Empty)}.");
+        for (int k = 0; k < groups; k++)
+        {
+            string input = InputDropout ? $"_droppedInput{i}" : layout.InputField(layer);
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), $"{Spec.SeqLen} * batch", input, $"{k} * {Spec.SeqLen} * batch * {d}", Invariant(d), dGates, Invariant(k * groupWidth), Invariant(width), "_gradients", $"{kernelGradient} + {k * groupWidth}", Invariant(width)));
+        }
+
         writer.WriteLine("// db += Σ_t Σ_b dz_t[b].");
         writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dGates, "0", $"{Spec.SeqLen} * batch * {width}", readOnly: true)}, {width}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", Invariant(width))});");
-        writer.WriteLine($"// dL/dx_t = dz_t·Wᵀ for every step, into {layout.InputGradientField(layer)}.");
-        writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(width), dGates, "0", Invariant(width), "1", $"_kernelT{layer.Index}", "0", Invariant(d), "s_zeros", "0", "0", layout.InputGradientField(layer), "0", Invariant(d)));
+        writer.WriteLine($"// dL/dx_t = dz_t·Wᵀ for every step{(InputDropout ? ", ⊙ the input mask(s)" : string.Empty)}, into {dx}.");
+        string sequence = $"{Spec.SeqLen} * batch * {d}";
+        if (groups == 1)
+        {
+            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(width), dGates, "0", Invariant(width), "1", $"_kernelT{i}", "0", Invariant(d), "s_zeros", "0", "0", dx, "0", Invariant(d)));
+            if (InputDropout)
+            {
+                writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(dx, "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", "0", $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, false);");
+            }
+
+            return;
+        }
+
+        for (int k = 0; k < groups; k++)
+        {
+            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(groupWidth), dGates, Invariant(k * groupWidth), Invariant(width), "1", $"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d), "s_zeros", "0", "0", $"_dInputPart{i}", "0", Invariant(d)));
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", $"{k} * batch * {d}", $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, {(k > 0 ? "true" : "false")});");
+        }
     }
 }
 
@@ -143,12 +343,14 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         int u = layer.Units;
         string activation = Relu ? "ReluInPlace" : "TanhInPlace";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
+        EmitDropoutPrologue(writer, layout, layer);
         EmitInputProjection(writer, layout, layer, h);
         writer.WriteLine($"// t = 0: h_(-1) = 0, so h_0 = {ActivationName}(x_0·W + b).");
         writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, "0", "step")});");
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            writer.WriteLine(MatMul(u, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(u), h, $"{t} * step", Invariant(u), h, $"{t} * step", Invariant(u)));
+            EmitMaskRecurrentState(writer, layer, t);
+            EmitRecurrentProduct(writer, layout, layer, t, 0, u, h, $"{t} * step", Invariant(u), h, $"{t} * step");
             writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, $"{t} * step", "step")});");
         });
     }
@@ -161,18 +363,18 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         int last = Spec.SeqLen - 1;
         string backward = Relu ? "ReluBackward" : "TanhBackward";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
+        writer.WriteLine("nint gateStep = step; // da_t is written over dL/dh_t");
         writer.WriteLine($"// Through time, last step first: da_t = dL/dh_t ⊙ {Derivative} in place, then dL/dh_(t-1) += da_t·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
-            writer.WriteLine(MatMul(u, "batch", Invariant(u), dh, $"{t} * step", Invariant(u), "1", $"_recurrentT{layer.Index}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+            EmitRecurrentStateGradient(writer, layer, t, dh, 0, u);
         });
         writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step")});");
         if (last > 0)
         {
             writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_{last - 1} read transposed.");
-            string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
-            writer.WriteLine(AddTransposedProduct(u, Invariant(u), $"{last} * batch", h, "0", Invariant(u), dh, "step", Invariant(u), "_gradients", recurrentGradient, Invariant(u)));
+            EmitRecurrentWeightGradient(writer, layout, layer, dh, 0, u);
         }
 
         EmitInputGradients(writer, layout, layer, dh);
@@ -213,12 +415,14 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         string h = ModelLayout.HiddenField(layer);
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h and c");
         writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitDropoutPrologue(writer, layout, layer);
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, {SpanOf($"_cellTanh{i}", "0", "step")}, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            writer.WriteLine(MatMul(width, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width)));
+            EmitMaskRecurrentState(writer, layer, t);
+            EmitRecurrentProduct(writer, layout, layer, t, 0, width, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step")}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
         });
     }
@@ -238,13 +442,13 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
-            writer.WriteLine(MatMul(u, "batch", Invariant(width), $"_dGates{i}", $"{t} * gateStep", Invariant(width), "1", $"_recurrentT{i}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+            EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width);
         });
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_cellTanh{i}", "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {u}, {HardSigmoidArgument});");
         if (last > 0)
         {
             writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.");
-            writer.WriteLine(AddTransposedProduct(width, Invariant(u), $"{last} * batch", h, "0", Invariant(u), $"_dGates{i}", "gateStep", Invariant(width), "_gradients", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)));
+            EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, width);
         }
 
         EmitInputGradients(writer, layout, layer, $"_dGates{i}");
@@ -285,13 +489,15 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         string recurrentBias = $"{layout.Bias(layer).PropertyName}Offset + {width}";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
         writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitDropoutPrologue(writer, layout, layer);
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).");
         writer.WriteLine(MatMul(width, "batch", "0", h, "0", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width), "_parameters", recurrentBias, "0", $"_recurrent{i}", "0", Invariant(width)));
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", "0", "gateStep")}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            writer.WriteLine(MatMul(width, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width), "_parameters", recurrentBias, "0", $"_recurrent{i}", $"{t} * gateStep", Invariant(width)));
+            EmitMaskRecurrentState(writer, layer, t);
+            EmitRecurrentProduct(writer, layout, layer, t, 0, width, "_parameters", recurrentBias, "0", $"_recurrent{i}", $"{t} * gateStep");
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
         });
     }
@@ -310,13 +516,13 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
-            writer.WriteLine(MatMul(u, "batch", Invariant(width), $"_dRecurrent{i}", $"{t} * gateStep", Invariant(width), "1", $"_recurrentT{i}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+            EmitRecurrentStateGradient(writer, layer, t, $"_dRecurrent{i}", 0, width);
         });
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {SpanOf($"_dRecurrent{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
         if (last > 0)
         {
             writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.");
-            writer.WriteLine(AddTransposedProduct(width, Invariant(u), $"{last} * batch", h, "0", Invariant(u), $"_dRecurrent{i}", "gateStep", Invariant(width), "_gradients", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)));
+            EmitRecurrentWeightGradient(writer, layout, layer, $"_dRecurrent{i}", 0, width);
         }
 
         writer.WriteLine("// db_1 += Σ_t Σ_b dz_rec,t[b] (b_1 enters every step, the first included).");
@@ -363,15 +569,18 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         string recurrent = layout.RecurrentKernel(layer).PropertyName + "Offset";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
         writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitDropoutPrologue(writer, layout, layer);
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_resetHidden{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf(h, "0", "step")}, {u});");
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
+            EmitMaskRecurrentState(writer, layer, t);
             writer.WriteLine($"// [x_z, x_r] += h_(t-1)·U_zr (columns 0 … {2 * u - 1} of U).");
-            writer.WriteLine(MatMul(2 * u, "batch", Invariant(u), h, $"({t} - 1) * step", Invariant(u), "1", "_parameters", recurrent, Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep", Invariant(width)));
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+            EmitRecurrentProduct(writer, layout, layer, t, 0, 2 * u, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
+            string resetSource = RecurrentDropout ? SpanOf("recurrentInput", $"2 * recurrentGroupStride + {t} * step + recurrentShift", "step", readOnly: true) : SpanOf(h, $"({t} - 1) * step", "step", readOnly: true);
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {resetSource}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
             writer.WriteLine("// x_h += (r⊙h_(t-1))·U_h (the last u columns of U).");
             writer.WriteLine(MatMul(u, "batch", Invariant(u), $"_resetHidden{i}", $"{t} * step", Invariant(u), "1", "_parameters", $"{recurrent} + {2 * u}", Invariant(width), $"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width), $"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)));
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
@@ -394,8 +603,19 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         {
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
             writer.WriteLine(MatMul(u, "batch", Invariant(u), $"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width), "1", $"_recurrentT{i}", Invariant(2 * u * u), Invariant(u), "s_zeros", "0", "0", $"_dResetHidden{i}", "0", Invariant(u)));
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
-            writer.WriteLine(MatMul(u, "batch", Invariant(2 * u), $"_dGates{i}", $"{t} * gateStep", Invariant(width), "1", $"_recurrentT{i}", "0", Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+            if (RecurrentDropout)
+            {
+                // r⊙(h_(t-1)⊙m_h): dr reads the masked state, and its gradient reaches h_(t-1) through the mask.
+                writer.WriteLine($"{SpanOf($"_dHiddenPart{i}", "0", "step")}.Clear();");
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"2 * {Spec.SeqLen} * step + {t} * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dHiddenPart{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", "2 * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
+            }
+            else
+            {
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+            }
+
+            EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, 2 * u);
         });
         writer.WriteLine("// t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
@@ -403,7 +623,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         if (last > 0)
         {
             writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
-            writer.WriteLine(AddTransposedProduct(2 * u, Invariant(u), $"{last} * batch", h, "0", Invariant(u), $"_dGates{i}", "gateStep", Invariant(width), "_gradients", recurrentGradient, Invariant(width)));
+            EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);
             writer.WriteLine(AddTransposedProduct(u, Invariant(u), $"{last} * batch", $"_resetHidden{i}", "step", Invariant(u), $"_dGates{i}", $"gateStep + {2 * u}", Invariant(width), "_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width)));
         }
 

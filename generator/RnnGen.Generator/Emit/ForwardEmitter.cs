@@ -22,6 +22,19 @@ internal static class ForwardEmitter
             writer.WriteLine("DenseForward(batch);");
         }
 
+        if (spec.HasDropout)
+        {
+            writer.WriteLine();
+            writer.WriteLine($"/// <summary>Draws this batch's dropout masks (rates {spec.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} input, {spec.RecurrentDropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} recurrent): inverted, 0 or 1/(1 − rate), reused at every step.</summary>");
+            using (writer.WriteBlock("private void DrawDropoutMasks(int batch)"))
+            {
+                foreach (LayerSpec layer in spec.Layers)
+                {
+                    cell.EmitDrawMasks(writer, layer);
+                }
+            }
+        }
+
         writer.WriteLine();
         writer.WriteLine($"/// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [{spec.SeqLen}, B, {spec.Embed}].</summary>");
         using (writer.WriteBlock("private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)"))

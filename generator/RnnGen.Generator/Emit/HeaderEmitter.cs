@@ -39,7 +39,7 @@ internal static class HeaderEmitter
         foreach (LayerSpec layer in spec.Layers)
         {
             writer.WriteLine($"//   {ModelLayout.HiddenField(layer)}, {ModelLayout.HiddenGradientField(layer)}    [{spec.SeqLen}, B, {layer.Units}]  h_t and dL/dh_t of {layer.KerasName}");
-            foreach (BufferSpec buffer in cell.Buffers(layer))
+            foreach (BufferSpec buffer in cell.AllBuffers(layer))
             {
                 string shape = buffer.PerStep ? $"[B, {buffer.Width}]" : $"[{spec.SeqLen}, B, {buffer.Width}]";
                 writer.WriteLine($"//   {buffer.Field.PadRight(21)} {shape}  {buffer.Description}");

@@ -107,10 +107,16 @@ internal static class ModelEmitter
         {
             writer.WriteLine($"private float[] {ModelLayout.HiddenField(layer)} = [];");
             writer.WriteLine($"private float[] {ModelLayout.HiddenGradientField(layer)} = [];");
-            foreach (BufferSpec buffer in cell.Buffers(layer))
+            foreach (BufferSpec buffer in cell.AllBuffers(layer))
             {
                 writer.WriteLine($"private float[] {buffer.Field} = [];");
             }
+        }
+
+        if (spec.HasDropout)
+        {
+            writer.WriteLine("private readonly global::RnnGen.RnnRandom _dropoutRandom; // its own stream, so dropout does not shift the initial weights");
+            writer.WriteLine("private bool _training; // dropout applies in ComputeGradients and TrainStep only");
         }
 
         writer.WriteLine("private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits");
@@ -126,6 +132,11 @@ internal static class ModelEmitter
         using (writer.WriteBlock($"public {spec.TypeName}(int seed = 0)"))
         {
             writer.WriteLine("var random = new global::RnnGen.RnnRandom(seed);");
+            if (spec.HasDropout)
+            {
+                writer.WriteLine("_dropoutRandom = new global::RnnGen.RnnRandom(~(long)seed);");
+            }
+
             foreach (TensorLayout tensor in layout.Tensors)
             {
                 string view = tensor.PropertyName;
@@ -178,6 +189,12 @@ internal static class ModelEmitter
             writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
             writer.WriteLine("global::RnnGen.ModelInput.CheckLabels(labels, batch);");
             writer.WriteLine("EnsureBatchCapacity(batch);");
+            if (spec.HasDropout)
+            {
+                writer.WriteLine("_training = true;");
+                writer.WriteLine("DrawDropoutMasks(batch);");
+            }
+
             writer.WriteLine("Forward(tokens, batch);");
             writer.WriteLine("float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));");
             writer.WriteLine("Backward(tokens, batch);");
@@ -203,6 +220,11 @@ internal static class ModelEmitter
             writer.WriteLine("global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
             writer.WriteLine("EnsureBatchCapacity(batch);");
             writer.WriteLine("_logitsOfTraining = 0;");
+            if (spec.HasDropout)
+            {
+                writer.WriteLine("_training = false;");
+            }
+
             writer.WriteLine("Forward(tokens, batch);");
             writer.WriteLine("new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);");
         }
@@ -254,7 +276,7 @@ internal static class ModelEmitter
             {
                 writer.WriteLine($"{ModelLayout.HiddenField(layer)} = new float[SeqLen * batch * {layer.Units}];");
                 writer.WriteLine($"{ModelLayout.HiddenGradientField(layer)} = new float[SeqLen * batch * {layer.Units}];");
-                foreach (BufferSpec buffer in cell.Buffers(layer))
+                foreach (BufferSpec buffer in cell.AllBuffers(layer))
                 {
                     writer.WriteLine(buffer.PerStep
                         ? $"{buffer.Field} = new float[batch * {buffer.Width}];"

@@ -64,6 +64,9 @@ internal sealed record ModelSpec(
     /// <summary>The recurrent dropout rate of every recurrent layer, in [0, 1).</summary>
     public double RecurrentDropout { get; init; }
 
+    /// <summary>Whether training applies dropout anywhere (evaluation and prediction never do).</summary>
+    public bool HasDropout => Dropout > 0 || RecurrentDropout > 0;
+
     /// <summary>The number of gate blocks of a cell: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h).</summary>
     public static int GateCountOf(CellKind cell) => cell switch
     {
