@@ -54,6 +54,12 @@ internal abstract class CellEmitter(ModelSpec spec)
 
     protected static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary><c>expression + offset</c>, or the expression alone when the offset is 0, so the generated code stays plain.</summary>
+    protected static string Plus(string expression, int offset) => offset == 0 ? expression : $"{expression} + {Invariant(offset)}";
+
+    /// <summary><c>k * stride</c> for a mask group, or 0 for the first.</summary>
+    protected static string Group(int k, string stride) => k == 0 ? "0" : $"{Invariant(k)} * {stride}";
+
     /// <summary>Writes the steps first … last (ascending or descending), as a loop, or with <c>Unroll</c> one block per step.</summary>
     protected void EmitTimeLoop(SourceWriter writer, int first, int last, bool descending, Action<string> body)
     {
@@ -160,7 +166,7 @@ internal abstract class CellEmitter(ModelSpec spec)
                 writer.WriteLine($"// Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).");
                 for (int k = 0; k < groups; k++)
                 {
-                    writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), "0", $"{Spec.SeqLen} * batch * {d}", readOnly: true)}, {SpanOf($"_inputMask{i}", $"{k} * batch * {d}", $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", $"{k} * {Spec.SeqLen} * batch * {d}", $"{Spec.SeqLen} * batch * {d}")}, false);");
+                    writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), "0", $"{Spec.SeqLen} * batch * {d}", readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", Group(k, $"{Spec.SeqLen} * batch * {d}"), $"{Spec.SeqLen} * batch * {d}")}, false);");
                 }
             }
 
@@ -196,7 +202,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps, one product per mask (gate columns [k·{groupWidth}, (k+1)·{groupWidth})): (x_t⊙m_k)·W_k + b_k.");
         for (int k = 0; k < groups; k++)
         {
-            writer.WriteLine(MatMul(groupWidth, $"{Spec.SeqLen} * batch", Invariant(d), "projectionInput", $"{k} * projectionGroupStride", Invariant(d), "1", "_parameters", $"{kernel} + {k * groupWidth}", Invariant(width), "_parameters", $"{bias} + {k * groupWidth}", "0", target, Invariant(k * groupWidth), Invariant(width)));
+            writer.WriteLine(MatMul(groupWidth, $"{Spec.SeqLen} * batch", Invariant(d), "projectionInput", Group(k, "projectionGroupStride"), Invariant(d), "1", "_parameters", Plus(kernel, k * groupWidth), Invariant(width), "_parameters", Plus(bias, k * groupWidth), "0", target, Invariant(k * groupWidth), Invariant(width)));
         }
     }
 
@@ -213,7 +219,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         {
             for (int k = 0; k < Groups(layer); k++)
             {
-                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Multiply({SpanOf(ModelLayout.HiddenField(layer), $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", $"{k} * step", "step", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"{k} * {Spec.SeqLen} * step + {t} * step", "step")});");
+                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Multiply({SpanOf(ModelLayout.HiddenField(layer), $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", Group(k, "step"), "step", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + {t} * step", "step")});");
             }
         }
     }
@@ -229,14 +235,14 @@ internal abstract class CellEmitter(ModelSpec spec)
         string recurrent = layout.RecurrentKernel(layer).PropertyName + "Offset";
         if (!RecurrentDropout)
         {
-            writer.WriteLine(MatMul(count, "batch", Invariant(u), ModelLayout.HiddenField(layer), $"({t} - 1) * step", Invariant(u), "1", "_parameters", $"{recurrent} + {first}", Invariant(width), init, $"{initOffset} + {first}", initStride, target, $"{targetOffset} + {first}", Invariant(width)));
+            writer.WriteLine(MatMul(count, "batch", Invariant(u), ModelLayout.HiddenField(layer), $"({t} - 1) * step", Invariant(u), "1", "_parameters", Plus(recurrent, first), Invariant(width), init, Plus(initOffset, first), initStride, target, Plus(targetOffset, first), Invariant(width)));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(MatMul(groupWidth, "batch", Invariant(u), "recurrentInput", $"{k} * recurrentGroupStride + {t} * step + recurrentShift", Invariant(u), "1", "_parameters", $"{recurrent} + {k * groupWidth}", Invariant(width), init, $"{initOffset} + {k * groupWidth}", initStride, target, $"{targetOffset} + {k * groupWidth}", Invariant(width)));
+            writer.WriteLine(MatMul(groupWidth, "batch", Invariant(u), "recurrentInput", $"{Group(k, "recurrentGroupStride")} + {t} * step + recurrentShift", Invariant(u), "1", "_parameters", Plus(recurrent, k * groupWidth), Invariant(width), init, Plus(initOffset, k * groupWidth), initStride, target, Plus(targetOffset, k * groupWidth), Invariant(width)));
         }
     }
 
@@ -247,15 +253,15 @@ internal abstract class CellEmitter(ModelSpec spec)
         string dh = ModelLayout.HiddenGradientField(layer);
         if (!RecurrentDropout)
         {
-            writer.WriteLine(MatMul(u, "batch", Invariant(count), dz, $"{t} * gateStep + {first}", Invariant(width), "1", $"_recurrentT{i}", Invariant(first * u), Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+            writer.WriteLine(MatMul(u, "batch", Invariant(count), dz, Plus($"{t} * gateStep", first), Invariant(width), "1", $"_recurrentT{i}", Invariant(first * u), Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(MatMul(u, "batch", Invariant(groupWidth), dz, $"{t} * gateStep + {k * groupWidth}", Invariant(width), "1", $"_recurrentT{i}", Invariant(k * groupWidth * u), Invariant(u), "s_zeros", "0", "0", $"_dHiddenPart{i}", "0", Invariant(u)));
-            writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", $"{k} * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
+            writer.WriteLine(MatMul(u, "batch", Invariant(groupWidth), dz, Plus($"{t} * gateStep", k * groupWidth), Invariant(width), "1", $"_recurrentT{i}", Invariant(k * groupWidth * u), Invariant(u), "s_zeros", "0", "0", $"_dHiddenPart{i}", "0", Invariant(u)));
+            writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", Group(k, "step"), "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
         }
     }
 
@@ -266,14 +272,14 @@ internal abstract class CellEmitter(ModelSpec spec)
         string gradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
         if (!RecurrentDropout)
         {
-            writer.WriteLine(AddTransposedProduct(count, Invariant(u), $"{last} * batch", ModelLayout.HiddenField(layer), "0", Invariant(u), dz, $"gateStep + {first}", Invariant(width), "_gradients", $"{gradient} + {first}", Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(count, Invariant(u), $"{last} * batch", ModelLayout.HiddenField(layer), "0", Invariant(u), dz, Plus("gateStep", first), Invariant(width), "_gradients", Plus(gradient, first), Invariant(width)));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), $"{last} * batch", $"_droppedHidden{i}", $"{k} * {Spec.SeqLen} * step + step", Invariant(u), dz, $"gateStep + {k * groupWidth}", Invariant(width), "_gradients", $"{gradient} + {k * groupWidth}", Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), $"{last} * batch", $"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + step", Invariant(u), dz, Plus("gateStep", k * groupWidth), Invariant(width), "_gradients", Plus(gradient, k * groupWidth), Invariant(width)));
         }
     }
 
@@ -291,7 +297,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         for (int k = 0; k < groups; k++)
         {
             string input = InputDropout ? $"_droppedInput{i}" : layout.InputField(layer);
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), $"{Spec.SeqLen} * batch", input, $"{k} * {Spec.SeqLen} * batch * {d}", Invariant(d), dGates, Invariant(k * groupWidth), Invariant(width), "_gradients", $"{kernelGradient} + {k * groupWidth}", Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), $"{Spec.SeqLen} * batch", input, Group(k, $"{Spec.SeqLen} * batch * {d}"), Invariant(d), dGates, Invariant(k * groupWidth), Invariant(width), "_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width)));
         }
 
         writer.WriteLine("// db += Σ_t Σ_b dz_t[b].");
@@ -312,7 +318,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         for (int k = 0; k < groups; k++)
         {
             writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(groupWidth), dGates, Invariant(k * groupWidth), Invariant(width), "1", $"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d), "s_zeros", "0", "0", $"_dInputPart{i}", "0", Invariant(d)));
-            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", $"{k} * batch * {d}", $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, {(k > 0 ? "true" : "false")});");
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, {(k > 0 ? "true" : "false")});");
         }
     }
 }

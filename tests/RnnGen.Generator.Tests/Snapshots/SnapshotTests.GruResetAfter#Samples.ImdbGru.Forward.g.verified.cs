@@ -68,7 +68,7 @@ namespace Samples
             global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
             for (int t = 1; t <= 499; t++)
             {
-                MatMul96(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, GruRecurrentKernelOffset + 0), 96, ref At(_parameters, GruBiasOffset + 96 + 0), 0, ref At(_recurrent0, t * gateStep + 0), 96);
+                MatMul96(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, t * gateStep), 96);
                 global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
             }
         }

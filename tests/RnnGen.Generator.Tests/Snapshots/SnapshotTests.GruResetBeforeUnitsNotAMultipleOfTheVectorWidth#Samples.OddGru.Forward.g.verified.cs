@@ -79,7 +79,7 @@ namespace Samples
             for (int t = 1; t <= 5; t++)
             {
                 // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                MatMul14(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset + 0), 21, ref At(_gates0, t * gateStep + 0), 21, ref At(_gates0, t * gateStep + 0), 21);
+                MatMul14(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset), 21, ref At(_gates0, t * gateStep), 21, ref At(_gates0, t * gateStep), 21);
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden0, (int)(t * step), (int)(step)), 7, false);
                 // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
                 MatMul7(batch, 7, ref At(_resetHidden0, t * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset + 14), 21, ref At(_gates0, t * gateStep + 14), 21, ref At(_gates0, t * gateStep + 14), 21);
@@ -103,7 +103,7 @@ namespace Samples
             for (int t = 1; t <= 5; t++)
             {
                 // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                MatMul14(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset + 0), 21, ref At(_gates1, t * gateStep + 0), 21, ref At(_gates1, t * gateStep + 0), 21);
+                MatMul14(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset), 21, ref At(_gates1, t * gateStep), 21, ref At(_gates1, t * gateStep), 21);
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden1, (int)(t * step), (int)(step)), 7, false);
                 // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
                 MatMul7(batch, 7, ref At(_resetHidden1, t * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset + 14), 21, ref At(_gates1, t * gateStep + 14), 21, ref At(_gates1, t * gateStep + 14), 21);

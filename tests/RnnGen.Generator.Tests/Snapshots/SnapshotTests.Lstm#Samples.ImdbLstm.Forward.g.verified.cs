@@ -68,7 +68,7 @@ namespace Samples
             global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
             for (int t = 1; t <= 499; t++)
             {
-                MatMul128(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, LstmRecurrentKernelOffset + 0), 128, ref At(_gates0, t * gateStep + 0), 128, ref At(_gates0, t * gateStep + 0), 128);
+                MatMul128(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, LstmRecurrentKernelOffset), 128, ref At(_gates0, t * gateStep), 128, ref At(_gates0, t * gateStep), 128);
                 global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
             }
         }

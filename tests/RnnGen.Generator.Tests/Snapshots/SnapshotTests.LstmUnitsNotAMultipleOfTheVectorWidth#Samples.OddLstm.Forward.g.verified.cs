@@ -79,7 +79,7 @@ namespace Samples
             global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7, true);
             for (int t = 1; t <= 5; t++)
             {
-                MatMul28(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, LstmRecurrentKernelOffset + 0), 28, ref At(_gates0, t * gateStep + 0), 28, ref At(_gates0, t * gateStep + 0), 28);
+                MatMul28(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, LstmRecurrentKernelOffset), 28, ref At(_gates0, t * gateStep), 28, ref At(_gates0, t * gateStep), 28);
                 global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7, true);
             }
         }
@@ -98,7 +98,7 @@ namespace Samples
             global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7, true);
             for (int t = 1; t <= 5; t++)
             {
-                MatMul28(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 0), 28, ref At(_gates1, t * gateStep + 0), 28, ref At(_gates1, t * gateStep + 0), 28);
+                MatMul28(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 28, ref At(_gates1, t * gateStep), 28, ref At(_gates1, t * gateStep), 28);
                 global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7, true);
             }
         }

@@ -122,8 +122,8 @@ namespace Samples
             for (int t = 4; t >= 1; t--)
             {
                 global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), 12, false);
-                MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 0), 48, 1, ref At(_recurrentT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
+                MatMul12(batch, 12, ref At(_dGates1, t * gateStep), 48, 1, ref At(_recurrentT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
+                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
                 MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 12), 48, 1, ref At(_recurrentT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
                 global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
                 MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 24), 48, 1, ref At(_recurrentT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
@@ -133,12 +133,12 @@ namespace Samples
             }
             global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), 12, false);
             // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 0 * 5 * step + step), 12, ref At(_dGates1, gateStep + 0), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 0), 48);
+            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 0 + step), 12, ref At(_dGates1, gateStep), 48, ref At(_gradients, Lstm1RecurrentKernelOffset), 48);
             AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 1 * 5 * step + step), 12, ref At(_dGates1, gateStep + 12), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 12), 48);
             AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 2 * 5 * step + step), 12, ref At(_dGates1, gateStep + 24), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 24), 48);
             AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 3 * 5 * step + step), 12, ref At(_dGates1, gateStep + 36), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 36), 48);
             // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-            AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 0 * 5 * batch * 12), 12, ref At(_dGates1, 0), 48, ref At(_gradients, Lstm1KernelOffset + 0), 48);
+            AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 0), 12, ref At(_dGates1, 0), 48, ref At(_gradients, Lstm1KernelOffset), 48);
             AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 1 * 5 * batch * 12), 12, ref At(_dGates1, 12), 48, ref At(_gradients, Lstm1KernelOffset + 12), 48);
             AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 2 * 5 * batch * 12), 12, ref At(_dGates1, 24), 48, ref At(_gradients, Lstm1KernelOffset + 24), 48);
             AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 3 * 5 * batch * 12), 12, ref At(_dGates1, 36), 48, ref At(_gradients, Lstm1KernelOffset + 36), 48);
@@ -146,7 +146,7 @@ namespace Samples
             global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(Lstm1BiasOffset), (int)(48)));
             // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dHidden0.
             MatMul12(5 * batch, 12, ref At(_dGates1, 0), 48, 1, ref At(_kernelT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), false);
+            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), false);
             MatMul12(5 * batch, 12, ref At(_dGates1, 12), 48, 1, ref At(_kernelT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
             global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
             MatMul12(5 * batch, 12, ref At(_dGates1, 24), 48, 1, ref At(_kernelT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
@@ -165,8 +165,8 @@ namespace Samples
             for (int t = 4; t >= 1; t--)
             {
                 global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 12, false);
-                MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 0), 48, 1, ref At(_recurrentT0, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
+                MatMul12(batch, 12, ref At(_dGates0, t * gateStep), 48, 1, ref At(_recurrentT0, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
+                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
                 MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 12), 48, 1, ref At(_recurrentT0, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
                 global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
                 MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 24), 48, 1, ref At(_recurrentT0, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
@@ -176,12 +176,12 @@ namespace Samples
             }
             global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 12, false);
             // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 0 * 5 * step + step), 12, ref At(_dGates0, gateStep + 0), 48, ref At(_gradients, LstmRecurrentKernelOffset + 0), 48);
+            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 0 + step), 12, ref At(_dGates0, gateStep), 48, ref At(_gradients, LstmRecurrentKernelOffset), 48);
             AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 1 * 5 * step + step), 12, ref At(_dGates0, gateStep + 12), 48, ref At(_gradients, LstmRecurrentKernelOffset + 12), 48);
             AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 2 * 5 * step + step), 12, ref At(_dGates0, gateStep + 24), 48, ref At(_gradients, LstmRecurrentKernelOffset + 24), 48);
             AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 3 * 5 * step + step), 12, ref At(_dGates0, gateStep + 36), 48, ref At(_gradients, LstmRecurrentKernelOffset + 36), 48);
             // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-            AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 0 * 5 * batch * 8), 8, ref At(_dGates0, 0), 48, ref At(_gradients, LstmKernelOffset + 0), 48);
+            AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 0), 8, ref At(_dGates0, 0), 48, ref At(_gradients, LstmKernelOffset), 48);
             AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 1 * 5 * batch * 8), 8, ref At(_dGates0, 12), 48, ref At(_gradients, LstmKernelOffset + 12), 48);
             AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 2 * 5 * batch * 8), 8, ref At(_dGates0, 24), 48, ref At(_gradients, LstmKernelOffset + 24), 48);
             AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 3 * 5 * batch * 8), 8, ref At(_dGates0, 36), 48, ref At(_gradients, LstmKernelOffset + 36), 48);
@@ -189,7 +189,7 @@ namespace Samples
             global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(48)));
             // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dEmbedded.
             MatMul8(5 * batch, 12, ref At(_dGates0, 0), 48, 1, ref At(_kernelT0, 0), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), false);
+            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), false);
             MatMul8(5 * batch, 12, ref At(_dGates0, 12), 48, 1, ref At(_kernelT0, 96), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
             global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
             MatMul8(5 * batch, 12, ref At(_dGates0, 24), 48, 1, ref At(_kernelT0, 192), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);

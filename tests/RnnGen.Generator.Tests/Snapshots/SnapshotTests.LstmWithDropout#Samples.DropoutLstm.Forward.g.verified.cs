@@ -97,7 +97,7 @@ namespace Samples
             if (_training)
             {
                 // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(0 * 5 * batch * 8), (int)(5 * batch * 8)), false);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(0), (int)(5 * batch * 8)), false);
                 global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(1 * 5 * batch * 8), (int)(5 * batch * 8)), false);
                 global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(2 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(2 * 5 * batch * 8), (int)(5 * batch * 8)), false);
                 global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(3 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(3 * 5 * batch * 8), (int)(5 * batch * 8)), false);
@@ -109,7 +109,7 @@ namespace Samples
             nint recurrentGroupStride = _training ? 5 * step : 0;
             nint recurrentShift = _training ? 0 : -step;
             // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-            MatMul12(5 * batch, 8, ref At(projectionInput, 0 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 0), 48, ref At(_parameters, LstmBiasOffset + 0), 0, ref At(_gates0, 0), 48);
+            MatMul12(5 * batch, 8, ref At(projectionInput, 0), 8, 1, ref At(_parameters, LstmKernelOffset), 48, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 48);
             MatMul12(5 * batch, 8, ref At(projectionInput, 1 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 12), 48, ref At(_parameters, LstmBiasOffset + 12), 0, ref At(_gates0, 12), 48);
             MatMul12(5 * batch, 8, ref At(projectionInput, 2 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 24), 48, ref At(_parameters, LstmBiasOffset + 24), 0, ref At(_gates0, 24), 48);
             MatMul12(5 * batch, 8, ref At(projectionInput, 3 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 36), 48, ref At(_parameters, LstmBiasOffset + 36), 0, ref At(_gates0, 36), 48);
@@ -119,12 +119,12 @@ namespace Samples
             {
                 if (_training)
                 {
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(0 * 5 * step + t * step), (int)(step)));
+                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(0 + t * step), (int)(step)));
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(1 * 5 * step + t * step), (int)(step)));
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(2 * 5 * step + t * step), (int)(step)));
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(3 * 5 * step + t * step), (int)(step)));
                 }
-                MatMul12(batch, 12, ref At(recurrentInput, 0 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 0), 48, ref At(_gates0, t * gateStep + 0), 48, ref At(_gates0, t * gateStep + 0), 48);
+                MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset), 48, ref At(_gates0, t * gateStep), 48, ref At(_gates0, t * gateStep), 48);
                 MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 12), 48, ref At(_gates0, t * gateStep + 12), 48, ref At(_gates0, t * gateStep + 12), 48);
                 MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 24), 48, ref At(_gates0, t * gateStep + 24), 48, ref At(_gates0, t * gateStep + 24), 48);
                 MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 36), 48, ref At(_gates0, t * gateStep + 36), 48, ref At(_gates0, t * gateStep + 36), 48);
@@ -143,7 +143,7 @@ namespace Samples
             if (_training)
             {
                 // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(0 * 5 * batch * 12), (int)(5 * batch * 12)), false);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(0), (int)(5 * batch * 12)), false);
                 global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(1 * 5 * batch * 12), (int)(5 * batch * 12)), false);
                 global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(2 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(2 * 5 * batch * 12), (int)(5 * batch * 12)), false);
                 global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(3 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(3 * 5 * batch * 12), (int)(5 * batch * 12)), false);
@@ -155,7 +155,7 @@ namespace Samples
             nint recurrentGroupStride = _training ? 5 * step : 0;
             nint recurrentShift = _training ? 0 : -step;
             // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-            MatMul12(5 * batch, 12, ref At(projectionInput, 0 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 0), 48, ref At(_parameters, Lstm1BiasOffset + 0), 0, ref At(_gates1, 0), 48);
+            MatMul12(5 * batch, 12, ref At(projectionInput, 0), 12, 1, ref At(_parameters, Lstm1KernelOffset), 48, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 48);
             MatMul12(5 * batch, 12, ref At(projectionInput, 1 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 12), 48, ref At(_parameters, Lstm1BiasOffset + 12), 0, ref At(_gates1, 12), 48);
             MatMul12(5 * batch, 12, ref At(projectionInput, 2 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 24), 48, ref At(_parameters, Lstm1BiasOffset + 24), 0, ref At(_gates1, 24), 48);
             MatMul12(5 * batch, 12, ref At(projectionInput, 3 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 36), 48, ref At(_parameters, Lstm1BiasOffset + 36), 0, ref At(_gates1, 36), 48);
@@ -165,12 +165,12 @@ namespace Samples
             {
                 if (_training)
                 {
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(0 * 5 * step + t * step), (int)(step)));
+                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(0 + t * step), (int)(step)));
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(1 * 5 * step + t * step), (int)(step)));
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(2 * 5 * step + t * step), (int)(step)));
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(3 * 5 * step + t * step), (int)(step)));
                 }
-                MatMul12(batch, 12, ref At(recurrentInput, 0 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 0), 48, ref At(_gates1, t * gateStep + 0), 48, ref At(_gates1, t * gateStep + 0), 48);
+                MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 48, ref At(_gates1, t * gateStep), 48, ref At(_gates1, t * gateStep), 48);
                 MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 12), 48, ref At(_gates1, t * gateStep + 12), 48, ref At(_gates1, t * gateStep + 12), 48);
                 MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 24), 48, ref At(_gates1, t * gateStep + 24), 48, ref At(_gates1, t * gateStep + 24), 48);
                 MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 36), 48, ref At(_gates1, t * gateStep + 36), 48, ref At(_gates1, t * gateStep + 36), 48);

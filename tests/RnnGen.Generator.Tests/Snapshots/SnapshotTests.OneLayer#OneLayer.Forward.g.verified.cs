@@ -58,7 +58,7 @@ partial class OneLayer
         global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
         for (int t = 1; t <= 499; t++)
         {
-            MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset + 0), 32, ref At(_hidden0, t * step + 0), 32, ref At(_hidden0, t * step + 0), 32);
+            MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 32, ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step), 32);
             global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
         }
     }

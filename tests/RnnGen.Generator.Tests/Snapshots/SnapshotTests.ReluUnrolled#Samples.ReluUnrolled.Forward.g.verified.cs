@@ -59,10 +59,10 @@ namespace Samples
             // t = 0: h_(-1) = 0, so h_0 = relu(x_0·W + b).
             global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
             // t = 1
-            MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset + 0), 20, ref At(_hidden0, 1 * step + 0), 20, ref At(_hidden0, 1 * step + 0), 20);
+            MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step), 20);
             global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(1 * step), (int)(step)));
             // t = 2
-            MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset + 0), 20, ref At(_hidden0, 2 * step + 0), 20, ref At(_hidden0, 2 * step + 0), 20);
+            MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step), 20);
             global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(2 * step), (int)(step)));
         }
 

@@ -66,7 +66,7 @@ namespace Samples
             global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
             for (int t = 1; t <= 79; t++)
             {
-                MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset + 0), 64, ref At(_hidden0, t * step + 0), 64, ref At(_hidden0, t * step + 0), 64);
+                MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 64, ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step), 64);
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
             }
         }
@@ -84,7 +84,7 @@ namespace Samples
             global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
             for (int t = 1; t <= 79; t++)
             {
-                MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset + 0), 64, ref At(_hidden1, t * step + 0), 64, ref At(_hidden1, t * step + 0), 64);
+                MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 64, ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step), 64);
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
             }
         }

@@ -68,7 +68,7 @@ namespace Odd.Shapes
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
                 for (int t = 1; t <= 5; t++)
                 {
-                    MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset + 0), 7, ref At(_hidden0, t * step + 0), 7, ref At(_hidden0, t * step + 0), 7);
+                    MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 7, ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step), 7);
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
                 }
             }
@@ -86,7 +86,7 @@ namespace Odd.Shapes
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
                 for (int t = 1; t <= 5; t++)
                 {
-                    MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset + 0), 7, ref At(_hidden1, t * step + 0), 7, ref At(_hidden1, t * step + 0), 7);
+                    MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 7, ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step), 7);
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
                 }
             }
