@@ -1,87 +1,116 @@
-// Benchmark harness: whole training steps and inference batches of generated models on random token ids, timed with
-// a Stopwatch over several repetitions after a warm-up. One machine-readable RESULT line per figure.
-// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks [-- --steps N --config A|B]
+// Benchmark harness for whole training epochs and inference of generated models on random token ids (the benchmark
+// issue's configs A, B, C and a GRU variant of C). Each figure is printed as one machine-readable RESULT line.
+// The FMA peak of this machine is measured in the same run, so "peak_pct" compares against this run's own ceiling.
+// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout]
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen;
 using RnnGen.Benchmarks;
 
-int steps = 30;
+int epochs = 3;
 string? only = null;
 for (int i = 0; i < args.Length - 1; i++)
 {
-    if (args[i] == "--steps")
+    switch (args[i])
     {
-        steps = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
-    }
-    else if (args[i] == "--config")
-    {
-        only = args[i + 1];
+        case "--epochs":
+            epochs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        case "--config":
+            only = args[i + 1];
+            break;
     }
 }
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
-if (only is null or "A")
+double peak = FmaPeak.MeasureGflops();
+Console.WriteLine(Invariant($"RESULT peak threads=1 fma_gflops={peak:F1}"));
+
+var configs = new (string Name, Func<IRnnModel> Create, Func<Optimizer> Optimizer, int Samples)[]
 {
-    Run("A", new ConfigA(seed: 1), new Adam(), batch: 128, samplesPerEpoch: 25_000, steps);
+    ("A", () => new ConfigA(seed: 1), () => new Adam(), 25_000),
+    ("B", () => new ConfigB(seed: 1), () => new RmsProp(), 20_000),
+    ("C", () => new ConfigC(seed: 1), () => new RmsProp(), 20_000),
+    ("GRU", () => new ConfigGru(seed: 1), () => new RmsProp(), 20_000),
+    ("C-dropout", () => new ConfigCDropout(seed: 1), () => new RmsProp(), 20_000),
+};
+
+foreach ((string name, Func<IRnnModel> create, Func<Optimizer> optimizer, int samples) in configs)
+{
+    if (only is null || string.Equals(only, name, StringComparison.OrdinalIgnoreCase))
+    {
+        Run(name, create(), optimizer(), batch: 128, samples, epochs, peak);
+    }
 }
 
-if (only is null or "B")
-{
-    Run("B", new ConfigB(seed: 1), new RmsProp(), batch: 128, samplesPerEpoch: 20_000, steps);
-}
-
-static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, int samplesPerEpoch, int steps)
+static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, int samples, int epochs, double peak)
 {
     ModelDescription description = model.Description;
     var random = new RnnRandom(7);
-    int[] tokens = new int[batch * description.SeqLen];
+    int[] tokens = new int[samples * description.SeqLen];
     for (int i = 0; i < tokens.Length; i++)
     {
         tokens[i] = random.NextInt32(description.Vocab);
     }
 
-    float[] labels = Enumerable.Range(0, batch).Select(static i => (float)(i % 2)).ToArray();
-    for (int i = 0; i < 5; i++)
+    float[] labels = Enumerable.Range(0, samples).Select(static i => (float)(i % 2)).ToArray();
+    int steps = (samples + batch - 1) / batch;
+
+    void Epoch()
     {
-        model.TrainStep(tokens, labels, optimizer);
+        for (int step = 0; step < steps; step++)
+        {
+            int first = step * batch;
+            int count = Math.Min(batch, samples - first);
+            model.TrainStep(tokens.AsSpan(first * description.SeqLen, count * description.SeqLen), labels.AsSpan(first, count), optimizer);
+        }
     }
 
-    var stepSeconds = new List<double>();
-    long allocated = GC.GetAllocatedBytesForCurrentThread();
-    for (int i = 0; i < steps; i++)
+    // Warm-up: tiered JIT reaches its optimized code, and every batch size has its buffers.
+    for (int i = 0; i < 3; i++)
+    {
+        model.TrainStep(tokens.AsSpan(0, batch * description.SeqLen), labels.AsSpan(0, batch), optimizer);
+    }
+
+    model.TrainStep(tokens.AsSpan(0, (samples % batch == 0 ? batch : samples % batch) * description.SeqLen), labels.AsSpan(0, samples % batch == 0 ? batch : samples % batch), optimizer);
+    var epochSeconds = new List<double>();
+    long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    for (int e = 0; e < epochs; e++)
     {
         long start = Stopwatch.GetTimestamp();
-        model.TrainStep(tokens, labels, optimizer);
-        stepSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        Epoch();
+        epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
-    allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
-    stepSeconds.Sort();
-    double median = stepSeconds[stepSeconds.Count / 2];
-    double stepsPerEpoch = Math.Ceiling(samplesPerEpoch / (double)batch);
+    long allocatedPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (epochs * steps);
+    epochSeconds.Sort();
+    double median = epochSeconds[epochSeconds.Count / 2];
 
     float[] probabilities = new float[batch];
-    var inferSeconds = new List<double>();
-    for (int i = 0; i < steps; i++)
+    var inference = new List<double>();
+    for (int i = 0; i < 20; i++)
     {
+        int first = i * batch % (samples - batch);
         long start = Stopwatch.GetTimestamp();
-        model.Predict(tokens, probabilities);
-        inferSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        model.Predict(tokens.AsSpan(first * description.SeqLen, batch * description.SeqLen), probabilities);
+        inference.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
-    inferSeconds.Sort();
-    double inferMedian = inferSeconds[inferSeconds.Count / 2];
+    inference.Sort();
+    double inferenceMedian = inference[inference.Count / 2];
 
-    // FLOP model of the benchmark issue: matrix products only, 2·G·H·(I + H) per sample, step and layer; training = 3 × forward.
-    double flopsPerSample = 0;
+    // The issue's FLOP model: matrix products only, 2·G·H·(I + H) per sample, step and layer; training = 3 × forward.
+    int gates = description.Cell switch { RnnCell.Lstm => 4, RnnCell.Gru => 3, _ => 1 };
+    double forwardFlops = 0;
     for (int layer = 0; layer < description.Layers; layer++)
     {
         int input = layer == 0 ? description.Embed : description.Units;
-        flopsPerSample += 2.0 * description.Units * (input + description.Units) * description.SeqLen;
+        forwardFlops += 2.0 * gates * description.Units * (input + description.Units) * description.SeqLen;
     }
 
-    double gflops = 3 * flopsPerSample * batch / median / 1e9;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"RESULT config={name} threads=1 batch={batch} step_ms={median * 1e3:F2} step_ms_min={stepSeconds[0] * 1e3:F2} step_ms_max={stepSeconds[^1] * 1e3:F2} steps_per_s={1 / median:F1} epoch_s={median * stepsPerEpoch:F2} infer_sps={batch / inferMedian:F0} gflops={gflops:F1} alloc_bytes_per_step={allocated / steps}"));
+    double gflops = 3 * forwardFlops * samples / median / 1e9;
+    Console.WriteLine(Invariant(
+        $"RESULT config={name} threads=1 epoch_s={median:F2} epoch_s_min={epochSeconds[0]:F2} epoch_s_max={epochSeconds[^1]:F2} epochs={epochs} step_ms={median / steps * 1e3:F1} infer_sps={batch / inferenceMedian:F0} gflops={gflops:F1} peak_pct={100 * gflops / peak:F1} alloc_bytes_per_step={allocatedPerStep} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)}"));
 }
+
+static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
