@@ -41,6 +41,12 @@ public interface IRnnModel
     /// <summary>Returns the probability <c>σ(logit)</c> of every sample in the batch.</summary>
     float[] Predict(ReadOnlySpan<int> tokens);
 
+    /// <summary>
+    /// The number of threads a batch runs on (0: one per processor, the default). A batch splits into shards by its size
+    /// alone and the shards are reduced in a fixed order, so the result does not depend on this setting.
+    /// </summary>
+    int Threads { get; set; }
+
     /// <summary>A Keras-style summary table: layers, output shapes and parameter counts.</summary>
     string Summary();
 }

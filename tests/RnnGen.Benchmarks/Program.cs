@@ -24,7 +24,9 @@ for (int i = 0; i < args.Length - 1; i++)
 
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
 double peak = FmaPeak.MeasureGflops();
+double peakAll = FmaPeak.MeasureGflops(Environment.ProcessorCount);
 Console.WriteLine(Invariant($"RESULT peak threads=1 fma_gflops={peak:F1}"));
+Console.WriteLine(Invariant($"RESULT peak threads={Environment.ProcessorCount} fma_gflops={peakAll:F1}"));
 
 var configs = new (string Name, Func<IRnnModel> Create, Func<Optimizer> Optimizer, int Samples)[]
 {
@@ -39,11 +41,16 @@ foreach ((string name, Func<IRnnModel> create, Func<Optimizer> optimizer, int sa
 {
     if (only is null || string.Equals(only, name, StringComparison.OrdinalIgnoreCase))
     {
-        Run(name, create(), optimizer(), batch: 128, samples, epochs, peak);
+        foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
+        {
+            IRnnModel model = create();
+            model.Threads = threads;
+            Run(name, model, optimizer(), batch: 128, samples, epochs, threads == 1 ? peak : peakAll, threads);
+        }
     }
 }
 
-static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, int samples, int epochs, double peak)
+static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, int samples, int epochs, double peak, int threads)
 {
     ModelDescription description = model.Description;
     var random = new RnnRandom(7);
@@ -110,7 +117,7 @@ static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, in
 
     double gflops = 3 * forwardFlops * samples / median / 1e9;
     Console.WriteLine(Invariant(
-        $"RESULT config={name} threads=1 epoch_s={median:F2} epoch_s_min={epochSeconds[0]:F2} epoch_s_max={epochSeconds[^1]:F2} epochs={epochs} step_ms={median / steps * 1e3:F1} infer_sps={batch / inferenceMedian:F0} gflops={gflops:F1} peak_pct={100 * gflops / peak:F1} alloc_bytes_per_step={allocatedPerStep} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)}"));
+        $"RESULT config={name} threads={threads} epoch_s={median:F2} epoch_s_min={epochSeconds[0]:F2} epoch_s_max={epochSeconds[^1]:F2} epochs={epochs} step_ms={median / steps * 1e3:F1} infer_sps={batch / inferenceMedian:F0} gflops={gflops:F1} peak_pct={100 * gflops / peak:F1} alloc_bytes_per_step={allocatedPerStep} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)}"));
 }
 
 static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -63,6 +63,15 @@ internal sealed class StubModel(int seqLen = 2, int vocab = 1000) : IRnnModel
 
     public void Predict(ReadOnlySpan<int> tokens, Span<float> probabilities) => PredictLogits(tokens, probabilities);
 
+    public float[] Predict(ReadOnlySpan<int> tokens)
+    {
+        var probabilities = new float[tokens.Length / Description.SeqLen];
+        Predict(tokens, probabilities);
+        return probabilities;
+    }
+
+    public int Threads { get; set; } = 1;
+
     public string Summary() => "StubModel";
 
     private void Score(ReadOnlySpan<int> tokens, Span<float> logits)

@@ -120,6 +120,15 @@ internal sealed class TinyModel : IRnnModel
         }
     }
 
+    public float[] Predict(ReadOnlySpan<int> tokens)
+    {
+        var probabilities = new float[tokens.Length / Description.SeqLen];
+        Predict(tokens, probabilities);
+        return probabilities;
+    }
+
+    public int Threads { get; set; } = 1;
+
     public string Summary() => $"TinyModel: {Description.ParameterCount} parameters";
 
     private void Forward(ReadOnlySpan<int> tokens, int batch, Span<float> logits)

@@ -17,11 +17,24 @@ internal static class BackwardEmitter
         string embeddingOffset = layout.Embedding.PropertyName + "Offset";
         string embeddingLength = layout.Embedding.PropertyName + "Length";
 
+        writer.WriteLine("/// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>");
+        using (writer.WriteBlock("private void TransposeWeights()"))
+        {
+            foreach (LayerSpec layer in spec.Layers)
+            {
+                TensorLayout kernel = layout.Kernel(layer);
+                TensorLayout recurrent = layout.RecurrentKernel(layer);
+                writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, {kernel.PropertyName}Offset, {kernel.PropertyName}Length), {kernel.Rows}, {kernel.Columns}, _kernelT{layer.Index});");
+                writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, {recurrent.PropertyName}Offset, {recurrent.PropertyName}Length), {recurrent.Rows}, {recurrent.Columns}, _recurrentT{layer.Index});");
+            }
+        }
+
+        writer.WriteLine();
+        using SourceWriter.Block shard = writer.WriteBlock("private sealed partial class Shard");
         writer.WriteLine("/// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>");
         using (writer.WriteBlock("private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)"))
         {
             writer.WriteLine("ClearGradients();");
-            writer.WriteLine("TransposeWeights();");
             writer.WriteLine("DenseBackward(batch);");
             for (int i = spec.LayerCount - 1; i >= 0; i--)
             {
@@ -49,19 +62,6 @@ internal static class BackwardEmitter
             }
         }
 
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>");
-        using (writer.WriteBlock("private void TransposeWeights()"))
-        {
-            foreach (LayerSpec layer in spec.Layers)
-            {
-                TensorLayout kernel = layout.Kernel(layer);
-                TensorLayout recurrent = layout.RecurrentKernel(layer);
-                writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, {kernel.PropertyName}Offset, {kernel.PropertyName}Length), {kernel.Rows}, {kernel.Columns}, _kernelT{layer.Index});");
-                writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, {recurrent.PropertyName}Offset, {recurrent.PropertyName}Length), {recurrent.Rows}, {recurrent.Columns}, _recurrentT{layer.Index});");
-            }
-        }
-
         string hTop = ModelLayout.HiddenField(top);
         string dhTop = ModelLayout.HiddenGradientField(top);
         writer.WriteLine();
@@ -78,7 +78,7 @@ internal static class BackwardEmitter
             writer.WriteLine("float dBias = 0;");
             using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
             {
-                writer.WriteLine("float dz = _dLogits[b];");
+                writer.WriteLine("float dz = _owner._dLogits[_firstRow + b];");
                 writer.WriteLine($"int row = last + (b * {top.Units});");
                 writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>({hTop}, row, {top.Units}), dz, dKernel, dKernel);");
                 writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>({dhTop}, row, {top.Units}));");

@@ -143,12 +143,12 @@ internal abstract class CellEmitter(ModelSpec spec)
         int i = layer.Index, groups = Groups(layer);
         if (InputDropout)
         {
-            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.FillMask({SpanOf($"_inputMask{i}", "0", $"batch * {groups * layer.InputSize}")}, {Spec.Dropout.ToString("R", CultureInfo.InvariantCulture)}, _dropoutRandom);");
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.FillMask({SpanOf($"_inputMask{i}", "0", $"batch * {groups * layer.InputSize}")}, {Spec.Dropout.ToString("R", CultureInfo.InvariantCulture)}, random);");
         }
 
         if (RecurrentDropout)
         {
-            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.FillMask({SpanOf($"_recurrentMask{i}", "0", $"batch * {groups * layer.Units}")}, {Spec.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture)}, _dropoutRandom);");
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.FillMask({SpanOf($"_recurrentMask{i}", "0", $"batch * {groups * layer.Units}")}, {Spec.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture)}, random);");
         }
     }
 

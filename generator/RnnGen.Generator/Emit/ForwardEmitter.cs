@@ -10,7 +10,8 @@ internal static class ForwardEmitter
     {
         ModelSpec spec = layout.Spec;
         CellEmitter cell = CellEmitter.For(spec);
-        writer.WriteLine("/// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>");
+        using SourceWriter.Block shard = writer.WriteBlock("private sealed partial class Shard");
+        writer.WriteLine("/// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>");
         using (writer.WriteBlock("private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)"))
         {
             writer.WriteLine("EmbeddingForward(tokens, batch);");
@@ -25,9 +26,10 @@ internal static class ForwardEmitter
         if (spec.HasDropout)
         {
             writer.WriteLine();
-            writer.WriteLine($"/// <summary>Draws this batch's dropout masks (rates {spec.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} input, {spec.RecurrentDropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} recurrent): inverted, 0 or 1/(1 − rate), reused at every step.</summary>");
-            using (writer.WriteBlock("private void DrawDropoutMasks(int batch)"))
+            writer.WriteLine($"/// <summary>Draws this shard's dropout masks (rates {spec.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} input, {spec.RecurrentDropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} recurrent): inverted, 0 or 1/(1 − rate), reused at every step.</summary>");
+            using (writer.WriteBlock("public void DrawDropoutMasks(global::RnnGen.RnnRandom random)"))
             {
+                writer.WriteLine("int batch = _rows;");
                 foreach (LayerSpec layer in spec.Layers)
                 {
                     cell.EmitDrawMasks(writer, layer);
@@ -73,7 +75,7 @@ internal static class ForwardEmitter
             writer.WriteLine($"float bias = _parameters[{layout.DenseBias.PropertyName}Offset];");
             using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
             {
-                writer.WriteLine($"_logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units}), kernel) + bias;");
+                writer.WriteLine($"_owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units}), kernel) + bias;");
             }
         }
     }

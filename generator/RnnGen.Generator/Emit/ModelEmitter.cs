@@ -85,7 +85,7 @@ internal static class ModelEmitter
         ModelSpec spec = layout.Spec;
         int maxColumns = layout.KernelWidths.Max();
         writer.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
-        writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
+        writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount]; // the sum of the shards' gradients, in shard order");
         writer.WriteLine($"private static readonly float[] s_zeros = new float[{maxColumns}]; // the init row of products that start from zero");
         foreach (LayerSpec layer in spec.Layers)
         {
@@ -93,35 +93,33 @@ internal static class ModelEmitter
             writer.WriteLine($"private readonly float[] _recurrentT{layer.Index} = new float[{layer.GateWidth * layer.Units}]; // Uᵀ of {layer.KerasName}: [{layer.GateWidth}, {layer.Units}]");
         }
 
-        writer.WriteLine("// The embedding rows the last backward pass wrote (stamped with _usedRowStamp), so clearing is O(rows used).");
+        if (spec.HasDropout)
+        {
+            writer.WriteLine("private readonly global::RnnGen.RnnRandom _dropoutRandom; // its own stream, so dropout does not shift the initial weights");
+        }
+
+        writer.WriteLine("// Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and");
+        writer.WriteLine("// gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the");
+        writer.WriteLine("// same bits.");
+        writer.WriteLine("private readonly Shard[] _shards = new Shard[MaxShards];");
+        writer.WriteLine("private readonly global::RnnGen.ShardRunner _runner = new global::RnnGen.ShardRunner();");
+        writer.WriteLine("private readonly global::System.Action<int> _forwardShard;");
+        writer.WriteLine("private readonly global::System.Action<int> _backwardShard;");
+        writer.WriteLine("private int _shardCount;");
+        writer.WriteLine("private int[] _batchTokens = []; // the batch being run, [batch, SeqLen], read by the shards");
+        writer.WriteLine("private float[] _logits = []; // [batch], written by the shards");
+        writer.WriteLine("private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards");
+        writer.WriteLine("private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits");
+        writer.WriteLine("// The embedding rows of _gradients the last reduction wrote, so clearing is O(rows used).");
         writer.WriteLine("private readonly int[] _rowStamps = new int[Vocab];");
         writer.WriteLine("private int _usedRowStamp = 1;");
         writer.WriteLine("private int[] _usedRows = [];");
         writer.WriteLine("private int _usedRowCount;");
-        writer.WriteLine("// Batch buffers, allocated for the largest batch seen (see the Model comment for shapes).");
-        writer.WriteLine("private int _batchCapacity;");
-        writer.WriteLine("private float[] _embedded = [];");
-        writer.WriteLine("private float[] _dEmbedded = [];");
-        CellEmitter cell = CellEmitter.For(spec);
-        foreach (LayerSpec layer in spec.Layers)
-        {
-            writer.WriteLine($"private float[] {ModelLayout.HiddenField(layer)} = [];");
-            writer.WriteLine($"private float[] {ModelLayout.HiddenGradientField(layer)} = [];");
-            foreach (BufferSpec buffer in cell.AllBuffers(layer))
-            {
-                writer.WriteLine($"private float[] {buffer.Field} = [];");
-            }
-        }
-
-        if (spec.HasDropout)
-        {
-            writer.WriteLine("private readonly global::RnnGen.RnnRandom _dropoutRandom; // its own stream, so dropout does not shift the initial weights");
-            writer.WriteLine("private bool _training; // dropout applies in ComputeGradients and TrainStep only");
-        }
-
-        writer.WriteLine("private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits");
-        writer.WriteLine("private float[] _logits = [];");
-        writer.WriteLine("private float[] _dLogits = [];");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The most shards a batch is split into; a shard has at least <see cref=\"RowsPerShard\"/> rows.</summary>");
+        writer.WriteLine("private const int MaxShards = 8;");
+        writer.WriteLine("/// <summary>The fewest rows of a shard: enough for the 6-row register blocks of the kernels to dominate.</summary>");
+        writer.WriteLine("private const int RowsPerShard = 64;");
         writer.WriteLine();
     }
 
@@ -131,6 +129,8 @@ internal static class ModelEmitter
         writer.WriteLine("/// <summary>Creates the model with Keras' default initializers, drawn from <paramref name=\"seed\"/>; one seed gives the same weights on every run.</summary>");
         using (writer.WriteBlock($"public {spec.TypeName}(int seed = 0)"))
         {
+            writer.WriteLine("_forwardShard = index => _shards[index].RunForward();");
+            writer.WriteLine("_backwardShard = index => _shards[index].RunBackward();");
             writer.WriteLine("var random = new global::RnnGen.RnnRandom(seed);");
             if (spec.HasDropout)
             {
@@ -183,21 +183,25 @@ internal static class ModelEmitter
 
     private static void EmitEntryPoints(SourceWriter writer, ModelSpec spec)
     {
+        writer.WriteLine("/// <summary>The number of threads a batch runs on (0: one per processor, the default). The results do not depend on it.</summary>");
+        using (writer.WriteBlock("public int Threads"))
+        {
+            writer.WriteLine("get => _runner.Threads;");
+            writer.WriteLine("set => _runner.Threads = value;");
+        }
+
+        writer.WriteLine();
         writer.WriteLine("/// <inheritdoc cref=\"global::RnnGen.IRnnModel.ComputeGradients\"/>");
         using (writer.WriteBlock("public float ComputeGradients(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)"))
         {
             writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
             writer.WriteLine("global::RnnGen.ModelInput.CheckLabels(labels, batch);");
-            writer.WriteLine("EnsureBatchCapacity(batch);");
-            if (spec.HasDropout)
-            {
-                writer.WriteLine("_training = true;");
-                writer.WriteLine("DrawDropoutMasks(batch);");
-            }
-
-            writer.WriteLine("Forward(tokens, batch);");
+            writer.WriteLine("PrepareBatch(tokens, batch, training: true);");
+            writer.WriteLine("_runner.Run(_shardCount, _forwardShard);");
             writer.WriteLine("float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));");
-            writer.WriteLine("Backward(tokens, batch);");
+            writer.WriteLine("TransposeWeights();");
+            writer.WriteLine("_runner.Run(_shardCount, _backwardShard);");
+            writer.WriteLine("ReduceGradients();");
             writer.WriteLine("_logitsOfTraining = batch;");
             writer.WriteLine("return loss;");
         }
@@ -218,14 +222,9 @@ internal static class ModelEmitter
         {
             writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
             writer.WriteLine("global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
-            writer.WriteLine("EnsureBatchCapacity(batch);");
+            writer.WriteLine("PrepareBatch(tokens, batch, training: false);");
             writer.WriteLine("_logitsOfTraining = 0;");
-            if (spec.HasDropout)
-            {
-                writer.WriteLine("_training = false;");
-            }
-
-            writer.WriteLine("Forward(tokens, batch);");
+            writer.WriteLine("_runner.Run(_shardCount, _forwardShard);");
             writer.WriteLine("new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);");
         }
 
@@ -255,44 +254,203 @@ internal static class ModelEmitter
     private static void EmitBuffers(SourceWriter writer, ModelLayout layout)
     {
         ModelSpec spec = layout.Spec;
-        int widest = Math.Max(spec.Embed, spec.Layers.Max(static l => l.GateWidth));
-        writer.WriteLine("/// <summary>Allocates the batch buffers when a batch is larger than any before; afterwards a step allocates nothing.</summary>");
-        using (writer.WriteBlock("private void EnsureBatchCapacity(int batch)"))
+        string embeddingLength = layout.Embedding.PropertyName + "Length";
+        writer.WriteLine("/// <summary>Splits the batch into shards (rows [s·B/S, (s+1)·B/S)), copies its tokens, and sizes the buffers; afterwards a step allocates nothing.</summary>");
+        using (writer.WriteBlock("private void PrepareBatch(global::System.ReadOnlySpan<int> tokens, int batch, bool training)"))
         {
-            using (writer.WriteBlock("if (batch <= _batchCapacity)"))
+            using (writer.WriteBlock("if (_batchTokens.Length < tokens.Length)"))
             {
-                writer.WriteLine("return;");
+                writer.WriteLine("_batchTokens = new int[tokens.Length];");
+                writer.WriteLine("_logits = new float[batch];");
+                writer.WriteLine("_dLogits = new float[batch];");
+                writer.WriteLine("var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];");
+                writer.WriteLine("global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);");
+                writer.WriteLine("_usedRows = usedRows;");
             }
 
-            using (writer.WriteBlock($"if ((long)SeqLen * batch * {widest} > global::System.Array.MaxLength)"))
+            writer.WriteLine("tokens.CopyTo(_batchTokens);");
+            writer.WriteLine("_shardCount = global::System.Math.Clamp(batch / RowsPerShard, 1, MaxShards);");
+            using (writer.WriteBlock("for (int s = 0; s < _shardCount; s++)"))
             {
-                writer.WriteLine($"throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $\"A batch of {{batch}} sequences of {{SeqLen}} steps needs more than one array can hold per layer; split it into smaller batches.\");");
-            }
-
-            writer.WriteLine("_embedded = new float[SeqLen * batch * Embed];");
-            writer.WriteLine("_dEmbedded = new float[SeqLen * batch * Embed];");
-            CellEmitter cell = CellEmitter.For(spec);
-            foreach (LayerSpec layer in spec.Layers)
-            {
-                writer.WriteLine($"{ModelLayout.HiddenField(layer)} = new float[SeqLen * batch * {layer.Units}];");
-                writer.WriteLine($"{ModelLayout.HiddenGradientField(layer)} = new float[SeqLen * batch * {layer.Units}];");
-                foreach (BufferSpec buffer in cell.AllBuffers(layer))
+                writer.WriteLine("int first = s * batch / _shardCount;");
+                writer.WriteLine("(_shards[s] ??= new Shard(this)).Assign(first, ((s + 1) * batch / _shardCount) - first, training);");
+                if (spec.HasDropout)
                 {
-                    writer.WriteLine(buffer.PerStep
-                        ? $"{buffer.Field} = new float[batch * {buffer.Width}];"
-                        : $"{buffer.Field} = new float[SeqLen * batch * {buffer.Width}];");
+                    using (writer.WriteBlock("if (training)"))
+                    {
+                        writer.WriteLine("_shards[s].DrawDropoutMasks(_dropoutRandom); // in shard order, so the masks do not depend on the threads");
+                    }
                 }
             }
-
-            writer.WriteLine("_logits = new float[batch];");
-            writer.WriteLine("_dLogits = new float[batch];");
-            writer.WriteLine("var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];");
-            writer.WriteLine("global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);");
-            writer.WriteLine("_usedRows = usedRows;");
-            writer.WriteLine("_batchCapacity = batch;");
         }
 
         writer.WriteLine();
+        writer.WriteLine("/// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>");
+        using (writer.WriteBlock("private void ReduceGradients()"))
+        {
+            writer.WriteLine($"var dense = new global::System.Span<float>(_gradients, {embeddingLength}, ParameterCount - {embeddingLength});");
+            writer.WriteLine($"new global::System.ReadOnlySpan<float>(_shards[0].Gradients, {embeddingLength}, ParameterCount - {embeddingLength}).CopyTo(dense);");
+            using (writer.WriteBlock("for (int s = 1; s < _shardCount; s++)"))
+            {
+                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Add(dense, new global::System.ReadOnlySpan<float>(_shards[s].Gradients, {embeddingLength}, ParameterCount - {embeddingLength}), dense);");
+            }
+
+            using (writer.WriteBlock("for (int i = 0; i < _usedRowCount; i++)"))
+            {
+                writer.WriteLine("new global::System.Span<float>(_gradients, _usedRows[i] * Embed, Embed).Clear();");
+            }
+
+            writer.WriteLine("_usedRowCount = 0;");
+            using (writer.WriteBlock("if (++_usedRowStamp == int.MaxValue)"))
+            {
+                writer.WriteLine("global::System.Array.Clear(_rowStamps);");
+                writer.WriteLine("_usedRowStamp = 1;");
+            }
+
+            using (writer.WriteBlock("for (int s = 0; s < _shardCount; s++)"))
+            {
+                writer.WriteLine("Shard shard = _shards[s];");
+                using (writer.WriteBlock("for (int i = 0; i < shard.UsedRowCount; i++)"))
+                {
+                    writer.WriteLine("int id = shard.UsedRows[i];");
+                    writer.WriteLine("var row = new global::System.Span<float>(_gradients, id * Embed, Embed);");
+                    writer.WriteLine("var shardRow = new global::System.ReadOnlySpan<float>(shard.Gradients, id * Embed, Embed);");
+                    using (writer.WriteBlock("if (_rowStamps[id] != _usedRowStamp)"))
+                    {
+                        writer.WriteLine("_rowStamps[id] = _usedRowStamp;");
+                        writer.WriteLine("_usedRows[_usedRowCount++] = id;");
+                        writer.WriteLine("shardRow.CopyTo(row);");
+                    }
+
+                    using (writer.WriteBlock("else"))
+                    {
+                        writer.WriteLine("global::System.Numerics.Tensors.TensorPrimitives.Add(row, shardRow, row);");
+                    }
+                }
+            }
+        }
+
+        writer.WriteLine();
+        EmitShard(writer, layout);
+        writer.WriteLine();
+    }
+
+    /// <summary>The shard class: one slice of the batch with its own buffers and gradients (forward and backward are in their files).</summary>
+    private static void EmitShard(SourceWriter writer, ModelLayout layout)
+    {
+        ModelSpec spec = layout.Spec;
+        int widest = Math.Max(spec.Embed, spec.Layers.Max(static l => l.GateWidth));
+        string typeName = spec.TypeName;
+        writer.WriteLine("/// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>");
+        using (writer.WriteBlock("private sealed partial class Shard"))
+        {
+            writer.WriteLine($"private readonly {typeName} _owner;");
+            writer.WriteLine("private readonly float[] _parameters;");
+            foreach (LayerSpec layer in spec.Layers)
+            {
+                writer.WriteLine($"private readonly float[] _kernelT{layer.Index};");
+                writer.WriteLine($"private readonly float[] _recurrentT{layer.Index};");
+            }
+
+            writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
+            writer.WriteLine("// The embedding rows the last backward pass wrote (stamped with _usedRowStamp), so clearing is O(rows used).");
+            writer.WriteLine("private readonly int[] _rowStamps = new int[Vocab];");
+            writer.WriteLine("private int _usedRowStamp = 1;");
+            writer.WriteLine("private int[] _usedRows = [];");
+            writer.WriteLine("private int _usedRowCount;");
+            writer.WriteLine("private int _firstRow;");
+            writer.WriteLine("private int _rows;");
+            if (spec.HasDropout)
+            {
+                writer.WriteLine("private bool _training; // dropout applies in ComputeGradients and TrainStep only");
+            }
+
+            writer.WriteLine("// Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).");
+            writer.WriteLine("private int _batchCapacity;");
+            writer.WriteLine("private float[] _embedded = [];");
+            writer.WriteLine("private float[] _dEmbedded = [];");
+            CellEmitter cell = CellEmitter.For(spec);
+            foreach (LayerSpec layer in spec.Layers)
+            {
+                writer.WriteLine($"private float[] {ModelLayout.HiddenField(layer)} = [];");
+                writer.WriteLine($"private float[] {ModelLayout.HiddenGradientField(layer)} = [];");
+                foreach (BufferSpec buffer in cell.AllBuffers(layer))
+                {
+                    writer.WriteLine($"private float[] {buffer.Field} = [];");
+                }
+            }
+
+            writer.WriteLine();
+            using (writer.WriteBlock($"public Shard({typeName} owner)"))
+            {
+                writer.WriteLine("_owner = owner;");
+                writer.WriteLine("_parameters = owner._parameters;");
+                foreach (LayerSpec layer in spec.Layers)
+                {
+                    writer.WriteLine($"_kernelT{layer.Index} = owner._kernelT{layer.Index};");
+                    writer.WriteLine($"_recurrentT{layer.Index} = owner._recurrentT{layer.Index};");
+                }
+            }
+
+            writer.WriteLine();
+            writer.WriteLine("public float[] Gradients => _gradients;");
+            writer.WriteLine();
+            writer.WriteLine("public int[] UsedRows => _usedRows;");
+            writer.WriteLine();
+            writer.WriteLine("public int UsedRowCount => _usedRowCount;");
+            writer.WriteLine();
+            writer.WriteLine("private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(_owner._batchTokens, _firstRow * SeqLen, _rows * SeqLen);");
+            writer.WriteLine();
+            using (writer.WriteBlock("public void Assign(int firstRow, int rows, bool training)"))
+            {
+                writer.WriteLine("_firstRow = firstRow;");
+                writer.WriteLine("_rows = rows;");
+                if (spec.HasDropout)
+                {
+                    writer.WriteLine("_training = training;");
+                }
+
+                writer.WriteLine("EnsureBatchCapacity(rows);");
+            }
+
+            writer.WriteLine();
+            writer.WriteLine("public void RunForward() => Forward(Tokens, _rows);");
+            writer.WriteLine();
+            writer.WriteLine("public void RunBackward() => Backward(Tokens, _rows);");
+            writer.WriteLine();
+            writer.WriteLine("/// <summary>Allocates the buffers when the shard is larger than any before.</summary>");
+            using (writer.WriteBlock("private void EnsureBatchCapacity(int batch)"))
+            {
+                using (writer.WriteBlock("if (batch <= _batchCapacity)"))
+                {
+                    writer.WriteLine("return;");
+                }
+
+                using (writer.WriteBlock($"if ((long)SeqLen * batch * {widest} > global::System.Array.MaxLength)"))
+                {
+                    writer.WriteLine($"throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $\"A batch of {{batch}} sequences of {{SeqLen}} steps needs more than one array can hold per layer; split it into smaller batches.\");");
+                }
+
+                writer.WriteLine("_embedded = new float[SeqLen * batch * Embed];");
+                writer.WriteLine("_dEmbedded = new float[SeqLen * batch * Embed];");
+                foreach (LayerSpec layer in spec.Layers)
+                {
+                    writer.WriteLine($"{ModelLayout.HiddenField(layer)} = new float[SeqLen * batch * {layer.Units}];");
+                    writer.WriteLine($"{ModelLayout.HiddenGradientField(layer)} = new float[SeqLen * batch * {layer.Units}];");
+                    foreach (BufferSpec buffer in cell.AllBuffers(layer))
+                    {
+                        writer.WriteLine(buffer.PerStep
+                            ? $"{buffer.Field} = new float[batch * {buffer.Width}];"
+                            : $"{buffer.Field} = new float[SeqLen * batch * {buffer.Width}];");
+                    }
+                }
+
+                writer.WriteLine("var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];");
+                writer.WriteLine("global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);");
+                writer.WriteLine("_usedRows = usedRows;");
+                writer.WriteLine("_batchCapacity = batch;");
+            }
+        }
     }
 
     private static void EmitSummary(SourceWriter writer, ModelLayout layout)

@@ -31,57 +31,60 @@ namespace Samples
 {
     partial class ImdbGru
     {
-        /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+        private sealed partial class Shard
         {
-            EmbeddingForward(tokens, batch);
-            Gru0Forward(batch);
-            DenseForward(batch);
-        }
-
-        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [500, B, 32].</summary>
-        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-            for (int b = 0; b < batch; b++)
+            /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int t = 0; t < SeqLen; t++)
+                EmbeddingForward(tokens, batch);
+                Gru0Forward(batch);
+                DenseForward(batch);
+            }
+
+            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [500, B, 32].</summary>
+            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                for (int b = 0; b < batch; b++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    for (int t = 0; t < SeqLen; t++)
+                    {
+                        int id = tokens[(b * SeqLen) + t];
+                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// gru: GRU(32). x: _embedded [500, B, 32];
-        /// W: gru/kernel (32, 96); U: (32, 96); b: (2, 96); h: _hidden0 [500, B, 32].
-        /// </summary>
-        private void Gru0Forward(int batch)
-        {
-            nint step = (nint)batch * 32; // floats of one time step of h
-            nint gateStep = (nint)batch * 96; // floats of one time step of the gates
-            // Input projections of all 500 steps as one [500·B, 32]·[32, 96] product, with the bias: x_t·W + b.
-            MatMul96(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, GruKernelOffset), 96, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 96);
-            // t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).
-            MatMul96(batch, 0, ref At(_hidden0, 0), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, 0), 96);
-            global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
-            for (int t = 1; t <= 499; t++)
+            /// <summary>
+            /// gru: GRU(32). x: _embedded [500, B, 32];
+            /// W: gru/kernel (32, 96); U: (32, 96); b: (2, 96); h: _hidden0 [500, B, 32].
+            /// </summary>
+            private void Gru0Forward(int batch)
             {
-                MatMul96(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, t * gateStep), 96);
-                global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
+                nint step = (nint)batch * 32; // floats of one time step of h
+                nint gateStep = (nint)batch * 96; // floats of one time step of the gates
+                // Input projections of all 500 steps as one [500·B, 32]·[32, 96] product, with the bias: x_t·W + b.
+                MatMul96(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, GruKernelOffset), 96, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 96);
+                // t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).
+                MatMul96(batch, 0, ref At(_hidden0, 0), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, 0), 96);
+                global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
+                for (int t = 1; t <= 499; t++)
+                {
+                    MatMul96(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, t * gateStep), 96);
+                    global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
+                }
             }
-        }
 
-        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
-        private void DenseForward(int batch)
-        {
-            int last = (SeqLen - 1) * batch * 32;
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
-            float bias = _parameters[DenseBiasOffset];
-            for (int b = 0; b < batch; b++)
+            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
+            private void DenseForward(int batch)
             {
-                _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                int last = (SeqLen - 1) * batch * 32;
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
+                float bias = _parameters[DenseBiasOffset];
+                for (int b = 0; b < batch; b++)
+                {
+                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                }
             }
         }
     }

@@ -79,32 +79,38 @@ namespace Samples
         global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _gradients = new float[ParameterCount];
+        private readonly float[] _gradients = new float[ParameterCount]; // the sum of the shards' gradients, in shard order
         private static readonly float[] s_zeros = new float[96]; // the init row of products that start from zero
         private readonly float[] _kernelT0 = new float[3072]; // Wᵀ of gru: [96, 32]
         private readonly float[] _recurrentT0 = new float[3072]; // Uᵀ of gru: [96, 32]
-        // The embedding rows the last backward pass wrote (stamped with _usedRowStamp), so clearing is O(rows used).
+        // Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and
+        // gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the
+        // same bits.
+        private readonly Shard[] _shards = new Shard[MaxShards];
+        private readonly global::RnnGen.ShardRunner _runner = new global::RnnGen.ShardRunner();
+        private readonly global::System.Action<int> _forwardShard;
+        private readonly global::System.Action<int> _backwardShard;
+        private int _shardCount;
+        private int[] _batchTokens = []; // the batch being run, [batch, SeqLen], read by the shards
+        private float[] _logits = []; // [batch], written by the shards
+        private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards
+        private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
+        // The embedding rows of _gradients the last reduction wrote, so clearing is O(rows used).
         private readonly int[] _rowStamps = new int[Vocab];
         private int _usedRowStamp = 1;
         private int[] _usedRows = [];
         private int _usedRowCount;
-        // Batch buffers, allocated for the largest batch seen (see the Model comment for shapes).
-        private int _batchCapacity;
-        private float[] _embedded = [];
-        private float[] _dEmbedded = [];
-        private float[] _hidden0 = [];
-        private float[] _dHidden0 = [];
-        private float[] _gates0 = [];
-        private float[] _recurrent0 = [];
-        private float[] _dGates0 = [];
-        private float[] _dRecurrent0 = [];
-        private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
-        private float[] _logits = [];
-        private float[] _dLogits = [];
+
+        /// <summary>The most shards a batch is split into; a shard has at least <see cref="RowsPerShard"/> rows.</summary>
+        private const int MaxShards = 8;
+        /// <summary>The fewest rows of a shard: enough for the 6-row register blocks of the kernels to dominate.</summary>
+        private const int RowsPerShard = 64;
 
         /// <summary>Creates the model with Keras' default initializers, drawn from <paramref name="seed"/>; one seed gives the same weights on every run.</summary>
         public ImdbGru(int seed = 0)
         {
+            _forwardShard = index => _shards[index].RunForward();
+            _backwardShard = index => _shards[index].RunBackward();
             var random = new global::RnnGen.RnnRandom(seed);
             global::RnnGen.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
             global::RnnGen.Initializers.GlorotUniform(GruKernel, 32, 96, random);
@@ -138,15 +144,24 @@ namespace Samples
         /// <summary><c>dense/bias</c>, (1,), row-major.</summary>
         public global::System.Span<float> DenseBias => new global::System.Span<float>(_parameters, DenseBiasOffset, DenseBiasLength);
 
+        /// <summary>The number of threads a batch runs on (0: one per processor, the default). The results do not depend on it.</summary>
+        public int Threads
+        {
+            get => _runner.Threads;
+            set => _runner.Threads = value;
+        }
+
         /// <inheritdoc cref="global::RnnGen.IRnnModel.ComputeGradients"/>
         public float ComputeGradients(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)
         {
             int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
             global::RnnGen.ModelInput.CheckLabels(labels, batch);
-            EnsureBatchCapacity(batch);
-            Forward(tokens, batch);
+            PrepareBatch(tokens, batch, training: true);
+            _runner.Run(_shardCount, _forwardShard);
             float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
-            Backward(tokens, batch);
+            TransposeWeights();
+            _runner.Run(_shardCount, _backwardShard);
+            ReduceGradients();
             _logitsOfTraining = batch;
             return loss;
         }
@@ -165,9 +180,9 @@ namespace Samples
         {
             int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
             global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));
-            EnsureBatchCapacity(batch);
+            PrepareBatch(tokens, batch, training: false);
             _logitsOfTraining = 0;
-            Forward(tokens, batch);
+            _runner.Run(_shardCount, _forwardShard);
             new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);
         }
 
@@ -189,31 +204,145 @@ namespace Samples
             return probabilities;
         }
 
-        /// <summary>Allocates the batch buffers when a batch is larger than any before; afterwards a step allocates nothing.</summary>
-        private void EnsureBatchCapacity(int batch)
+        /// <summary>Splits the batch into shards (rows [s·B/S, (s+1)·B/S)), copies its tokens, and sizes the buffers; afterwards a step allocates nothing.</summary>
+        private void PrepareBatch(global::System.ReadOnlySpan<int> tokens, int batch, bool training)
         {
-            if (batch <= _batchCapacity)
+            if (_batchTokens.Length < tokens.Length)
             {
-                return;
+                _batchTokens = new int[tokens.Length];
+                _logits = new float[batch];
+                _dLogits = new float[batch];
+                var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];
+                global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);
+                _usedRows = usedRows;
             }
-            if ((long)SeqLen * batch * 96 > global::System.Array.MaxLength)
+            tokens.CopyTo(_batchTokens);
+            _shardCount = global::System.Math.Clamp(batch / RowsPerShard, 1, MaxShards);
+            for (int s = 0; s < _shardCount; s++)
             {
-                throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"A batch of {batch} sequences of {SeqLen} steps needs more than one array can hold per layer; split it into smaller batches.");
+                int first = s * batch / _shardCount;
+                (_shards[s] ??= new Shard(this)).Assign(first, ((s + 1) * batch / _shardCount) - first, training);
             }
-            _embedded = new float[SeqLen * batch * Embed];
-            _dEmbedded = new float[SeqLen * batch * Embed];
-            _hidden0 = new float[SeqLen * batch * 32];
-            _dHidden0 = new float[SeqLen * batch * 32];
-            _gates0 = new float[SeqLen * batch * 96];
-            _recurrent0 = new float[SeqLen * batch * 96];
-            _dGates0 = new float[SeqLen * batch * 96];
-            _dRecurrent0 = new float[SeqLen * batch * 96];
-            _logits = new float[batch];
-            _dLogits = new float[batch];
-            var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];
-            global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);
-            _usedRows = usedRows;
-            _batchCapacity = batch;
+        }
+
+        /// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>
+        private void ReduceGradients()
+        {
+            var dense = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength);
+            new global::System.ReadOnlySpan<float>(_shards[0].Gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).CopyTo(dense);
+            for (int s = 1; s < _shardCount; s++)
+            {
+                global::System.Numerics.Tensors.TensorPrimitives.Add(dense, new global::System.ReadOnlySpan<float>(_shards[s].Gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength), dense);
+            }
+            for (int i = 0; i < _usedRowCount; i++)
+            {
+                new global::System.Span<float>(_gradients, _usedRows[i] * Embed, Embed).Clear();
+            }
+            _usedRowCount = 0;
+            if (++_usedRowStamp == int.MaxValue)
+            {
+                global::System.Array.Clear(_rowStamps);
+                _usedRowStamp = 1;
+            }
+            for (int s = 0; s < _shardCount; s++)
+            {
+                Shard shard = _shards[s];
+                for (int i = 0; i < shard.UsedRowCount; i++)
+                {
+                    int id = shard.UsedRows[i];
+                    var row = new global::System.Span<float>(_gradients, id * Embed, Embed);
+                    var shardRow = new global::System.ReadOnlySpan<float>(shard.Gradients, id * Embed, Embed);
+                    if (_rowStamps[id] != _usedRowStamp)
+                    {
+                        _rowStamps[id] = _usedRowStamp;
+                        _usedRows[_usedRowCount++] = id;
+                        shardRow.CopyTo(row);
+                    }
+                    else
+                    {
+                        global::System.Numerics.Tensors.TensorPrimitives.Add(row, shardRow, row);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>
+        private sealed partial class Shard
+        {
+            private readonly ImdbGru _owner;
+            private readonly float[] _parameters;
+            private readonly float[] _kernelT0;
+            private readonly float[] _recurrentT0;
+            private readonly float[] _gradients = new float[ParameterCount];
+            // The embedding rows the last backward pass wrote (stamped with _usedRowStamp), so clearing is O(rows used).
+            private readonly int[] _rowStamps = new int[Vocab];
+            private int _usedRowStamp = 1;
+            private int[] _usedRows = [];
+            private int _usedRowCount;
+            private int _firstRow;
+            private int _rows;
+            // Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).
+            private int _batchCapacity;
+            private float[] _embedded = [];
+            private float[] _dEmbedded = [];
+            private float[] _hidden0 = [];
+            private float[] _dHidden0 = [];
+            private float[] _gates0 = [];
+            private float[] _recurrent0 = [];
+            private float[] _dGates0 = [];
+            private float[] _dRecurrent0 = [];
+
+            public Shard(ImdbGru owner)
+            {
+                _owner = owner;
+                _parameters = owner._parameters;
+                _kernelT0 = owner._kernelT0;
+                _recurrentT0 = owner._recurrentT0;
+            }
+
+            public float[] Gradients => _gradients;
+
+            public int[] UsedRows => _usedRows;
+
+            public int UsedRowCount => _usedRowCount;
+
+            private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(_owner._batchTokens, _firstRow * SeqLen, _rows * SeqLen);
+
+            public void Assign(int firstRow, int rows, bool training)
+            {
+                _firstRow = firstRow;
+                _rows = rows;
+                EnsureBatchCapacity(rows);
+            }
+
+            public void RunForward() => Forward(Tokens, _rows);
+
+            public void RunBackward() => Backward(Tokens, _rows);
+
+            /// <summary>Allocates the buffers when the shard is larger than any before.</summary>
+            private void EnsureBatchCapacity(int batch)
+            {
+                if (batch <= _batchCapacity)
+                {
+                    return;
+                }
+                if ((long)SeqLen * batch * 96 > global::System.Array.MaxLength)
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"A batch of {batch} sequences of {SeqLen} steps needs more than one array can hold per layer; split it into smaller batches.");
+                }
+                _embedded = new float[SeqLen * batch * Embed];
+                _dEmbedded = new float[SeqLen * batch * Embed];
+                _hidden0 = new float[SeqLen * batch * 32];
+                _dHidden0 = new float[SeqLen * batch * 32];
+                _gates0 = new float[SeqLen * batch * 96];
+                _recurrent0 = new float[SeqLen * batch * 96];
+                _dGates0 = new float[SeqLen * batch * 96];
+                _dRecurrent0 = new float[SeqLen * batch * 96];
+                var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];
+                global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);
+                _usedRows = usedRows;
+                _batchCapacity = batch;
+            }
         }
 
         /// <summary>The Keras-style summary (tf.keras 2.9+ layout): layers, output shapes, parameter counts.</summary>

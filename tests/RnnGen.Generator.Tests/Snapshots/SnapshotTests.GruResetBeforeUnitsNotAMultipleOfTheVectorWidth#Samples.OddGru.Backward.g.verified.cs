@@ -40,33 +40,6 @@ namespace Samples
 {
     partial class OddGru
     {
-        /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
-        private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            ClearGradients();
-            TransposeWeights();
-            DenseBackward(batch);
-            Gru1Backward(batch);
-            Gru0Backward(batch);
-            EmbeddingBackward(tokens, batch);
-        }
-
-        /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
-        private void ClearGradients()
-        {
-            new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
-            for (int i = 0; i < _usedRowCount; i++)
-            {
-                new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
-            }
-            _usedRowCount = 0;
-            if (++_usedRowStamp == int.MaxValue)
-            {
-                global::System.Array.Clear(_rowStamps);
-                _usedRowStamp = 1;
-            }
-        }
-
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
@@ -76,97 +49,126 @@ namespace Samples
             global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Gru1RecurrentKernelOffset, Gru1RecurrentKernelLength), 7, 21, _recurrentT1);
         }
 
-        /// <summary>
-        /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
-        /// Only h_T reaches the Dense layer, so the other steps of _dHidden1 start at zero.
-        /// </summary>
-        private void DenseBackward(int batch)
+        private sealed partial class Shard
         {
-            int last = (SeqLen - 1) * batch * 7;
-            new global::System.Span<float>(_dHidden1, 0, last).Clear();
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
-            var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 7);
-            float dBias = 0;
-            for (int b = 0; b < batch; b++)
+            /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
+            private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                float dz = _dLogits[b];
-                int row = last + (b * 7);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 7), dz, dKernel, dKernel);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 7));
-                dBias += dz;
+                ClearGradients();
+                DenseBackward(batch);
+                Gru1Backward(batch);
+                Gru0Backward(batch);
+                EmbeddingBackward(tokens, batch);
             }
-            _gradients[DenseBiasOffset] += dBias;
-        }
 
-        /// <summary>gru_1: backpropagation through all 6 steps of GRU(7, reset_after=False).</summary>
-        private void Gru1Backward(int batch)
-        {
-            nint step = (nint)batch * 7; // floats of one time step of h
-            nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-            // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
-            for (int t = 5; t >= 1; t--)
+            /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
+            private void ClearGradients()
             {
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
-                MatMul7(batch, 7, ref At(_dGates1, t * gateStep + 14), 21, 1, ref At(_recurrentT1, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden1, 0), 7);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
-                MatMul7(batch, 14, ref At(_dGates1, t * gateStep), 21, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
-            }
-            // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
-            // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-            AddTransposedProduct14(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 21, ref At(_gradients, Gru1RecurrentKernelOffset), 21);
-            AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden1, step), 7, ref At(_dGates1, gateStep + 14), 21, ref At(_gradients, Gru1RecurrentKernelOffset + 14), 21);
-            // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-            AddTransposedProduct21(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 21, ref At(_gradients, Gru1KernelOffset), 21);
-            // db += Σ_t Σ_b dz_t[b].
-            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(Gru1BiasOffset), (int)(21)));
-            // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-            MatMul7(6 * batch, 21, ref At(_dGates1, 0), 21, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
-        }
-
-        /// <summary>gru: backpropagation through all 6 steps of GRU(7, reset_after=False, return_sequences=True).</summary>
-        private void Gru0Backward(int batch)
-        {
-            nint step = (nint)batch * 7; // floats of one time step of h
-            nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-            // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
-            for (int t = 5; t >= 1; t--)
-            {
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
-                MatMul7(batch, 7, ref At(_dGates0, t * gateStep + 14), 21, 1, ref At(_recurrentT0, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden0, 0), 7);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
-                MatMul7(batch, 14, ref At(_dGates0, t * gateStep), 21, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
-            }
-            // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
-            // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-            AddTransposedProduct14(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 21, ref At(_gradients, GruRecurrentKernelOffset), 21);
-            AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden0, step), 7, ref At(_dGates0, gateStep + 14), 21, ref At(_gradients, GruRecurrentKernelOffset + 14), 21);
-            // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-            AddTransposedProduct21(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 21, ref At(_gradients, GruKernelOffset), 21);
-            // db += Σ_t Σ_b dz_t[b].
-            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(GruBiasOffset), (int)(21)));
-            // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-            MatMul5(6 * batch, 21, ref At(_dGates0, 0), 21, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
-        }
-
-        /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
-        private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                for (int t = 0; t < SeqLen; t++)
+                new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
+                for (int i = 0; i < _usedRowCount; i++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    if (_rowStamps[id] != _usedRowStamp)
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
+                }
+                _usedRowCount = 0;
+                if (++_usedRowStamp == int.MaxValue)
+                {
+                    global::System.Array.Clear(_rowStamps);
+                    _usedRowStamp = 1;
+                }
+            }
+
+            /// <summary>
+            /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
+            /// Only h_T reaches the Dense layer, so the other steps of _dHidden1 start at zero.
+            /// </summary>
+            private void DenseBackward(int batch)
+            {
+                int last = (SeqLen - 1) * batch * 7;
+                new global::System.Span<float>(_dHidden1, 0, last).Clear();
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
+                var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 7);
+                float dBias = 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    float dz = _owner._dLogits[_firstRow + b];
+                    int row = last + (b * 7);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 7), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 7));
+                    dBias += dz;
+                }
+                _gradients[DenseBiasOffset] += dBias;
+            }
+
+            /// <summary>gru_1: backpropagation through all 6 steps of GRU(7, reset_after=False).</summary>
+            private void Gru1Backward(int batch)
+            {
+                nint step = (nint)batch * 7; // floats of one time step of h
+                nint gateStep = (nint)batch * 21; // floats of one time step of the gates
+                // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
+                for (int t = 5; t >= 1; t--)
+                {
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
+                    MatMul7(batch, 7, ref At(_dGates1, t * gateStep + 14), 21, 1, ref At(_recurrentT1, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden1, 0), 7);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
+                    MatMul7(batch, 14, ref At(_dGates1, t * gateStep), 21, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                }
+                // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
+                // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
+                AddTransposedProduct14(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 21, ref At(_gradients, Gru1RecurrentKernelOffset), 21);
+                AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden1, step), 7, ref At(_dGates1, gateStep + 14), 21, ref At(_gradients, Gru1RecurrentKernelOffset + 14), 21);
+                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
+                AddTransposedProduct21(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 21, ref At(_gradients, Gru1KernelOffset), 21);
+                // db += Σ_t Σ_b dz_t[b].
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(Gru1BiasOffset), (int)(21)));
+                // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
+                MatMul7(6 * batch, 21, ref At(_dGates1, 0), 21, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+            }
+
+            /// <summary>gru: backpropagation through all 6 steps of GRU(7, reset_after=False, return_sequences=True).</summary>
+            private void Gru0Backward(int batch)
+            {
+                nint step = (nint)batch * 7; // floats of one time step of h
+                nint gateStep = (nint)batch * 21; // floats of one time step of the gates
+                // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
+                for (int t = 5; t >= 1; t--)
+                {
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
+                    MatMul7(batch, 7, ref At(_dGates0, t * gateStep + 14), 21, 1, ref At(_recurrentT0, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden0, 0), 7);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
+                    MatMul7(batch, 14, ref At(_dGates0, t * gateStep), 21, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                }
+                // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
+                // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
+                AddTransposedProduct14(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 21, ref At(_gradients, GruRecurrentKernelOffset), 21);
+                AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden0, step), 7, ref At(_dGates0, gateStep + 14), 21, ref At(_gradients, GruRecurrentKernelOffset + 14), 21);
+                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
+                AddTransposedProduct21(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 21, ref At(_gradients, GruKernelOffset), 21);
+                // db += Σ_t Σ_b dz_t[b].
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(GruBiasOffset), (int)(21)));
+                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
+                MatMul5(6 * batch, 21, ref At(_dGates0, 0), 21, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+            }
+
+            /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
+            private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int t = 0; t < SeqLen; t++)
                     {
-                        _rowStamps[id] = _usedRowStamp;
-                        _usedRows[_usedRowCount++] = id;
+                        int id = tokens[(b * SeqLen) + t];
+                        if (_rowStamps[id] != _usedRowStamp)
+                        {
+                            _rowStamps[id] = _usedRowStamp;
+                            _usedRows[_usedRowCount++] = id;
+                        }
+                        var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
+                        global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                     }
-                    var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
-                    global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                 }
             }
         }

@@ -40,86 +40,89 @@ namespace Samples
 {
     partial class OddGru
     {
-        /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+        private sealed partial class Shard
         {
-            EmbeddingForward(tokens, batch);
-            Gru0Forward(batch);
-            Gru1Forward(batch);
-            DenseForward(batch);
-        }
-
-        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [6, B, 5].</summary>
-        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-            for (int b = 0; b < batch; b++)
+            /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int t = 0; t < SeqLen; t++)
+                EmbeddingForward(tokens, batch);
+                Gru0Forward(batch);
+                Gru1Forward(batch);
+                DenseForward(batch);
+            }
+
+            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [6, B, 5].</summary>
+            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                for (int b = 0; b < batch; b++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    for (int t = 0; t < SeqLen; t++)
+                    {
+                        int id = tokens[(b * SeqLen) + t];
+                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// gru: GRU(7, reset_after=False, return_sequences=True). x: _embedded [6, B, 5];
-        /// W: gru/kernel (5, 21); U: (7, 21); b: (21,); h: _hidden0 [6, B, 7].
-        /// </summary>
-        private void Gru0Forward(int batch)
-        {
-            nint step = (nint)batch * 7; // floats of one time step of h
-            nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-            // Input projections of all 6 steps as one [6·B, 5]·[5, 21] product, with the bias: x_t·W + b.
-            MatMul21(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, GruKernelOffset), 21, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 21);
-            // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden0, (int)(0), (int)(step)), 7, false);
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7);
-            for (int t = 1; t <= 5; t++)
+            /// <summary>
+            /// gru: GRU(7, reset_after=False, return_sequences=True). x: _embedded [6, B, 5];
+            /// W: gru/kernel (5, 21); U: (7, 21); b: (21,); h: _hidden0 [6, B, 7].
+            /// </summary>
+            private void Gru0Forward(int batch)
             {
-                // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                MatMul14(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset), 21, ref At(_gates0, t * gateStep), 21, ref At(_gates0, t * gateStep), 21);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden0, (int)(t * step), (int)(step)), 7, false);
-                // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                MatMul7(batch, 7, ref At(_resetHidden0, t * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset + 14), 21, ref At(_gates0, t * gateStep + 14), 21, ref At(_gates0, t * gateStep + 14), 21);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7);
+                nint step = (nint)batch * 7; // floats of one time step of h
+                nint gateStep = (nint)batch * 21; // floats of one time step of the gates
+                // Input projections of all 6 steps as one [6·B, 5]·[5, 21] product, with the bias: x_t·W + b.
+                MatMul21(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, GruKernelOffset), 21, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 21);
+                // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden0, (int)(0), (int)(step)), 7, false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7);
+                for (int t = 1; t <= 5; t++)
+                {
+                    // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
+                    MatMul14(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset), 21, ref At(_gates0, t * gateStep), 21, ref At(_gates0, t * gateStep), 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden0, (int)(t * step), (int)(step)), 7, false);
+                    // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
+                    MatMul7(batch, 7, ref At(_resetHidden0, t * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset + 14), 21, ref At(_gates0, t * gateStep + 14), 21, ref At(_gates0, t * gateStep + 14), 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7);
+                }
             }
-        }
 
-        /// <summary>
-        /// gru_1: GRU(7, reset_after=False). x: _hidden0 [6, B, 7];
-        /// W: gru_1/kernel (7, 21); U: (7, 21); b: (21,); h: _hidden1 [6, B, 7].
-        /// </summary>
-        private void Gru1Forward(int batch)
-        {
-            nint step = (nint)batch * 7; // floats of one time step of h
-            nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-            // Input projections of all 6 steps as one [6·B, 7]·[7, 21] product, with the bias: x_t·W + b.
-            MatMul21(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Gru1KernelOffset), 21, ref At(_parameters, Gru1BiasOffset), 0, ref At(_gates1, 0), 21);
-            // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden1, (int)(0), (int)(step)), 7, false);
-            global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7);
-            for (int t = 1; t <= 5; t++)
+            /// <summary>
+            /// gru_1: GRU(7, reset_after=False). x: _hidden0 [6, B, 7];
+            /// W: gru_1/kernel (7, 21); U: (7, 21); b: (21,); h: _hidden1 [6, B, 7].
+            /// </summary>
+            private void Gru1Forward(int batch)
             {
-                // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                MatMul14(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset), 21, ref At(_gates1, t * gateStep), 21, ref At(_gates1, t * gateStep), 21);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden1, (int)(t * step), (int)(step)), 7, false);
-                // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                MatMul7(batch, 7, ref At(_resetHidden1, t * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset + 14), 21, ref At(_gates1, t * gateStep + 14), 21, ref At(_gates1, t * gateStep + 14), 21);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7);
+                nint step = (nint)batch * 7; // floats of one time step of h
+                nint gateStep = (nint)batch * 21; // floats of one time step of the gates
+                // Input projections of all 6 steps as one [6·B, 7]·[7, 21] product, with the bias: x_t·W + b.
+                MatMul21(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Gru1KernelOffset), 21, ref At(_parameters, Gru1BiasOffset), 0, ref At(_gates1, 0), 21);
+                // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden1, (int)(0), (int)(step)), 7, false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7);
+                for (int t = 1; t <= 5; t++)
+                {
+                    // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
+                    MatMul14(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset), 21, ref At(_gates1, t * gateStep), 21, ref At(_gates1, t * gateStep), 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden1, (int)(t * step), (int)(step)), 7, false);
+                    // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
+                    MatMul7(batch, 7, ref At(_resetHidden1, t * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset + 14), 21, ref At(_gates1, t * gateStep + 14), 21, ref At(_gates1, t * gateStep + 14), 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7);
+                }
             }
-        }
 
-        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
-        private void DenseForward(int batch)
-        {
-            int last = (SeqLen - 1) * batch * 7;
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
-            float bias = _parameters[DenseBiasOffset];
-            for (int b = 0; b < batch; b++)
+            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
+            private void DenseForward(int batch)
             {
-                _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                int last = (SeqLen - 1) * batch * 7;
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
+                float bias = _parameters[DenseBiasOffset];
+                for (int b = 0; b < batch; b++)
+                {
+                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                }
             }
         }
     }

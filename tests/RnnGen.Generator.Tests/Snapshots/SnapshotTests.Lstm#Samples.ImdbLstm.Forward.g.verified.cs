@@ -32,56 +32,59 @@ namespace Samples
 {
     partial class ImdbLstm
     {
-        /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+        private sealed partial class Shard
         {
-            EmbeddingForward(tokens, batch);
-            Lstm0Forward(batch);
-            DenseForward(batch);
-        }
-
-        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [500, B, 32].</summary>
-        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-            for (int b = 0; b < batch; b++)
+            /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int t = 0; t < SeqLen; t++)
+                EmbeddingForward(tokens, batch);
+                Lstm0Forward(batch);
+                DenseForward(batch);
+            }
+
+            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [500, B, 32].</summary>
+            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                for (int b = 0; b < batch; b++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    for (int t = 0; t < SeqLen; t++)
+                    {
+                        int id = tokens[(b * SeqLen) + t];
+                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// lstm: LSTM(32). x: _embedded [500, B, 32];
-        /// W: lstm/kernel (32, 128); U: (32, 128); b: (128,); h: _hidden0 [500, B, 32].
-        /// </summary>
-        private void Lstm0Forward(int batch)
-        {
-            nint step = (nint)batch * 32; // floats of one time step of h and c
-            nint gateStep = (nint)batch * 128; // floats of one time step of the gates
-            // Input projections of all 500 steps as one [500·B, 32]·[32, 128] product, with the bias: x_t·W + b.
-            MatMul128(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, LstmKernelOffset), 128, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 128);
-            // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-            global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
-            for (int t = 1; t <= 499; t++)
+            /// <summary>
+            /// lstm: LSTM(32). x: _embedded [500, B, 32];
+            /// W: lstm/kernel (32, 128); U: (32, 128); b: (128,); h: _hidden0 [500, B, 32].
+            /// </summary>
+            private void Lstm0Forward(int batch)
             {
-                MatMul128(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, LstmRecurrentKernelOffset), 128, ref At(_gates0, t * gateStep), 128, ref At(_gates0, t * gateStep), 128);
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
+                nint step = (nint)batch * 32; // floats of one time step of h and c
+                nint gateStep = (nint)batch * 128; // floats of one time step of the gates
+                // Input projections of all 500 steps as one [500·B, 32]·[32, 128] product, with the bias: x_t·W + b.
+                MatMul128(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, LstmKernelOffset), 128, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 128);
+                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
+                for (int t = 1; t <= 499; t++)
+                {
+                    MatMul128(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, LstmRecurrentKernelOffset), 128, ref At(_gates0, t * gateStep), 128, ref At(_gates0, t * gateStep), 128);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
+                }
             }
-        }
 
-        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
-        private void DenseForward(int batch)
-        {
-            int last = (SeqLen - 1) * batch * 32;
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
-            float bias = _parameters[DenseBiasOffset];
-            for (int b = 0; b < batch; b++)
+            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
+            private void DenseForward(int batch)
             {
-                _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                int last = (SeqLen - 1) * batch * 32;
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
+                float bias = _parameters[DenseBiasOffset];
+                for (int b = 0; b < batch; b++)
+                {
+                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                }
             }
         }
     }

@@ -42,76 +42,79 @@ namespace Samples
 {
     partial class OddLstm
     {
-        /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+        private sealed partial class Shard
         {
-            EmbeddingForward(tokens, batch);
-            Lstm0Forward(batch);
-            Lstm1Forward(batch);
-            DenseForward(batch);
-        }
-
-        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [6, B, 5].</summary>
-        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-            for (int b = 0; b < batch; b++)
+            /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int t = 0; t < SeqLen; t++)
+                EmbeddingForward(tokens, batch);
+                Lstm0Forward(batch);
+                Lstm1Forward(batch);
+                DenseForward(batch);
+            }
+
+            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [6, B, 5].</summary>
+            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                for (int b = 0; b < batch; b++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    for (int t = 0; t < SeqLen; t++)
+                    {
+                        int id = tokens[(b * SeqLen) + t];
+                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// lstm: LSTM(7, recurrent_activation=hard_sigmoid, return_sequences=True). x: _embedded [6, B, 5];
-        /// W: lstm/kernel (5, 28); U: (7, 28); b: (28,); h: _hidden0 [6, B, 7].
-        /// </summary>
-        private void Lstm0Forward(int batch)
-        {
-            nint step = (nint)batch * 7; // floats of one time step of h and c
-            nint gateStep = (nint)batch * 28; // floats of one time step of the gates
-            // Input projections of all 6 steps as one [6·B, 5]·[5, 28] product, with the bias: x_t·W + b.
-            MatMul28(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, LstmKernelOffset), 28, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 28);
-            // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-            global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7, true);
-            for (int t = 1; t <= 5; t++)
+            /// <summary>
+            /// lstm: LSTM(7, recurrent_activation=hard_sigmoid, return_sequences=True). x: _embedded [6, B, 5];
+            /// W: lstm/kernel (5, 28); U: (7, 28); b: (28,); h: _hidden0 [6, B, 7].
+            /// </summary>
+            private void Lstm0Forward(int batch)
             {
-                MatMul28(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, LstmRecurrentKernelOffset), 28, ref At(_gates0, t * gateStep), 28, ref At(_gates0, t * gateStep), 28);
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7, true);
+                nint step = (nint)batch * 7; // floats of one time step of h and c
+                nint gateStep = (nint)batch * 28; // floats of one time step of the gates
+                // Input projections of all 6 steps as one [6·B, 5]·[5, 28] product, with the bias: x_t·W + b.
+                MatMul28(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, LstmKernelOffset), 28, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 28);
+                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7, true);
+                for (int t = 1; t <= 5; t++)
+                {
+                    MatMul28(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, LstmRecurrentKernelOffset), 28, ref At(_gates0, t * gateStep), 28, ref At(_gates0, t * gateStep), 28);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7, true);
+                }
             }
-        }
 
-        /// <summary>
-        /// lstm_1: LSTM(7, recurrent_activation=hard_sigmoid). x: _hidden0 [6, B, 7];
-        /// W: lstm_1/kernel (7, 28); U: (7, 28); b: (28,); h: _hidden1 [6, B, 7].
-        /// </summary>
-        private void Lstm1Forward(int batch)
-        {
-            nint step = (nint)batch * 7; // floats of one time step of h and c
-            nint gateStep = (nint)batch * 28; // floats of one time step of the gates
-            // Input projections of all 6 steps as one [6·B, 7]·[7, 28] product, with the bias: x_t·W + b.
-            MatMul28(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Lstm1KernelOffset), 28, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 28);
-            // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-            global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7, true);
-            for (int t = 1; t <= 5; t++)
+            /// <summary>
+            /// lstm_1: LSTM(7, recurrent_activation=hard_sigmoid). x: _hidden0 [6, B, 7];
+            /// W: lstm_1/kernel (7, 28); U: (7, 28); b: (28,); h: _hidden1 [6, B, 7].
+            /// </summary>
+            private void Lstm1Forward(int batch)
             {
-                MatMul28(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 28, ref At(_gates1, t * gateStep), 28, ref At(_gates1, t * gateStep), 28);
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7, true);
+                nint step = (nint)batch * 7; // floats of one time step of h and c
+                nint gateStep = (nint)batch * 28; // floats of one time step of the gates
+                // Input projections of all 6 steps as one [6·B, 7]·[7, 28] product, with the bias: x_t·W + b.
+                MatMul28(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Lstm1KernelOffset), 28, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 28);
+                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7, true);
+                for (int t = 1; t <= 5; t++)
+                {
+                    MatMul28(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 28, ref At(_gates1, t * gateStep), 28, ref At(_gates1, t * gateStep), 28);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7, true);
+                }
             }
-        }
 
-        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
-        private void DenseForward(int batch)
-        {
-            int last = (SeqLen - 1) * batch * 7;
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
-            float bias = _parameters[DenseBiasOffset];
-            for (int b = 0; b < batch; b++)
+            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
+            private void DenseForward(int batch)
             {
-                _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                int last = (SeqLen - 1) * batch * 7;
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
+                float bias = _parameters[DenseBiasOffset];
+                for (int b = 0; b < batch; b++)
+                {
+                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                }
             }
         }
     }

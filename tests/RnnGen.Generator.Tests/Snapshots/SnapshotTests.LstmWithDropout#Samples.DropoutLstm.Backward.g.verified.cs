@@ -54,33 +54,6 @@ namespace Samples
 {
     partial class DropoutLstm
     {
-        /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
-        private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            ClearGradients();
-            TransposeWeights();
-            DenseBackward(batch);
-            Lstm1Backward(batch);
-            Lstm0Backward(batch);
-            EmbeddingBackward(tokens, batch);
-        }
-
-        /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
-        private void ClearGradients()
-        {
-            new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
-            for (int i = 0; i < _usedRowCount; i++)
-            {
-                new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
-            }
-            _usedRowCount = 0;
-            if (++_usedRowStamp == int.MaxValue)
-            {
-                global::System.Array.Clear(_rowStamps);
-                _usedRowStamp = 1;
-            }
-        }
-
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
@@ -90,129 +63,158 @@ namespace Samples
             global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength), 12, 48, _recurrentT1);
         }
 
-        /// <summary>
-        /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
-        /// Only h_T reaches the Dense layer, so the other steps of _dHidden1 start at zero.
-        /// </summary>
-        private void DenseBackward(int batch)
+        private sealed partial class Shard
         {
-            int last = (SeqLen - 1) * batch * 12;
-            new global::System.Span<float>(_dHidden1, 0, last).Clear();
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 12);
-            var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 12);
-            float dBias = 0;
-            for (int b = 0; b < batch; b++)
+            /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
+            private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                float dz = _dLogits[b];
-                int row = last + (b * 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 12), dz, dKernel, dKernel);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 12));
-                dBias += dz;
+                ClearGradients();
+                DenseBackward(batch);
+                Lstm1Backward(batch);
+                Lstm0Backward(batch);
+                EmbeddingBackward(tokens, batch);
             }
-            _gradients[DenseBiasOffset] += dBias;
-        }
 
-        /// <summary>lstm_1: backpropagation through all 5 steps of LSTM(12).</summary>
-        private void Lstm1Backward(int batch)
-        {
-            nint step = (nint)batch * 12; // floats of one time step of h and c
-            nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-            new global::System.Span<float>(_dCell1, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
-            // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
-            for (int t = 4; t >= 1; t--)
+            /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
+            private void ClearGradients()
             {
-                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), 12, false);
-                MatMul12(batch, 12, ref At(_dGates1, t * gateStep), 48, 1, ref At(_recurrentT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
-                MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 12), 48, 1, ref At(_recurrentT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
-                MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 24), 48, 1, ref At(_recurrentT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(2 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
-                MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 36), 48, 1, ref At(_recurrentT1, 432), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(3 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
-            }
-            global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), 12, false);
-            // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 0 + step), 12, ref At(_dGates1, gateStep), 48, ref At(_gradients, Lstm1RecurrentKernelOffset), 48);
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 1 * 5 * step + step), 12, ref At(_dGates1, gateStep + 12), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 12), 48);
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 2 * 5 * step + step), 12, ref At(_dGates1, gateStep + 24), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 24), 48);
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 3 * 5 * step + step), 12, ref At(_dGates1, gateStep + 36), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 36), 48);
-            // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-            AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 0), 12, ref At(_dGates1, 0), 48, ref At(_gradients, Lstm1KernelOffset), 48);
-            AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 1 * 5 * batch * 12), 12, ref At(_dGates1, 12), 48, ref At(_gradients, Lstm1KernelOffset + 12), 48);
-            AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 2 * 5 * batch * 12), 12, ref At(_dGates1, 24), 48, ref At(_gradients, Lstm1KernelOffset + 24), 48);
-            AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 3 * 5 * batch * 12), 12, ref At(_dGates1, 36), 48, ref At(_gradients, Lstm1KernelOffset + 36), 48);
-            // db += Σ_t Σ_b dz_t[b].
-            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(Lstm1BiasOffset), (int)(48)));
-            // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dHidden0.
-            MatMul12(5 * batch, 12, ref At(_dGates1, 0), 48, 1, ref At(_kernelT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), false);
-            MatMul12(5 * batch, 12, ref At(_dGates1, 12), 48, 1, ref At(_kernelT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
-            MatMul12(5 * batch, 12, ref At(_dGates1, 24), 48, 1, ref At(_kernelT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(2 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
-            MatMul12(5 * batch, 12, ref At(_dGates1, 36), 48, 1, ref At(_kernelT1, 432), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(3 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
-        }
-
-        /// <summary>lstm: backpropagation through all 5 steps of LSTM(12, return_sequences=True).</summary>
-        private void Lstm0Backward(int batch)
-        {
-            nint step = (nint)batch * 12; // floats of one time step of h and c
-            nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-            new global::System.Span<float>(_dCell0, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
-            // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
-            for (int t = 4; t >= 1; t--)
-            {
-                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 12, false);
-                MatMul12(batch, 12, ref At(_dGates0, t * gateStep), 48, 1, ref At(_recurrentT0, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
-                MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 12), 48, 1, ref At(_recurrentT0, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
-                MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 24), 48, 1, ref At(_recurrentT0, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(2 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
-                MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 36), 48, 1, ref At(_recurrentT0, 432), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(3 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
-            }
-            global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 12, false);
-            // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 0 + step), 12, ref At(_dGates0, gateStep), 48, ref At(_gradients, LstmRecurrentKernelOffset), 48);
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 1 * 5 * step + step), 12, ref At(_dGates0, gateStep + 12), 48, ref At(_gradients, LstmRecurrentKernelOffset + 12), 48);
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 2 * 5 * step + step), 12, ref At(_dGates0, gateStep + 24), 48, ref At(_gradients, LstmRecurrentKernelOffset + 24), 48);
-            AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 3 * 5 * step + step), 12, ref At(_dGates0, gateStep + 36), 48, ref At(_gradients, LstmRecurrentKernelOffset + 36), 48);
-            // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-            AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 0), 8, ref At(_dGates0, 0), 48, ref At(_gradients, LstmKernelOffset), 48);
-            AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 1 * 5 * batch * 8), 8, ref At(_dGates0, 12), 48, ref At(_gradients, LstmKernelOffset + 12), 48);
-            AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 2 * 5 * batch * 8), 8, ref At(_dGates0, 24), 48, ref At(_gradients, LstmKernelOffset + 24), 48);
-            AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 3 * 5 * batch * 8), 8, ref At(_dGates0, 36), 48, ref At(_gradients, LstmKernelOffset + 36), 48);
-            // db += Σ_t Σ_b dz_t[b].
-            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(48)));
-            // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dEmbedded.
-            MatMul8(5 * batch, 12, ref At(_dGates0, 0), 48, 1, ref At(_kernelT0, 0), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), false);
-            MatMul8(5 * batch, 12, ref At(_dGates0, 12), 48, 1, ref At(_kernelT0, 96), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
-            MatMul8(5 * batch, 12, ref At(_dGates0, 24), 48, 1, ref At(_kernelT0, 192), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(2 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
-            MatMul8(5 * batch, 12, ref At(_dGates0, 36), 48, 1, ref At(_kernelT0, 288), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-            global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(3 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
-        }
-
-        /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
-        private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                for (int t = 0; t < SeqLen; t++)
+                new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
+                for (int i = 0; i < _usedRowCount; i++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    if (_rowStamps[id] != _usedRowStamp)
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
+                }
+                _usedRowCount = 0;
+                if (++_usedRowStamp == int.MaxValue)
+                {
+                    global::System.Array.Clear(_rowStamps);
+                    _usedRowStamp = 1;
+                }
+            }
+
+            /// <summary>
+            /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
+            /// Only h_T reaches the Dense layer, so the other steps of _dHidden1 start at zero.
+            /// </summary>
+            private void DenseBackward(int batch)
+            {
+                int last = (SeqLen - 1) * batch * 12;
+                new global::System.Span<float>(_dHidden1, 0, last).Clear();
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 12);
+                var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 12);
+                float dBias = 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    float dz = _owner._dLogits[_firstRow + b];
+                    int row = last + (b * 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 12), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 12));
+                    dBias += dz;
+                }
+                _gradients[DenseBiasOffset] += dBias;
+            }
+
+            /// <summary>lstm_1: backpropagation through all 5 steps of LSTM(12).</summary>
+            private void Lstm1Backward(int batch)
+            {
+                nint step = (nint)batch * 12; // floats of one time step of h and c
+                nint gateStep = (nint)batch * 48; // floats of one time step of the gates
+                new global::System.Span<float>(_dCell1, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
+                // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
+                for (int t = 4; t >= 1; t--)
+                {
+                    global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), 12, false);
+                    MatMul12(batch, 12, ref At(_dGates1, t * gateStep), 48, 1, ref At(_recurrentT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
+                    MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 12), 48, 1, ref At(_recurrentT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
+                    MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 24), 48, 1, ref At(_recurrentT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(2 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
+                    MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 36), 48, 1, ref At(_recurrentT1, 432), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(3 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
+                }
+                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), 12, false);
+                // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 0 + step), 12, ref At(_dGates1, gateStep), 48, ref At(_gradients, Lstm1RecurrentKernelOffset), 48);
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 1 * 5 * step + step), 12, ref At(_dGates1, gateStep + 12), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 12), 48);
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 2 * 5 * step + step), 12, ref At(_dGates1, gateStep + 24), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 24), 48);
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 3 * 5 * step + step), 12, ref At(_dGates1, gateStep + 36), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 36), 48);
+                // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
+                AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 0), 12, ref At(_dGates1, 0), 48, ref At(_gradients, Lstm1KernelOffset), 48);
+                AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 1 * 5 * batch * 12), 12, ref At(_dGates1, 12), 48, ref At(_gradients, Lstm1KernelOffset + 12), 48);
+                AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 2 * 5 * batch * 12), 12, ref At(_dGates1, 24), 48, ref At(_gradients, Lstm1KernelOffset + 24), 48);
+                AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 3 * 5 * batch * 12), 12, ref At(_dGates1, 36), 48, ref At(_gradients, Lstm1KernelOffset + 36), 48);
+                // db += Σ_t Σ_b dz_t[b].
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(Lstm1BiasOffset), (int)(48)));
+                // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dHidden0.
+                MatMul12(5 * batch, 12, ref At(_dGates1, 0), 48, 1, ref At(_kernelT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), false);
+                MatMul12(5 * batch, 12, ref At(_dGates1, 12), 48, 1, ref At(_kernelT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
+                MatMul12(5 * batch, 12, ref At(_dGates1, 24), 48, 1, ref At(_kernelT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(2 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
+                MatMul12(5 * batch, 12, ref At(_dGates1, 36), 48, 1, ref At(_kernelT1, 432), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(3 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
+            }
+
+            /// <summary>lstm: backpropagation through all 5 steps of LSTM(12, return_sequences=True).</summary>
+            private void Lstm0Backward(int batch)
+            {
+                nint step = (nint)batch * 12; // floats of one time step of h and c
+                nint gateStep = (nint)batch * 48; // floats of one time step of the gates
+                new global::System.Span<float>(_dCell0, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
+                // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
+                for (int t = 4; t >= 1; t--)
+                {
+                    global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 12, false);
+                    MatMul12(batch, 12, ref At(_dGates0, t * gateStep), 48, 1, ref At(_recurrentT0, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
+                    MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 12), 48, 1, ref At(_recurrentT0, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
+                    MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 24), 48, 1, ref At(_recurrentT0, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(2 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
+                    MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 36), 48, 1, ref At(_recurrentT0, 432), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(3 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
+                }
+                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 12, false);
+                // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 0 + step), 12, ref At(_dGates0, gateStep), 48, ref At(_gradients, LstmRecurrentKernelOffset), 48);
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 1 * 5 * step + step), 12, ref At(_dGates0, gateStep + 12), 48, ref At(_gradients, LstmRecurrentKernelOffset + 12), 48);
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 2 * 5 * step + step), 12, ref At(_dGates0, gateStep + 24), 48, ref At(_gradients, LstmRecurrentKernelOffset + 24), 48);
+                AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 3 * 5 * step + step), 12, ref At(_dGates0, gateStep + 36), 48, ref At(_gradients, LstmRecurrentKernelOffset + 36), 48);
+                // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
+                AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 0), 8, ref At(_dGates0, 0), 48, ref At(_gradients, LstmKernelOffset), 48);
+                AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 1 * 5 * batch * 8), 8, ref At(_dGates0, 12), 48, ref At(_gradients, LstmKernelOffset + 12), 48);
+                AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 2 * 5 * batch * 8), 8, ref At(_dGates0, 24), 48, ref At(_gradients, LstmKernelOffset + 24), 48);
+                AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 3 * 5 * batch * 8), 8, ref At(_dGates0, 36), 48, ref At(_gradients, LstmKernelOffset + 36), 48);
+                // db += Σ_t Σ_b dz_t[b].
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(48)));
+                // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dEmbedded.
+                MatMul8(5 * batch, 12, ref At(_dGates0, 0), 48, 1, ref At(_kernelT0, 0), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), false);
+                MatMul8(5 * batch, 12, ref At(_dGates0, 12), 48, 1, ref At(_kernelT0, 96), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
+                MatMul8(5 * batch, 12, ref At(_dGates0, 24), 48, 1, ref At(_kernelT0, 192), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(2 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
+                MatMul8(5 * batch, 12, ref At(_dGates0, 36), 48, 1, ref At(_kernelT0, 288), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(3 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
+            }
+
+            /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
+            private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                for (int b = 0; b < batch; b++)
+                {
+                    for (int t = 0; t < SeqLen; t++)
                     {
-                        _rowStamps[id] = _usedRowStamp;
-                        _usedRows[_usedRowCount++] = id;
+                        int id = tokens[(b * SeqLen) + t];
+                        if (_rowStamps[id] != _usedRowStamp)
+                        {
+                            _rowStamps[id] = _usedRowStamp;
+                            _usedRows[_usedRowCount++] = id;
+                        }
+                        var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
+                        global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                     }
-                    var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
-                    global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                 }
             }
         }

@@ -54,139 +54,143 @@ namespace Samples
 {
     partial class DropoutLstm
     {
-        /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+        private sealed partial class Shard
         {
-            EmbeddingForward(tokens, batch);
-            Lstm0Forward(batch);
-            Lstm1Forward(batch);
-            DenseForward(batch);
-        }
-
-        /// <summary>Draws this batch's dropout masks (rates 0.2 input, 0.2 recurrent): inverted, 0 or 1/(1 − rate), reused at every step.</summary>
-        private void DrawDropoutMasks(int batch)
-        {
-            global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_inputMask0, (int)(0), (int)(batch * 32)), 0.2, _dropoutRandom);
-            global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_recurrentMask0, (int)(0), (int)(batch * 48)), 0.2, _dropoutRandom);
-            global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_inputMask1, (int)(0), (int)(batch * 48)), 0.2, _dropoutRandom);
-            global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_recurrentMask1, (int)(0), (int)(batch * 48)), 0.2, _dropoutRandom);
-        }
-
-        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [5, B, 8].</summary>
-        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-            for (int b = 0; b < batch; b++)
+            /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int t = 0; t < SeqLen; t++)
+                EmbeddingForward(tokens, batch);
+                Lstm0Forward(batch);
+                Lstm1Forward(batch);
+                DenseForward(batch);
+            }
+
+            /// <summary>Draws this shard's dropout masks (rates 0.2 input, 0.2 recurrent): inverted, 0 or 1/(1 − rate), reused at every step.</summary>
+            public void DrawDropoutMasks(global::RnnGen.RnnRandom random)
+            {
+                int batch = _rows;
+                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_inputMask0, (int)(0), (int)(batch * 32)), 0.2, random);
+                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_recurrentMask0, (int)(0), (int)(batch * 48)), 0.2, random);
+                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_inputMask1, (int)(0), (int)(batch * 48)), 0.2, random);
+                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_recurrentMask1, (int)(0), (int)(batch * 48)), 0.2, random);
+            }
+
+            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [5, B, 8].</summary>
+            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                for (int b = 0; b < batch; b++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    for (int t = 0; t < SeqLen; t++)
+                    {
+                        int id = tokens[(b * SeqLen) + t];
+                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// lstm: LSTM(12, return_sequences=True). x: _embedded [5, B, 8];
-        /// W: lstm/kernel (8, 48); U: (12, 48); b: (48,); h: _hidden0 [5, B, 12].
-        /// </summary>
-        private void Lstm0Forward(int batch)
-        {
-            nint step = (nint)batch * 12; // floats of one time step of h and c
-            nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-            if (_training)
+            /// <summary>
+            /// lstm: LSTM(12, return_sequences=True). x: _embedded [5, B, 8];
+            /// W: lstm/kernel (8, 48); U: (12, 48); b: (48,); h: _hidden0 [5, B, 12].
+            /// </summary>
+            private void Lstm0Forward(int batch)
             {
-                // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(0), (int)(5 * batch * 8)), false);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(1 * 5 * batch * 8), (int)(5 * batch * 8)), false);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(2 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(2 * 5 * batch * 8), (int)(5 * batch * 8)), false);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(3 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(3 * 5 * batch * 8), (int)(5 * batch * 8)), false);
-            }
-            float[] projectionInput = _training ? _droppedInput0 : _embedded;
-            nint projectionGroupStride = _training ? (nint)5 * batch * 8 : 0;
-            // Recurrent dropout: the products read h_(t-1)⊙m_k (slot t of _droppedHidden0) in training, h_(t-1) otherwise.
-            float[] recurrentInput = _training ? _droppedHidden0 : _hidden0;
-            nint recurrentGroupStride = _training ? 5 * step : 0;
-            nint recurrentShift = _training ? 0 : -step;
-            // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-            MatMul12(5 * batch, 8, ref At(projectionInput, 0), 8, 1, ref At(_parameters, LstmKernelOffset), 48, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 48);
-            MatMul12(5 * batch, 8, ref At(projectionInput, 1 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 12), 48, ref At(_parameters, LstmBiasOffset + 12), 0, ref At(_gates0, 12), 48);
-            MatMul12(5 * batch, 8, ref At(projectionInput, 2 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 24), 48, ref At(_parameters, LstmBiasOffset + 24), 0, ref At(_gates0, 24), 48);
-            MatMul12(5 * batch, 8, ref At(projectionInput, 3 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 36), 48, ref At(_parameters, LstmBiasOffset + 36), 0, ref At(_gates0, 36), 48);
-            // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-            global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 12, false);
-            for (int t = 1; t <= 4; t++)
-            {
+                nint step = (nint)batch * 12; // floats of one time step of h and c
+                nint gateStep = (nint)batch * 48; // floats of one time step of the gates
                 if (_training)
                 {
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(0 + t * step), (int)(step)));
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(1 * 5 * step + t * step), (int)(step)));
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(2 * 5 * step + t * step), (int)(step)));
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(3 * 5 * step + t * step), (int)(step)));
+                    // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(0), (int)(5 * batch * 8)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(1 * 5 * batch * 8), (int)(5 * batch * 8)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(2 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(2 * 5 * batch * 8), (int)(5 * batch * 8)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(3 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(3 * 5 * batch * 8), (int)(5 * batch * 8)), false);
                 }
-                MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset), 48, ref At(_gates0, t * gateStep), 48, ref At(_gates0, t * gateStep), 48);
-                MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 12), 48, ref At(_gates0, t * gateStep + 12), 48, ref At(_gates0, t * gateStep + 12), 48);
-                MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 24), 48, ref At(_gates0, t * gateStep + 24), 48, ref At(_gates0, t * gateStep + 24), 48);
-                MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 36), 48, ref At(_gates0, t * gateStep + 36), 48, ref At(_gates0, t * gateStep + 36), 48);
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 12, false);
+                float[] projectionInput = _training ? _droppedInput0 : _embedded;
+                nint projectionGroupStride = _training ? (nint)5 * batch * 8 : 0;
+                // Recurrent dropout: the products read h_(t-1)⊙m_k (slot t of _droppedHidden0) in training, h_(t-1) otherwise.
+                float[] recurrentInput = _training ? _droppedHidden0 : _hidden0;
+                nint recurrentGroupStride = _training ? 5 * step : 0;
+                nint recurrentShift = _training ? 0 : -step;
+                // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
+                MatMul12(5 * batch, 8, ref At(projectionInput, 0), 8, 1, ref At(_parameters, LstmKernelOffset), 48, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 48);
+                MatMul12(5 * batch, 8, ref At(projectionInput, 1 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 12), 48, ref At(_parameters, LstmBiasOffset + 12), 0, ref At(_gates0, 12), 48);
+                MatMul12(5 * batch, 8, ref At(projectionInput, 2 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 24), 48, ref At(_parameters, LstmBiasOffset + 24), 0, ref At(_gates0, 24), 48);
+                MatMul12(5 * batch, 8, ref At(projectionInput, 3 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 36), 48, ref At(_parameters, LstmBiasOffset + 36), 0, ref At(_gates0, 36), 48);
+                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 12, false);
+                for (int t = 1; t <= 4; t++)
+                {
+                    if (_training)
+                    {
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(0 + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(1 * 5 * step + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(2 * 5 * step + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(3 * 5 * step + t * step), (int)(step)));
+                    }
+                    MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset), 48, ref At(_gates0, t * gateStep), 48, ref At(_gates0, t * gateStep), 48);
+                    MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 12), 48, ref At(_gates0, t * gateStep + 12), 48, ref At(_gates0, t * gateStep + 12), 48);
+                    MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 24), 48, ref At(_gates0, t * gateStep + 24), 48, ref At(_gates0, t * gateStep + 24), 48);
+                    MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 36), 48, ref At(_gates0, t * gateStep + 36), 48, ref At(_gates0, t * gateStep + 36), 48);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 12, false);
+                }
             }
-        }
 
-        /// <summary>
-        /// lstm_1: LSTM(12). x: _hidden0 [5, B, 12];
-        /// W: lstm_1/kernel (12, 48); U: (12, 48); b: (48,); h: _hidden1 [5, B, 12].
-        /// </summary>
-        private void Lstm1Forward(int batch)
-        {
-            nint step = (nint)batch * 12; // floats of one time step of h and c
-            nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-            if (_training)
+            /// <summary>
+            /// lstm_1: LSTM(12). x: _hidden0 [5, B, 12];
+            /// W: lstm_1/kernel (12, 48); U: (12, 48); b: (48,); h: _hidden1 [5, B, 12].
+            /// </summary>
+            private void Lstm1Forward(int batch)
             {
-                // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(0), (int)(5 * batch * 12)), false);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(1 * 5 * batch * 12), (int)(5 * batch * 12)), false);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(2 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(2 * 5 * batch * 12), (int)(5 * batch * 12)), false);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(3 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(3 * 5 * batch * 12), (int)(5 * batch * 12)), false);
-            }
-            float[] projectionInput = _training ? _droppedInput1 : _hidden0;
-            nint projectionGroupStride = _training ? (nint)5 * batch * 12 : 0;
-            // Recurrent dropout: the products read h_(t-1)⊙m_k (slot t of _droppedHidden1) in training, h_(t-1) otherwise.
-            float[] recurrentInput = _training ? _droppedHidden1 : _hidden1;
-            nint recurrentGroupStride = _training ? 5 * step : 0;
-            nint recurrentShift = _training ? 0 : -step;
-            // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-            MatMul12(5 * batch, 12, ref At(projectionInput, 0), 12, 1, ref At(_parameters, Lstm1KernelOffset), 48, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 48);
-            MatMul12(5 * batch, 12, ref At(projectionInput, 1 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 12), 48, ref At(_parameters, Lstm1BiasOffset + 12), 0, ref At(_gates1, 12), 48);
-            MatMul12(5 * batch, 12, ref At(projectionInput, 2 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 24), 48, ref At(_parameters, Lstm1BiasOffset + 24), 0, ref At(_gates1, 24), 48);
-            MatMul12(5 * batch, 12, ref At(projectionInput, 3 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 36), 48, ref At(_parameters, Lstm1BiasOffset + 36), 0, ref At(_gates1, 36), 48);
-            // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-            global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 12, false);
-            for (int t = 1; t <= 4; t++)
-            {
+                nint step = (nint)batch * 12; // floats of one time step of h and c
+                nint gateStep = (nint)batch * 48; // floats of one time step of the gates
                 if (_training)
                 {
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(0 + t * step), (int)(step)));
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(1 * 5 * step + t * step), (int)(step)));
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(2 * 5 * step + t * step), (int)(step)));
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(3 * 5 * step + t * step), (int)(step)));
+                    // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(0), (int)(5 * batch * 12)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(1 * 5 * batch * 12), (int)(5 * batch * 12)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(2 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(2 * 5 * batch * 12), (int)(5 * batch * 12)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(3 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(3 * 5 * batch * 12), (int)(5 * batch * 12)), false);
                 }
-                MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 48, ref At(_gates1, t * gateStep), 48, ref At(_gates1, t * gateStep), 48);
-                MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 12), 48, ref At(_gates1, t * gateStep + 12), 48, ref At(_gates1, t * gateStep + 12), 48);
-                MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 24), 48, ref At(_gates1, t * gateStep + 24), 48, ref At(_gates1, t * gateStep + 24), 48);
-                MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 36), 48, ref At(_gates1, t * gateStep + 36), 48, ref At(_gates1, t * gateStep + 36), 48);
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 12, false);
+                float[] projectionInput = _training ? _droppedInput1 : _hidden0;
+                nint projectionGroupStride = _training ? (nint)5 * batch * 12 : 0;
+                // Recurrent dropout: the products read h_(t-1)⊙m_k (slot t of _droppedHidden1) in training, h_(t-1) otherwise.
+                float[] recurrentInput = _training ? _droppedHidden1 : _hidden1;
+                nint recurrentGroupStride = _training ? 5 * step : 0;
+                nint recurrentShift = _training ? 0 : -step;
+                // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
+                MatMul12(5 * batch, 12, ref At(projectionInput, 0), 12, 1, ref At(_parameters, Lstm1KernelOffset), 48, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 48);
+                MatMul12(5 * batch, 12, ref At(projectionInput, 1 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 12), 48, ref At(_parameters, Lstm1BiasOffset + 12), 0, ref At(_gates1, 12), 48);
+                MatMul12(5 * batch, 12, ref At(projectionInput, 2 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 24), 48, ref At(_parameters, Lstm1BiasOffset + 24), 0, ref At(_gates1, 24), 48);
+                MatMul12(5 * batch, 12, ref At(projectionInput, 3 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 36), 48, ref At(_parameters, Lstm1BiasOffset + 36), 0, ref At(_gates1, 36), 48);
+                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 12, false);
+                for (int t = 1; t <= 4; t++)
+                {
+                    if (_training)
+                    {
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(0 + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(1 * 5 * step + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(2 * 5 * step + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(3 * 5 * step + t * step), (int)(step)));
+                    }
+                    MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 48, ref At(_gates1, t * gateStep), 48, ref At(_gates1, t * gateStep), 48);
+                    MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 12), 48, ref At(_gates1, t * gateStep + 12), 48, ref At(_gates1, t * gateStep + 12), 48);
+                    MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 24), 48, ref At(_gates1, t * gateStep + 24), 48, ref At(_gates1, t * gateStep + 24), 48);
+                    MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 36), 48, ref At(_gates1, t * gateStep + 36), 48, ref At(_gates1, t * gateStep + 36), 48);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 12, false);
+                }
             }
-        }
 
-        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
-        private void DenseForward(int batch)
-        {
-            int last = (SeqLen - 1) * batch * 12;
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 12);
-            float bias = _parameters[DenseBiasOffset];
-            for (int b = 0; b < batch; b++)
+            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
+            private void DenseForward(int batch)
             {
-                _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 12), 12), kernel) + bias;
+                int last = (SeqLen - 1) * batch * 12;
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 12);
+                float bias = _parameters[DenseBiasOffset];
+                for (int b = 0; b < batch; b++)
+                {
+                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 12), 12), kernel) + bias;
+                }
             }
         }
     }

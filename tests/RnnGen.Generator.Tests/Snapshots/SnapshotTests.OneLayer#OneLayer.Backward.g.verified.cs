@@ -23,32 +23,6 @@
 
 partial class OneLayer
 {
-    /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
-    private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
-    {
-        ClearGradients();
-        TransposeWeights();
-        DenseBackward(batch);
-        SimpleRnn0Backward(batch);
-        EmbeddingBackward(tokens, batch);
-    }
-
-    /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
-    private void ClearGradients()
-    {
-        new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
-        for (int i = 0; i < _usedRowCount; i++)
-        {
-            new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
-        }
-        _usedRowCount = 0;
-        if (++_usedRowStamp == int.MaxValue)
-        {
-            global::System.Array.Clear(_rowStamps);
-            _usedRowStamp = 1;
-        }
-    }
-
     /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
     private void TransposeWeights()
     {
@@ -56,65 +30,93 @@ partial class OneLayer
         global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength), 32, 32, _recurrentT0);
     }
 
-    /// <summary>
-    /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
-    /// Only h_T reaches the Dense layer, so the other steps of _dHidden0 start at zero.
-    /// </summary>
-    private void DenseBackward(int batch)
+    private sealed partial class Shard
     {
-        int last = (SeqLen - 1) * batch * 32;
-        new global::System.Span<float>(_dHidden0, 0, last).Clear();
-        var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
-        var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 32);
-        float dBias = 0;
-        for (int b = 0; b < batch; b++)
+        /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
+        private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
         {
-            float dz = _dLogits[b];
-            int row = last + (b * 32);
-            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden0, row, 32), dz, dKernel, dKernel);
-            global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden0, row, 32));
-            dBias += dz;
+            ClearGradients();
+            DenseBackward(batch);
+            SimpleRnn0Backward(batch);
+            EmbeddingBackward(tokens, batch);
         }
-        _gradients[DenseBiasOffset] += dBias;
-    }
 
-    /// <summary>simple_rnn: backpropagation through all 500 steps of SimpleRNN(32, activation=tanh).</summary>
-    private void SimpleRnn0Backward(int batch)
-    {
-        nint step = (nint)batch * 32; // floats of one time step of h
-        nint gateStep = step; // da_t is written over dL/dh_t
-        // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
-        for (int t = 499; t >= 1; t--)
+        /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
+        private void ClearGradients()
         {
-            global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-            MatMul32(batch, 32, ref At(_dHidden0, t * gateStep), 32, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
-        }
-        global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
-        // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_498 read transposed.
-        AddTransposedProduct32(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dHidden0, gateStep), 32, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 32);
-        // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-        AddTransposedProduct32(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dHidden0, 0), 32, ref At(_gradients, SimpleRnnKernelOffset), 32);
-        // db += Σ_t Σ_b dz_t[b].
-        global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(500 * batch * 32)), 32, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(32)));
-        // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-        MatMul32(500 * batch, 32, ref At(_dHidden0, 0), 32, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
-    }
-
-    /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
-    private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
-    {
-        for (int b = 0; b < batch; b++)
-        {
-            for (int t = 0; t < SeqLen; t++)
+            new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
+            for (int i = 0; i < _usedRowCount; i++)
             {
-                int id = tokens[(b * SeqLen) + t];
-                if (_rowStamps[id] != _usedRowStamp)
+                new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
+            }
+            _usedRowCount = 0;
+            if (++_usedRowStamp == int.MaxValue)
+            {
+                global::System.Array.Clear(_rowStamps);
+                _usedRowStamp = 1;
+            }
+        }
+
+        /// <summary>
+        /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
+        /// Only h_T reaches the Dense layer, so the other steps of _dHidden0 start at zero.
+        /// </summary>
+        private void DenseBackward(int batch)
+        {
+            int last = (SeqLen - 1) * batch * 32;
+            new global::System.Span<float>(_dHidden0, 0, last).Clear();
+            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
+            var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 32);
+            float dBias = 0;
+            for (int b = 0; b < batch; b++)
+            {
+                float dz = _owner._dLogits[_firstRow + b];
+                int row = last + (b * 32);
+                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden0, row, 32), dz, dKernel, dKernel);
+                global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden0, row, 32));
+                dBias += dz;
+            }
+            _gradients[DenseBiasOffset] += dBias;
+        }
+
+        /// <summary>simple_rnn: backpropagation through all 500 steps of SimpleRNN(32, activation=tanh).</summary>
+        private void SimpleRnn0Backward(int batch)
+        {
+            nint step = (nint)batch * 32; // floats of one time step of h
+            nint gateStep = step; // da_t is written over dL/dh_t
+            // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
+            for (int t = 499; t >= 1; t--)
+            {
+                global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
+                MatMul32(batch, 32, ref At(_dHidden0, t * gateStep), 32, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
+            }
+            global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
+            // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_498 read transposed.
+            AddTransposedProduct32(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dHidden0, gateStep), 32, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 32);
+            // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
+            AddTransposedProduct32(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dHidden0, 0), 32, ref At(_gradients, SimpleRnnKernelOffset), 32);
+            // db += Σ_t Σ_b dz_t[b].
+            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(500 * batch * 32)), 32, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(32)));
+            // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
+            MatMul32(500 * batch, 32, ref At(_dHidden0, 0), 32, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
+        }
+
+        /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
+        private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                for (int t = 0; t < SeqLen; t++)
                 {
-                    _rowStamps[id] = _usedRowStamp;
-                    _usedRows[_usedRowCount++] = id;
+                    int id = tokens[(b * SeqLen) + t];
+                    if (_rowStamps[id] != _usedRowStamp)
+                    {
+                        _rowStamps[id] = _usedRowStamp;
+                        _usedRows[_usedRowCount++] = id;
+                    }
+                    var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
+                    global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                 }
-                var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
             }
         }
     }

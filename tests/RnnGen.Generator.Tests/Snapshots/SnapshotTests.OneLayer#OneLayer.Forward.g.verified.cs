@@ -23,55 +23,58 @@
 
 partial class OneLayer
 {
-    /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-    private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+    private sealed partial class Shard
     {
-        EmbeddingForward(tokens, batch);
-        SimpleRnn0Forward(batch);
-        DenseForward(batch);
-    }
-
-    /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [500, B, 32].</summary>
-    private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-    {
-        var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-        for (int b = 0; b < batch; b++)
+        /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
         {
-            for (int t = 0; t < SeqLen; t++)
+            EmbeddingForward(tokens, batch);
+            SimpleRnn0Forward(batch);
+            DenseForward(batch);
+        }
+
+        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [500, B, 32].</summary>
+        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+        {
+            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+            for (int b = 0; b < batch; b++)
             {
-                int id = tokens[(b * SeqLen) + t];
-                embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                for (int t = 0; t < SeqLen; t++)
+                {
+                    int id = tokens[(b * SeqLen) + t];
+                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                }
             }
         }
-    }
 
-    /// <summary>
-    /// simple_rnn: SimpleRNN(32, activation=tanh). x: _embedded [500, B, 32];
-    /// W: simple_rnn/kernel (32, 32); U: (32, 32); b: (32,); h: _hidden0 [500, B, 32].
-    /// </summary>
-    private void SimpleRnn0Forward(int batch)
-    {
-        nint step = (nint)batch * 32; // floats of one time step of h
-        // Input projections of all 500 steps as one [500·B, 32]·[32, 32] product, with the bias: x_t·W + b.
-        MatMul32(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, SimpleRnnKernelOffset), 32, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 32);
-        // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-        global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
-        for (int t = 1; t <= 499; t++)
+        /// <summary>
+        /// simple_rnn: SimpleRNN(32, activation=tanh). x: _embedded [500, B, 32];
+        /// W: simple_rnn/kernel (32, 32); U: (32, 32); b: (32,); h: _hidden0 [500, B, 32].
+        /// </summary>
+        private void SimpleRnn0Forward(int batch)
         {
-            MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 32, ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step), 32);
-            global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+            nint step = (nint)batch * 32; // floats of one time step of h
+            // Input projections of all 500 steps as one [500·B, 32]·[32, 32] product, with the bias: x_t·W + b.
+            MatMul32(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, SimpleRnnKernelOffset), 32, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 32);
+            // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+            global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+            for (int t = 1; t <= 499; t++)
+            {
+                MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 32, ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step), 32);
+                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+            }
         }
-    }
 
-    /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
-    private void DenseForward(int batch)
-    {
-        int last = (SeqLen - 1) * batch * 32;
-        var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
-        float bias = _parameters[DenseBiasOffset];
-        for (int b = 0; b < batch; b++)
+        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
+        private void DenseForward(int batch)
         {
-            _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+            int last = (SeqLen - 1) * batch * 32;
+            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
+            float bias = _parameters[DenseBiasOffset];
+            for (int b = 0; b < batch; b++)
+            {
+                _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+            }
         }
     }
 }

@@ -25,56 +25,59 @@ namespace Samples
 {
     partial class ReluUnrolled
     {
-        /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+        private sealed partial class Shard
         {
-            EmbeddingForward(tokens, batch);
-            SimpleRnn0Forward(batch);
-            DenseForward(batch);
-        }
-
-        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [3, B, 3].</summary>
-        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-            for (int b = 0; b < batch; b++)
+            /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int t = 0; t < SeqLen; t++)
+                EmbeddingForward(tokens, batch);
+                SimpleRnn0Forward(batch);
+                DenseForward(batch);
+            }
+
+            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [3, B, 3].</summary>
+            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                for (int b = 0; b < batch; b++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    for (int t = 0; t < SeqLen; t++)
+                    {
+                        int id = tokens[(b * SeqLen) + t];
+                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// simple_rnn: SimpleRNN(20, activation=relu). x: _embedded [3, B, 3];
-        /// W: simple_rnn/kernel (3, 20); U: (20, 20); b: (20,); h: _hidden0 [3, B, 20].
-        /// </summary>
-        private void SimpleRnn0Forward(int batch)
-        {
-            nint step = (nint)batch * 20; // floats of one time step of h
-            // Input projections of all 3 steps as one [3·B, 3]·[3, 20] product, with the bias: x_t·W + b.
-            MatMul20(3 * batch, 3, ref At(_embedded, 0), 3, 1, ref At(_parameters, SimpleRnnKernelOffset), 20, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 20);
-            // t = 0: h_(-1) = 0, so h_0 = relu(x_0·W + b).
-            global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
-            // t = 1
-            MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step), 20);
-            global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(1 * step), (int)(step)));
-            // t = 2
-            MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step), 20);
-            global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(2 * step), (int)(step)));
-        }
-
-        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
-        private void DenseForward(int batch)
-        {
-            int last = (SeqLen - 1) * batch * 20;
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 20);
-            float bias = _parameters[DenseBiasOffset];
-            for (int b = 0; b < batch; b++)
+            /// <summary>
+            /// simple_rnn: SimpleRNN(20, activation=relu). x: _embedded [3, B, 3];
+            /// W: simple_rnn/kernel (3, 20); U: (20, 20); b: (20,); h: _hidden0 [3, B, 20].
+            /// </summary>
+            private void SimpleRnn0Forward(int batch)
             {
-                _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 20), 20), kernel) + bias;
+                nint step = (nint)batch * 20; // floats of one time step of h
+                // Input projections of all 3 steps as one [3·B, 3]·[3, 20] product, with the bias: x_t·W + b.
+                MatMul20(3 * batch, 3, ref At(_embedded, 0), 3, 1, ref At(_parameters, SimpleRnnKernelOffset), 20, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 20);
+                // t = 0: h_(-1) = 0, so h_0 = relu(x_0·W + b).
+                global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+                // t = 1
+                MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step), 20);
+                global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(1 * step), (int)(step)));
+                // t = 2
+                MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step), 20);
+                global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(2 * step), (int)(step)));
+            }
+
+            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
+            private void DenseForward(int batch)
+            {
+                int last = (SeqLen - 1) * batch * 20;
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 20);
+                float bias = _parameters[DenseBiasOffset];
+                for (int b = 0; b < batch; b++)
+                {
+                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 20), 20), kernel) + bias;
+                }
             }
         }
     }

@@ -30,74 +30,77 @@ namespace Samples
 {
     partial class ImdbSentiment
     {
-        /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-        private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+        private sealed partial class Shard
         {
-            EmbeddingForward(tokens, batch);
-            SimpleRnn0Forward(batch);
-            SimpleRnn1Forward(batch);
-            DenseForward(batch);
-        }
-
-        /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [80, B, 100].</summary>
-        private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-        {
-            var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-            for (int b = 0; b < batch; b++)
+            /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int t = 0; t < SeqLen; t++)
+                EmbeddingForward(tokens, batch);
+                SimpleRnn0Forward(batch);
+                SimpleRnn1Forward(batch);
+                DenseForward(batch);
+            }
+
+            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [80, B, 100].</summary>
+            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+            {
+                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                for (int b = 0; b < batch; b++)
                 {
-                    int id = tokens[(b * SeqLen) + t];
-                    embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    for (int t = 0; t < SeqLen; t++)
+                    {
+                        int id = tokens[(b * SeqLen) + t];
+                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                    }
                 }
             }
-        }
 
-        /// <summary>
-        /// simple_rnn: SimpleRNN(64, activation=tanh, return_sequences=True). x: _embedded [80, B, 100];
-        /// W: simple_rnn/kernel (100, 64); U: (64, 64); b: (64,); h: _hidden0 [80, B, 64].
-        /// </summary>
-        private void SimpleRnn0Forward(int batch)
-        {
-            nint step = (nint)batch * 64; // floats of one time step of h
-            // Input projections of all 80 steps as one [80·B, 100]·[100, 64] product, with the bias: x_t·W + b.
-            MatMul64(80 * batch, 100, ref At(_embedded, 0), 100, 1, ref At(_parameters, SimpleRnnKernelOffset), 64, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 64);
-            // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-            global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
-            for (int t = 1; t <= 79; t++)
+            /// <summary>
+            /// simple_rnn: SimpleRNN(64, activation=tanh, return_sequences=True). x: _embedded [80, B, 100];
+            /// W: simple_rnn/kernel (100, 64); U: (64, 64); b: (64,); h: _hidden0 [80, B, 64].
+            /// </summary>
+            private void SimpleRnn0Forward(int batch)
             {
-                MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 64, ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step), 64);
-                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+                nint step = (nint)batch * 64; // floats of one time step of h
+                // Input projections of all 80 steps as one [80·B, 100]·[100, 64] product, with the bias: x_t·W + b.
+                MatMul64(80 * batch, 100, ref At(_embedded, 0), 100, 1, ref At(_parameters, SimpleRnnKernelOffset), 64, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 64);
+                // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+                for (int t = 1; t <= 79; t++)
+                {
+                    MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 64, ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step), 64);
+                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+                }
             }
-        }
 
-        /// <summary>
-        /// simple_rnn_1: SimpleRNN(64, activation=tanh). x: _hidden0 [80, B, 64];
-        /// W: simple_rnn_1/kernel (64, 64); U: (64, 64); b: (64,); h: _hidden1 [80, B, 64].
-        /// </summary>
-        private void SimpleRnn1Forward(int batch)
-        {
-            nint step = (nint)batch * 64; // floats of one time step of h
-            // Input projections of all 80 steps as one [80·B, 64]·[64, 64] product, with the bias: x_t·W + b.
-            MatMul64(80 * batch, 64, ref At(_hidden0, 0), 64, 1, ref At(_parameters, SimpleRnn1KernelOffset), 64, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 64);
-            // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-            global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
-            for (int t = 1; t <= 79; t++)
+            /// <summary>
+            /// simple_rnn_1: SimpleRNN(64, activation=tanh). x: _hidden0 [80, B, 64];
+            /// W: simple_rnn_1/kernel (64, 64); U: (64, 64); b: (64,); h: _hidden1 [80, B, 64].
+            /// </summary>
+            private void SimpleRnn1Forward(int batch)
             {
-                MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 64, ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step), 64);
-                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
+                nint step = (nint)batch * 64; // floats of one time step of h
+                // Input projections of all 80 steps as one [80·B, 64]·[64, 64] product, with the bias: x_t·W + b.
+                MatMul64(80 * batch, 64, ref At(_hidden0, 0), 64, 1, ref At(_parameters, SimpleRnn1KernelOffset), 64, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 64);
+                // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
+                for (int t = 1; t <= 79; t++)
+                {
+                    MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 64, ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step), 64);
+                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
+                }
             }
-        }
 
-        /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
-        private void DenseForward(int batch)
-        {
-            int last = (SeqLen - 1) * batch * 64;
-            var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 64);
-            float bias = _parameters[DenseBiasOffset];
-            for (int b = 0; b < batch; b++)
+            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
+            private void DenseForward(int batch)
             {
-                _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 64), 64), kernel) + bias;
+                int last = (SeqLen - 1) * batch * 64;
+                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 64);
+                float bias = _parameters[DenseBiasOffset];
+                for (int b = 0; b < batch; b++)
+                {
+                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 64), 64), kernel) + bias;
+                }
             }
         }
     }

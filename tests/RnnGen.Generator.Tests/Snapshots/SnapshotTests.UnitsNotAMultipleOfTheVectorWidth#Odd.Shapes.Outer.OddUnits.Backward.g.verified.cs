@@ -32,33 +32,6 @@ namespace Odd.Shapes
     {
         partial class OddUnits
         {
-            /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
-            private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
-            {
-                ClearGradients();
-                TransposeWeights();
-                DenseBackward(batch);
-                SimpleRnn1Backward(batch);
-                SimpleRnn0Backward(batch);
-                EmbeddingBackward(tokens, batch);
-            }
-
-            /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
-            private void ClearGradients()
-            {
-                new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
-                for (int i = 0; i < _usedRowCount; i++)
-                {
-                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
-                }
-                _usedRowCount = 0;
-                if (++_usedRowStamp == int.MaxValue)
-                {
-                    global::System.Array.Clear(_rowStamps);
-                    _usedRowStamp = 1;
-                }
-            }
-
             /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
             private void TransposeWeights()
             {
@@ -68,87 +41,116 @@ namespace Odd.Shapes
                 global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength), 7, 7, _recurrentT1);
             }
 
-            /// <summary>
-            /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
-            /// Only h_T reaches the Dense layer, so the other steps of _dHidden1 start at zero.
-            /// </summary>
-            private void DenseBackward(int batch)
+            private sealed partial class Shard
             {
-                int last = (SeqLen - 1) * batch * 7;
-                new global::System.Span<float>(_dHidden1, 0, last).Clear();
-                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
-                var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 7);
-                float dBias = 0;
-                for (int b = 0; b < batch; b++)
+                /// <summary>Backpropagation through time from <c>_dLogits</c> = dL/dlogit; leaves every gradient in <c>_gradients</c>.</summary>
+                private void Backward(global::System.ReadOnlySpan<int> tokens, int batch)
                 {
-                    float dz = _dLogits[b];
-                    int row = last + (b * 7);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 7), dz, dKernel, dKernel);
-                    global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 7));
-                    dBias += dz;
+                    ClearGradients();
+                    DenseBackward(batch);
+                    SimpleRnn1Backward(batch);
+                    SimpleRnn0Backward(batch);
+                    EmbeddingBackward(tokens, batch);
                 }
-                _gradients[DenseBiasOffset] += dBias;
-            }
 
-            /// <summary>simple_rnn_1: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh).</summary>
-            private void SimpleRnn1Backward(int batch)
-            {
-                nint step = (nint)batch * 7; // floats of one time step of h
-                nint gateStep = step; // da_t is written over dL/dh_t
-                // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
-                for (int t = 5; t >= 1; t--)
+                /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
+                private void ClearGradients()
                 {
-                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
-                    MatMul7(batch, 7, ref At(_dHidden1, t * gateStep), 7, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
-                }
-                global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
-                AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, gateStep), 7, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 7);
-                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), 7, ref At(_gradients, SimpleRnn1KernelOffset), 7);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(7)));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                MatMul7(6 * batch, 7, ref At(_dHidden1, 0), 7, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
-            }
-
-            /// <summary>simple_rnn: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh, return_sequences=True).</summary>
-            private void SimpleRnn0Backward(int batch)
-            {
-                nint step = (nint)batch * 7; // floats of one time step of h
-                nint gateStep = step; // da_t is written over dL/dh_t
-                // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
-                for (int t = 5; t >= 1; t--)
-                {
-                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                    MatMul7(batch, 7, ref At(_dHidden0, t * gateStep), 7, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
-                }
-                global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
-                AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, gateStep), 7, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 7);
-                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), 7, ref At(_gradients, SimpleRnnKernelOffset), 7);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(7)));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                MatMul5(6 * batch, 7, ref At(_dHidden0, 0), 7, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
-            }
-
-            /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
-            private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
-            {
-                for (int b = 0; b < batch; b++)
-                {
-                    for (int t = 0; t < SeqLen; t++)
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
+                    for (int i = 0; i < _usedRowCount; i++)
                     {
-                        int id = tokens[(b * SeqLen) + t];
-                        if (_rowStamps[id] != _usedRowStamp)
+                        new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
+                    }
+                    _usedRowCount = 0;
+                    if (++_usedRowStamp == int.MaxValue)
+                    {
+                        global::System.Array.Clear(_rowStamps);
+                        _usedRowStamp = 1;
+                    }
+                }
+
+                /// <summary>
+                /// dense: with dz = dL/dlogit, dW_d += Σ_b h_T[b]ᵀ·dz[b], db_d += Σ_b dz[b], and dL/dh_T[b] = dz[b]·W_dᵀ.
+                /// Only h_T reaches the Dense layer, so the other steps of _dHidden1 start at zero.
+                /// </summary>
+                private void DenseBackward(int batch)
+                {
+                    int last = (SeqLen - 1) * batch * 7;
+                    new global::System.Span<float>(_dHidden1, 0, last).Clear();
+                    var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
+                    var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 7);
+                    float dBias = 0;
+                    for (int b = 0; b < batch; b++)
+                    {
+                        float dz = _owner._dLogits[_firstRow + b];
+                        int row = last + (b * 7);
+                        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 7), dz, dKernel, dKernel);
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 7));
+                        dBias += dz;
+                    }
+                    _gradients[DenseBiasOffset] += dBias;
+                }
+
+                /// <summary>simple_rnn_1: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh).</summary>
+                private void SimpleRnn1Backward(int batch)
+                {
+                    nint step = (nint)batch * 7; // floats of one time step of h
+                    nint gateStep = step; // da_t is written over dL/dh_t
+                    // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
+                    for (int t = 5; t >= 1; t--)
+                    {
+                        global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
+                        MatMul7(batch, 7, ref At(_dHidden1, t * gateStep), 7, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                    }
+                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
+                    AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, gateStep), 7, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 7);
+                    // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
+                    AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), 7, ref At(_gradients, SimpleRnn1KernelOffset), 7);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(7)));
+                    // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
+                    MatMul7(6 * batch, 7, ref At(_dHidden1, 0), 7, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+                }
+
+                /// <summary>simple_rnn: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh, return_sequences=True).</summary>
+                private void SimpleRnn0Backward(int batch)
+                {
+                    nint step = (nint)batch * 7; // floats of one time step of h
+                    nint gateStep = step; // da_t is written over dL/dh_t
+                    // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
+                    for (int t = 5; t >= 1; t--)
+                    {
+                        global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
+                        MatMul7(batch, 7, ref At(_dHidden0, t * gateStep), 7, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                    }
+                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
+                    AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, gateStep), 7, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 7);
+                    // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
+                    AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), 7, ref At(_gradients, SimpleRnnKernelOffset), 7);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(7)));
+                    // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
+                    MatMul5(6 * batch, 7, ref At(_dHidden0, 0), 7, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+                }
+
+                /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
+                private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
+                {
+                    for (int b = 0; b < batch; b++)
+                    {
+                        for (int t = 0; t < SeqLen; t++)
                         {
-                            _rowStamps[id] = _usedRowStamp;
-                            _usedRows[_usedRowCount++] = id;
+                            int id = tokens[(b * SeqLen) + t];
+                            if (_rowStamps[id] != _usedRowStamp)
+                            {
+                                _rowStamps[id] = _usedRowStamp;
+                                _usedRows[_usedRowCount++] = id;
+                            }
+                            var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
+                            global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                         }
-                        var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
-                        global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                     }
                 }
             }

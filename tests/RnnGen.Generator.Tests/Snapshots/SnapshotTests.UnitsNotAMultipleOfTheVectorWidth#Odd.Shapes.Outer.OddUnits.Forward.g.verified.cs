@@ -32,74 +32,77 @@ namespace Odd.Shapes
     {
         partial class OddUnits
         {
-            /// <summary>Runs the whole forward pass for a checked batch; leaves the logits in <c>_logits</c>.</summary>
-            private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
+            private sealed partial class Shard
             {
-                EmbeddingForward(tokens, batch);
-                SimpleRnn0Forward(batch);
-                SimpleRnn1Forward(batch);
-                DenseForward(batch);
-            }
-
-            /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [6, B, 5].</summary>
-            private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
-            {
-                var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-                for (int b = 0; b < batch; b++)
+                /// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>
+                private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
                 {
-                    for (int t = 0; t < SeqLen; t++)
+                    EmbeddingForward(tokens, batch);
+                    SimpleRnn0Forward(batch);
+                    SimpleRnn1Forward(batch);
+                    DenseForward(batch);
+                }
+
+                /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [6, B, 5].</summary>
+                private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
+                {
+                    var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+                    for (int b = 0; b < batch; b++)
                     {
-                        int id = tokens[(b * SeqLen) + t];
-                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                        for (int t = 0; t < SeqLen; t++)
+                        {
+                            int id = tokens[(b * SeqLen) + t];
+                            embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                        }
                     }
                 }
-            }
 
-            /// <summary>
-            /// simple_rnn: SimpleRNN(7, activation=tanh, return_sequences=True). x: _embedded [6, B, 5];
-            /// W: simple_rnn/kernel (5, 7); U: (7, 7); b: (7,); h: _hidden0 [6, B, 7].
-            /// </summary>
-            private void SimpleRnn0Forward(int batch)
-            {
-                nint step = (nint)batch * 7; // floats of one time step of h
-                // Input projections of all 6 steps as one [6·B, 5]·[5, 7] product, with the bias: x_t·W + b.
-                MatMul7(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, SimpleRnnKernelOffset), 7, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 7);
-                // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
-                for (int t = 1; t <= 5; t++)
+                /// <summary>
+                /// simple_rnn: SimpleRNN(7, activation=tanh, return_sequences=True). x: _embedded [6, B, 5];
+                /// W: simple_rnn/kernel (5, 7); U: (7, 7); b: (7,); h: _hidden0 [6, B, 7].
+                /// </summary>
+                private void SimpleRnn0Forward(int batch)
                 {
-                    MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 7, ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step), 7);
-                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+                    nint step = (nint)batch * 7; // floats of one time step of h
+                    // Input projections of all 6 steps as one [6·B, 5]·[5, 7] product, with the bias: x_t·W + b.
+                    MatMul7(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, SimpleRnnKernelOffset), 7, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 7);
+                    // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+                    for (int t = 1; t <= 5; t++)
+                    {
+                        MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 7, ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step), 7);
+                        global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+                    }
                 }
-            }
 
-            /// <summary>
-            /// simple_rnn_1: SimpleRNN(7, activation=tanh). x: _hidden0 [6, B, 7];
-            /// W: simple_rnn_1/kernel (7, 7); U: (7, 7); b: (7,); h: _hidden1 [6, B, 7].
-            /// </summary>
-            private void SimpleRnn1Forward(int batch)
-            {
-                nint step = (nint)batch * 7; // floats of one time step of h
-                // Input projections of all 6 steps as one [6·B, 7]·[7, 7] product, with the bias: x_t·W + b.
-                MatMul7(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, SimpleRnn1KernelOffset), 7, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 7);
-                // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
-                for (int t = 1; t <= 5; t++)
+                /// <summary>
+                /// simple_rnn_1: SimpleRNN(7, activation=tanh). x: _hidden0 [6, B, 7];
+                /// W: simple_rnn_1/kernel (7, 7); U: (7, 7); b: (7,); h: _hidden1 [6, B, 7].
+                /// </summary>
+                private void SimpleRnn1Forward(int batch)
                 {
-                    MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 7, ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step), 7);
-                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
+                    nint step = (nint)batch * 7; // floats of one time step of h
+                    // Input projections of all 6 steps as one [6·B, 7]·[7, 7] product, with the bias: x_t·W + b.
+                    MatMul7(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, SimpleRnn1KernelOffset), 7, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 7);
+                    // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
+                    for (int t = 1; t <= 5; t++)
+                    {
+                        MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 7, ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step), 7);
+                        global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
+                    }
                 }
-            }
 
-            /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
-            private void DenseForward(int batch)
-            {
-                int last = (SeqLen - 1) * batch * 7;
-                var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
-                float bias = _parameters[DenseBiasOffset];
-                for (int b = 0; b < batch; b++)
+                /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden1.</summary>
+                private void DenseForward(int batch)
                 {
-                    _logits[b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                    int last = (SeqLen - 1) * batch * 7;
+                    var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
+                    float bias = _parameters[DenseBiasOffset];
+                    for (int b = 0; b < batch; b++)
+                    {
+                        _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                    }
                 }
             }
         }
