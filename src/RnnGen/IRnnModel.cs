@@ -47,6 +47,12 @@ public interface IRnnModel
     /// </summary>
     int Threads { get; set; }
 
+    /// <summary>
+    /// The generator of the model's dropout masks, or <see langword="null"/> when the model has no dropout. Checkpoints save
+    /// and restore its state, so a resumed run draws the same masks as an uninterrupted one.
+    /// </summary>
+    RnnRandom? DropoutRandom => null;
+
     /// <summary>A Keras-style summary table: layers, output shapes and parameter counts.</summary>
     string Summary();
 }

@@ -229,6 +229,13 @@ internal static class ModelEmitter
         }
 
         writer.WriteLine();
+        if (spec.HasDropout)
+        {
+            writer.WriteLine("/// <summary>The generator of the dropout masks (checkpoints save and restore its state).</summary>");
+            writer.WriteLine("public global::RnnGen.RnnRandom DropoutRandom => _dropoutRandom;");
+            writer.WriteLine();
+        }
+
         writer.WriteLine("/// <summary>The logits of the last training forward pass (<see cref=\"ComputeGradients\"/>), computed before the weights changed.</summary>");
         writer.WriteLine("public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, _logitsOfTraining);");
         writer.WriteLine();

@@ -126,6 +126,18 @@ public static class Checkpoint
         Optimizer? target = optimizer ?? (savedOptimizer is null ? null : CreateOptimizer(path, metadata, savedOptimizer));
         List<SafeTensorInfo>? slotTensors = target is null || savedOptimizer is null ? null : FindSlotTensors(path, header, description, target, iterations);
         TrainingPosition? position = ReadPosition(path, metadata);
+        RnnRandomState? dropoutState = null;
+        if (model.DropoutRandom is not null && metadata.TryGetValue(CheckpointMetadata.ModelDropoutRandomState, out string? dropoutText))
+        {
+            try
+            {
+                dropoutState = RnnRandomState.Parse(dropoutText);
+            }
+            catch (FormatException e)
+            {
+                throw new CheckpointException(path, $"Checkpoint '{path}' has an unreadable {CheckpointMetadata.ModelDropoutRandomState}: {e.Message}", e);
+            }
+        }
 
         // Read everything before changing anything, so that a failure leaves the model and optimizer untouched.
         float[] parameters = new float[description.ParameterCount];
@@ -161,6 +173,11 @@ public static class Checkpoint
         }
 
         parameters.CopyTo(model.Parameters);
+        if (dropoutState is { } restoredDropout)
+        {
+            model.DropoutRandom!.RestoreState(restoredDropout);
+        }
+
         if (target is not null && slotTensors is not null)
         {
             target.RestoreState(iterations, slots);
@@ -201,6 +218,11 @@ public static class Checkpoint
             [CheckpointMetadata.ModelSeqLen] = Invariant(d.SeqLen),
             [CheckpointMetadata.ModelParameters] = Invariant(d.ParameterCount),
         };
+
+        if (model.DropoutRandom is { } dropoutRandom)
+        {
+            metadata[CheckpointMetadata.ModelDropoutRandomState] = dropoutRandom.State.ToString();
+        }
 
         if (optimizer is not null)
         {

@@ -45,6 +45,9 @@ public static class CheckpointMetadata
     /// <summary>The number of trainable parameters.</summary>
     public const string ModelParameters = "model.parameters";
 
+    /// <summary>The state of the model's dropout generator (<see cref="IRnnModel.DropoutRandom"/>), as 64 hexadecimal digits.</summary>
+    public const string ModelDropoutRandomState = "model.dropout_rng_state";
+
     /// <summary>The optimizer's Keras name (<c>adam</c>, <c>rmsprop</c>, <c>sgd</c>).</summary>
     public const string OptimizerName = "optimizer.name";
 

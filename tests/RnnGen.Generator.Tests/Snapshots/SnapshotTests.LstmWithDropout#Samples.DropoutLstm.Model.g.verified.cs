@@ -234,6 +234,9 @@ namespace Samples
             new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);
         }
 
+        /// <summary>The generator of the dropout masks (checkpoints save and restore its state).</summary>
+        public global::RnnGen.RnnRandom DropoutRandom => _dropoutRandom;
+
         /// <summary>The logits of the last training forward pass (<see cref="ComputeGradients"/>), computed before the weights changed.</summary>
         public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, _logitsOfTraining);
 
