@@ -1,0 +1,11 @@
+// The IMDB sentiment sample: train a generated recurrent classifier on the Large Movie Review Dataset, evaluate it on the
+// 25,000 test reviews, and classify new text. See README.md beside this file.
+using ConsoleAppFramework;
+using ImdbSample;
+
+var app = ConsoleApp.Create();
+app.Add("", Commands.Train);
+app.Add("train", Commands.Train);
+app.Add("evaluate", Commands.Evaluate);
+app.Add("predict", Commands.Predict);
+app.Run(args);
