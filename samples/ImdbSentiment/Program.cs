@@ -3,6 +3,8 @@
 using ConsoleAppFramework;
 using ImdbSample;
 
+// Parse errors go to stderr like every other error, which the commands print as one line with exit code 1.
+ConsoleApp.LogError = static message => Console.Error.WriteLine($"error: {message}");
 var app = ConsoleApp.Create();
 app.Add("", Commands.Train);
 app.Add("train", Commands.Train);
