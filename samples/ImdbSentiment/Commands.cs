@@ -1,0 +1,119 @@
+using ConsoleAppFramework;
+using RnnGen.Checkpoints;
+using RnnGen.Data;
+
+namespace ImdbSample;
+
+/// <summary>
+/// The command line, parsed by ConsoleAppFramework's source generator: these methods' parameters are the options, and
+/// their doc comments are the <c>--help</c> text. Each command turns a problem the user can fix into one line on stderr
+/// and exit code 1.
+/// </summary>
+internal static class Commands
+{
+    /// <summary>Train a model on IMDB, report its test accuracy and save it (the default command).</summary>
+    /// <param name="model">-m, The model: seed (default), simplernn, lstm or gru.</param>
+    /// <param name="data">-d, The IMDB archive (aclImdb_v1.tar.gz or its labeled copy) or folder; when not given, found automatically (RNNGEN_DATA, shared/data/imdb above the current or program folder, the cache folder), else downloaded.</param>
+    /// <param name="epochs">-e, The most epochs to train (EarlyStopping may stop sooner); when not given, the model's: 10.</param>
+    /// <param name="batchSize">-b, The batch size; when not given, the model's: 128.</param>
+    /// <param name="learningRate">The learning rate; when not given, the model's: 0.001 (Adam for seed, RMSprop for the others).</param>
+    /// <param name="patience">EarlyStopping's patience, in epochs without a lower val_loss; when not given, the model's: 2.</param>
+    /// <param name="seed">-s, The seed of the initial weights and of the shuffle before each epoch.</param>
+    /// <param name="output">-o, The folder to write the model, vocabulary, history and curves to; when not given, out/MODEL.</param>
+    /// <param name="cache">The folder of the encoded-data cache; when not given, $XDG_CACHE_HOME/rnngen/datasets or RnnGen/datasets in the user's local application data.</param>
+    /// <param name="quiet">-q, Print only the results.</param>
+    /// <param name="verbose">-v, Also print the weight table, the data encoding and the full path of every file written.</param>
+    public static int Train(
+        string? model = null,
+        string? data = null,
+        int? epochs = null,
+        int? batchSize = null,
+        float? learningRate = null,
+        int? patience = null,
+        int seed = 0,
+        string? output = null,
+        string? cache = null,
+        bool quiet = false,
+        bool verbose = false) => Guard(() =>
+    {
+        ModelEntry entry = ModelCatalog.Find(model ?? "seed");
+        var options = new TrainOptions
+        {
+            Model = entry,
+            Output = output ?? ModelFolder.DefaultFor(entry.Name),
+            DataPath = data,
+            CacheFolder = cache,
+            Epochs = epochs,
+            BatchSize = batchSize,
+            LearningRate = learningRate,
+            Patience = patience,
+            Seed = seed,
+            Verbosity = ToVerbosity(quiet, verbose),
+        };
+
+        // The first Ctrl+C asks the trainer to stop after the current batch; the handler then lets a second one end the
+        // process at once.
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return TrainCommand.Run(options, Console.Out, cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    });
+
+    /// <summary>Load a trained model folder and print its loss and accuracy on all 25,000 test reviews.</summary>
+    /// <param name="model">-m, The model whose default folder (out/MODEL) to read; with --output, a check of the folder's model.</param>
+    /// <param name="output">-o, The model folder written by train; when not given, out/MODEL (MODEL from --model, else seed).</param>
+    /// <param name="data">-d, The IMDB archive or folder; when not given, found automatically, as for train.</param>
+    /// <param name="cache">The folder of the encoded-data cache; when not given, as for train.</param>
+    /// <param name="quiet">-q, Print only the result.</param>
+    public static int Evaluate(string? model = null, string? output = null, string? data = null, string? cache = null, bool quiet = false) => Guard(() =>
+        UseCommands.Evaluate(Folder(model, output), model, data, cache, ToVerbosity(quiet, verbose: false), Console.Out));
+
+    /// <summary>Print the probability that a review is positive, from a trained model folder and its saved vocabulary.</summary>
+    /// <param name="text">The review text, quoted.</param>
+    /// <param name="model">-m, The model whose default folder (out/MODEL) to read; with --output, a check of the folder's model.</param>
+    /// <param name="output">-o, The model folder written by train; when not given, out/MODEL (MODEL from --model, else seed).</param>
+    /// <param name="quiet">-q, Print only the label and probability.</param>
+    public static int Predict([Argument] string text, string? model = null, string? output = null, bool quiet = false) => Guard(() =>
+        UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose: false), Console.Out));
+
+    private static ModelFolder Folder(string? model, string? output) =>
+        new(output ?? ModelFolder.DefaultFor(ModelCatalog.Find(model ?? "seed").Name));
+
+    private static Verbosity ToVerbosity(bool quiet, bool verbose) =>
+        quiet && verbose ? throw new UsageException("--quiet and --verbose exclude each other.")
+        : quiet ? Verbosity.Quiet
+        : verbose ? Verbosity.Verbose
+        : Verbosity.Normal;
+
+    /// <summary>
+    /// Runs a command; the errors a user can fix (options, missing or foreign files, data, I/O) become one line on stderr and
+    /// exit code 1. Anything else is a bug, and ConsoleAppFramework prints it with its stack trace.
+    /// </summary>
+    private static int Guard(Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (Exception e) when (e is UsageException or ImdbDataException or CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            Console.Out.Flush();
+            Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+}

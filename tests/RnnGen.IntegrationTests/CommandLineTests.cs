@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ImdbSample;
+using RnnGen.Checkpoints;
+using RnnGen.Data;
+
+namespace RnnGen.IntegrationTests;
+
+/// <summary>
+/// The sample's command line without the IMDB data: help, argument errors, and predict on a small model folder built here.
+/// Every error must be one line on stderr with exit code 1, never a stack trace.
+/// </summary>
+public sealed partial class CommandLineTests
+{
+    [Fact]
+    public void Help_lists_the_commands_and_the_train_options()
+    {
+        SampleRun run = SampleProcess.Run("--help");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string expected in new[] { "train", "evaluate", "predict", "--model", "--data", "--epochs", "--batch-size", "--seed", "--output", "--learning-rate", "--quiet", "--verbose" })
+        {
+            Assert.Contains(expected, run.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_catalog_holds_the_seed_model_and_the_three_cells_of_the_second_setup()
+    {
+        // Parameter counts from KERAS-CONVENTIONS 1.2 (GRU with reset_after: 3u(d+u+2) = 6,336 recurrent parameters).
+        var expected = new Dictionary<string, (RnnCell Cell, int SeqLen, int Parameters, string Optimizer)>
+        {
+            ["seed"] = (RnnCell.SimpleRnn, 80, 1_018_881, "adam"),
+            ["simplernn"] = (RnnCell.SimpleRnn, 500, 322_113, "rmsprop"),
+            ["lstm"] = (RnnCell.Lstm, 500, 328_353, "rmsprop"),
+            ["gru"] = (RnnCell.Gru, 500, 326_369, "rmsprop"),
+        };
+
+        Assert.Equal(expected.Keys.Order(), ModelCatalog.All.Select(entry => entry.Name).Order());
+        foreach (ModelEntry entry in ModelCatalog.All)
+        {
+            ModelDescription description = entry.Create(0).Description;
+            Assert.Equal(expected[entry.Name], (description.Cell, description.SeqLen, description.ParameterCount, entry.Recipe.CreateOptimizer(1e-3f).Name));
+            Assert.Equal((1e-3f, 128, 0.2), (entry.Recipe.LearningRate, entry.Recipe.BatchSize, entry.Recipe.ValidationSplit));
+        }
+    }
+
+    [Fact]
+    public void An_unknown_model_is_one_line_naming_the_known_ones()
+    {
+        AssertOneLineError(SampleProcess.Run("train", "--model", "transformer"), "There is no model 'transformer'; --model takes one of: seed, simplernn, lstm, gru.");
+    }
+
+    [Fact]
+    public void Missing_data_is_one_line()
+    {
+        using var temp = new TempFolder();
+        string missing = Path.Combine(temp.Path, "aclImdb_v1.tar.gz");
+        AssertOneLineError(SampleProcess.Run("train", "--data", missing, "--output", Path.Combine(temp.Path, "out")), $"The IMDB data path '{missing}' does not exist.");
+    }
+
+    [Fact]
+    public void Bad_option_values_are_one_line()
+    {
+        AssertOneLineError(SampleProcess.Run("train", "--epochs", "0"), "--epochs must be at least 1, not 0.");
+        AssertOneLineError(SampleProcess.Run("train", "--epochs", "ten"), "Argument 'epochs' failed to parse");
+        AssertOneLineError(SampleProcess.Run("predict", "--colour", "red", "text"), "is not recognized");
+    }
+
+    [Fact]
+    public void A_missing_model_folder_is_one_line()
+    {
+        using var temp = new TempFolder();
+        string missing = Path.Combine(temp.Path, "nothing");
+        AssertOneLineError(SampleProcess.Run("predict", "--output", missing, "A fine film."), $"There is no model folder '{missing}'");
+        AssertOneLineError(SampleProcess.Run("evaluate", "--output", temp.Path), "is not a model folder: it has no model.json");
+    }
+
+    [Fact]
+    public void Predict_encodes_text_with_the_saved_vocabulary_exactly_as_the_model_in_process_does()
+    {
+        using var temp = new TempFolder();
+        (ModelFolder folder, IRnnModel model, Vocabulary vocabulary) = TinySeedFolder(temp);
+        const string Text = "A good film<br /><br />with a GOOD cast, and a plot that is not bad at all!";
+
+        SampleRun run = SampleProcess.Run("predict", "--output", folder.Path, Text);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        float expected = model.Predict(ImdbDataset.EncodeText(Text, vocabulary, folder.ReadInfo().ToDataOptions()))[0];
+        string label = expected > 0.5f ? "positive" : "negative";
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{label} (probability of positive: {expected:F4})"), run.Output, StringComparison.Ordinal);
+        Assert.Contains("Text: 16 words, 6 outside the model's 10,000-word vocabulary.", run.Output, StringComparison.Ordinal);
+
+        SampleRun quiet = SampleProcess.Run("predict", "-q", "-o", folder.Path, Text);
+        Assert.Equal(string.Create(CultureInfo.InvariantCulture, $"{label} (probability of positive: {expected:F4})"), quiet.Output.Trim());
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_model_is_one_line_naming_the_mismatch()
+    {
+        using var temp = new TempFolder();
+        (ModelFolder folder, _, _) = TinySeedFolder(temp);
+
+        // model.json says LSTM, as if the folder had been trained so; the weights are still the seed model's.
+        folder.WriteInfo(Info("lstm", ImdbLstm.Description));
+        AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), "does not fit model Lstm(sigmoid) V=10000 E=32 U=32 L=1 T=500");
+
+        folder.WriteInfo(Info("seed", ImdbSentiment.Description));
+        AssertOneLineError(SampleProcess.Run("predict", "--model", "gru", "--output", folder.Path, "text"), "holds a 'seed' model, not 'gru'");
+    }
+
+    [Fact]
+    public void A_corrupt_model_folder_is_one_line()
+    {
+        using var temp = new TempFolder();
+        (ModelFolder folder, _, _) = TinySeedFolder(temp);
+        byte[] weights = File.ReadAllBytes(folder.WeightsPath);
+        File.WriteAllBytes(folder.WeightsPath, weights.AsSpan(0, weights.Length / 2).ToArray());
+        AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), folder.WeightsPath);
+
+        File.WriteAllText(folder.InfoPath, "{ \"model\": ");
+        AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), "is not a valid model description");
+    }
+
+    /// <summary>A folder as train writes it, with an untrained seed model and a vocabulary of a few words.</summary>
+    private static (ModelFolder Folder, IRnnModel Model, Vocabulary Vocabulary) TinySeedFolder(TempFolder temp)
+    {
+        var folder = new ModelFolder(Path.Combine(temp.Path, "seed"));
+        Directory.CreateDirectory(folder.Path);
+        var model = new ImdbSentiment(seed: 5);
+        Checkpoint.Save(folder.WeightsPath, model);
+        Vocabulary vocabulary = Vocabulary.Build(["a good film, a good cast", "a bad film and a bad plot", "the plot"]);
+        vocabulary.Save(folder.VocabularyPath);
+        folder.WriteInfo(Info("seed", ImdbSentiment.Description));
+        return (folder, model, vocabulary);
+    }
+
+    private static ModelInfo Info(string name, ModelDescription description) => new()
+    {
+        Model = name,
+        Spec = description.SpecText,
+        NumWords = description.Vocab,
+        SeqLen = description.SeqLen,
+        Training = new TrainingInfo("adam", 1e-3f, 128, 0, 0.2, 1, 1, 1, true, null, "built by the test"),
+    };
+
+    private static void AssertOneLineError(SampleRun run, string expected)
+    {
+        Assert.True(run.ExitCode == 1, run.ToString());
+        string error = run.Error.TrimEnd();
+        Assert.True(!error.Contains('\n', StringComparison.Ordinal) && error.StartsWith("error: ", StringComparison.Ordinal), run.ToString());
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotMatch(StackFrame(), run.Output + run.Error);
+    }
+
+    [GeneratedRegex(@"^\s+at \S", RegexOptions.Multiline)]
+    private static partial Regex StackFrame();
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using ImdbSample;
+using RnnGen.Data;
+using Xunit.Abstractions;
+
+namespace RnnGen.IntegrationTests;
+
+/// <summary>
+/// The sample on the real dataset: one epoch of the seed model, the full 25,000-review test split, then evaluate and predict
+/// on the folder it wrote. Needs shared/data/imdb/aclImdb_v1-labeled.tar.gz above the checkout (or RNNGEN_DATA); without it the
+/// test is reported as skipped, with the reason, and under CI (CI=true), where the archive must be present, it fails.
+/// </summary>
+public sealed class ImdbEndToEndTests(ITestOutputHelper log)
+{
+    [SkippableFact]
+    public void One_epoch_of_the_seed_model_on_the_shared_IMDB_archive_reaches_70_percent_on_the_full_test_split_and_its_folder_serves_evaluate_and_predict()
+    {
+        using var temp = new TempFolder();
+        string archive = FindArchive(temp);
+        string cache = Path.Combine(temp.Path, "cache");
+        var folder = new ModelFolder(Path.Combine(temp.Path, "seed"));
+
+        SampleRun train = SampleProcess.Run(
+            TimeSpan.FromMinutes(15), "train", "--epochs", "1", "--data", archive, "--cache", cache, "--output", folder.Path);
+        log.WriteLine(train.Output);
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        ModelInfo info = folder.ReadInfo();
+        Assert.Equal(("seed", 1, true), (info.Model, info.Training.EpochsRun, info.Training.Completed));
+        TestResult test = Assert.IsType<TestResult>(info.Test);
+        Assert.Equal(25_000, test.Reviews);
+        Assert.InRange(test.Accuracy, 0.70, 1.0);
+        string accuracy = test.Accuracy.ToString("F4", CultureInfo.InvariantCulture);
+        Assert.Contains($"Test accuracy: {accuracy}", train.Output, StringComparison.Ordinal);
+        foreach (string file in new[] { folder.WeightsPath, folder.VocabularyPath, folder.HistoryJsonPath, folder.HistoryCsvPath, folder.CurvesPath })
+        {
+            Assert.True(File.Exists(file), $"train did not write {file}");
+        }
+
+        Assert.False(File.Exists(folder.BackupPath), "a completed run leaves no backup");
+
+        // The same weights on the same reviews, read back from the encoded cache the training run wrote.
+        SampleRun evaluate = SampleProcess.Run("evaluate", "--output", folder.Path, "--data", archive, "--cache", cache);
+        log.WriteLine(evaluate.Output);
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        Assert.Contains("read from the encoded cache", evaluate.Output, StringComparison.Ordinal);
+        Assert.Contains($"Test accuracy: {accuracy}", evaluate.Output, StringComparison.Ordinal);
+
+        SampleRun positive = SampleProcess.Run("predict", "-q", "-o", folder.Path,
+            "One of the best films I have ever seen. The acting is brilliant, the story is beautiful and moving, and the music is wonderful. A must see, I loved it.");
+        SampleRun negative = SampleProcess.Run("predict", "-q", "-o", folder.Path,
+            "The worst movie I have ever seen. Terrible acting, a boring and stupid plot, awful dialogue. A complete waste of time and money; avoid it.");
+        log.WriteLine($"positive review: {positive.Output}negative review: {negative.Output}");
+        Assert.StartsWith("positive (", positive.Output, StringComparison.Ordinal);
+        Assert.StartsWith("negative (", negative.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The archive the sample finds by itself (RNNGEN_DATA or the shared folder); skips or fails when there is none.</summary>
+    private static string FindArchive(TempFolder temp)
+    {
+        DataLocation? location = DataLocator.ForCurrentProcess().Find(null, Path.Combine(temp.Path, "no-cache"));
+        if (location is not null)
+        {
+            return location.Path;
+        }
+
+        string reason = $"The IMDB archive shared/data/imdb/{DataLocator.LabeledArchiveName} is not above '{AppContext.BaseDirectory}' and {DataLocator.EnvironmentVariable} is unset: the end-to-end training test did not run.";
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            Assert.Fail(reason + " CI must provide the archive.");
+        }
+
+        Skip.If(true, reason);
+        return "";
+    }
+}
