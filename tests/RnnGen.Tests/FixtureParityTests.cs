@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace RnnGen.Tests;
 
@@ -7,7 +8,7 @@ namespace RnnGen.Tests;
 /// their README: logits abs 1e-5, loss rel 1e-5, gradients abs 1e-6 + rel 1e-3 elementwise and 1e-3 per tensor,
 /// weights after 3 Adam or RMSprop steps abs 1e-5.
 /// </summary>
-public class FixtureParityTests
+public class FixtureParityTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Files => new()
     {
@@ -47,6 +48,8 @@ public class FixtureParityTests
 
         double expectedLoss = forward.GetProperty("loss").GetDouble();
         Assert.True(Math.Abs(loss - expectedLoss) <= 1e-5 * expectedLoss, $"loss {loss} vs {expectedLoss}");
+        double worstLogit = logits.Select((l, b) => Math.Abs(l - expectedLogits[b])).Max();
+        double worstTensor = 0;
 
         JsonElement gradients = fixture.Root.GetProperty("gradients");
         foreach (TensorInfo tensor in model.Description.Tensors)
@@ -63,7 +66,10 @@ public class FixtureParityTests
             }
 
             Assert.True(maxDifference <= 1e-3 * max, $"{tensor.Name}: max |Δ| {maxDifference} vs max |g| {max}");
+            worstTensor = Math.Max(worstTensor, maxDifference / max);
         }
+
+        output.WriteLine(FormattableString.Invariant($"{name}: logits max |Δ| {worstLogit:E1}, loss rel {Math.Abs(loss - expectedLoss) / expectedLoss:E1}, gradients worst max|Δ|/max|g| {worstTensor:E1}"));
     }
 
     [Theory]
@@ -74,7 +80,7 @@ public class FixtureParityTests
     [MemberData(nameof(Files))]
     public void ThreeRmsPropStepsMatch(string name) => CheckSteps(name, "rmsprop", () => new RmsProp());
 
-    private static void CheckSteps(string name, string optimizerName, Func<Optimizer> createOptimizer)
+    private void CheckSteps(string name, string optimizerName, Func<Optimizer> createOptimizer)
     {
         using Fixture fixture = Fixture.Load(name);
         IRnnModel model = fixture.CreateModel();
@@ -83,6 +89,7 @@ public class FixtureParityTests
         double[] expectedLosses = Fixture.Doubles(run.GetProperty("losses"));
         JsonElement[] weightsAfter = run.GetProperty("weights_after").EnumerateArray().ToArray();
         Optimizer optimizer = createOptimizer();
+        double worstWeight = 0;
 
         for (int step = 0; step < 3; step++)
         {
@@ -95,6 +102,7 @@ public class FixtureParityTests
                 for (int i = 0; i < expected.Length; i++)
                 {
                     Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-5, $"{optimizerName} step {step + 1} {tensor.Name}[{i}]: {actual[i]} vs {expected[i]}");
+                    worstWeight = Math.Max(worstWeight, Math.Abs(actual[i] - expected[i]));
                 }
             }
         }
@@ -103,6 +111,7 @@ public class FixtureParityTests
         model.PredictLogits(fixture.Tokens, logits);
         double lossAfter = run.GetProperty("loss_after").GetDouble();
         Assert.True(Math.Abs(BinaryCrossEntropy.MeanLoss(logits, fixture.Labels) - lossAfter) <= 1e-5 * lossAfter);
+        output.WriteLine(FormattableString.Invariant($"{name} {optimizerName}: weights after 3 steps max |Δ| {worstWeight:E1}"));
     }
 
     /// <summary>One fixture file, with the model class of its shape and activation.</summary>

@@ -117,9 +117,18 @@ internal static class KernelEmitter
 
                 if (rowsPerBlock > 1)
                 {
-                    using (writer.WriteBlock($"for (; {index} < rows; {index}++)"))
+                    // The last rows % R rows as one block of their own size, so that they too share each loaded tile of b.
+                    using (writer.WriteBlock($"switch (rows - {index})"))
                     {
-                        EmitRowBlock(writer, columns, panel, 1, index);
+                        for (int remainder = rowsPerBlock - 1; remainder >= 1; remainder--)
+                        {
+                            writer.WriteLine($"case {remainder}:");
+                            using (writer.WriteBlock())
+                            {
+                                EmitRowBlock(writer, columns, panel, remainder, index);
+                                writer.WriteLine("break;");
+                            }
+                        }
                     }
                 }
             }

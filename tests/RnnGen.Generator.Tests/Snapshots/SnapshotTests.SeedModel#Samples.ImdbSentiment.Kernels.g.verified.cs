@@ -187,34 +187,328 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_2, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_3, ref c5, 48);
             }
-            for (; i < rows; i++)
+            switch (rows - i)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b2, acc2_2);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b3, acc2_3);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b1, acc3_1);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b2, acc3_2);
+                        acc3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b3, acc3_3);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x4w16 = global::System.Runtime.Intrinsics.Vector512.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b1, acc4_1);
+                        acc4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b2, acc4_2);
+                        acc4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b3, acc4_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref c3, 48);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref c4, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref c4, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_3, ref c4, 48);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b2, acc2_2);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b3, acc2_3);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b1, acc3_1);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b2, acc3_2);
+                        acc3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b3, acc3_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref c3, 48);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b2, acc2_2);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b3, acc2_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    break;
+                }
             }
         }
 
@@ -299,26 +593,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
             }
-            for (; i0 < rows; i0++)
+            switch (rows - i0)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    break;
+                }
             }
             // Panel 1: columns [16, 32).
             int i1 = 0;
@@ -398,26 +894,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 24);
             }
-            for (; i1 < rows; i1++)
+            switch (rows - i1)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 24);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    break;
+                }
             }
             // Panel 2: columns [32, 48).
             int i2 = 0;
@@ -497,26 +1195,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 40);
             }
-            for (; i2 < rows; i2++)
+            switch (rows - i2)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 40);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 40);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 40);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    break;
+                }
             }
             // Panel 3: columns [48, 64).
             int i3 = 0;
@@ -596,26 +1496,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 56);
             }
-            for (; i3 < rows; i3++)
+            switch (rows - i3)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 56);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 56);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 56);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    break;
+                }
             }
         }
 
@@ -700,26 +1802,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
             }
-            for (; i0 < rows; i0++)
+            switch (rows - i0)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    break;
+                }
             }
             // Panel 1: columns [8, 16).
             int i1 = 0;
@@ -799,26 +2103,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
             }
-            for (; i1 < rows; i1++)
+            switch (rows - i1)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    break;
+                }
             }
             // Panel 2: columns [16, 24).
             int i2 = 0;
@@ -898,26 +2404,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 20);
             }
-            for (; i2 < rows; i2++)
+            switch (rows - i2)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 20);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    break;
+                }
             }
             // Panel 3: columns [24, 32).
             int i3 = 0;
@@ -997,26 +2705,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 28);
             }
-            for (; i3 < rows; i3++)
+            switch (rows - i3)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 28);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    break;
+                }
             }
             // Panel 4: columns [32, 40).
             int i4 = 0;
@@ -1096,26 +3006,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 36);
             }
-            for (; i4 < rows; i4++)
+            switch (rows - i4)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 36);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 36);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 36);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    break;
+                }
             }
             // Panel 5: columns [40, 48).
             int i5 = 0;
@@ -1195,26 +3307,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 44);
             }
-            for (; i5 < rows; i5++)
+            switch (rows - i5)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 44);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 44);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 44);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    break;
+                }
             }
             // Panel 6: columns [48, 56).
             int i6 = 0;
@@ -1294,26 +3608,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 52);
             }
-            for (; i6 < rows; i6++)
+            switch (rows - i6)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 52);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 52);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 52);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    break;
+                }
             }
             // Panel 7: columns [56, 64).
             int i7 = 0;
@@ -1393,26 +3909,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 60);
             }
-            for (; i7 < rows; i7++)
+            switch (rows - i7)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 60);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 60);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 60);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    break;
+                }
             }
         }
 
@@ -1560,34 +4278,328 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_2, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_3, ref c5, 48);
             }
-            for (; i0 < rows; i0++)
+            switch (rows - i0)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b2, acc2_2);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b3, acc2_3);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b1, acc3_1);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b2, acc3_2);
+                        acc3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b3, acc3_3);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x4w16 = global::System.Runtime.Intrinsics.Vector512.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b1, acc4_1);
+                        acc4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b2, acc4_2);
+                        acc4_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b3, acc4_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref c3, 48);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref c4, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref c4, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_3, ref c4, 48);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b2, acc2_2);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b3, acc2_3);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b1, acc3_1);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b2, acc3_2);
+                        acc3_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b3, acc3_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref c3, 48);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b2, acc2_2);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b3, acc2_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref c2, 48);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b2, acc1_2);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b3, acc1_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref c1, 48);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 48);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector512<float> b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector512<float> b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 48);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b2, acc0_2);
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b3, acc0_3);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c0, 48);
+                    break;
+                }
             }
             // Panel 1: columns [64, 100).
             int i1 = 0;
@@ -1692,31 +4704,293 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref c5, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_2, ref c5, 96);
             }
-            for (; i1 < rows; i1++)
+            switch (rows - i1)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 64);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 80);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
-                    global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
-                    global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b1, acc3_1);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b2, acc3_2);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x4w16 = global::System.Runtime.Intrinsics.Vector512.Create(x4);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b1, acc4_1);
+                        acc4_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b2, acc4_2);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 96);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 96);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref c4, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_2, ref c4, 96);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b1, acc3_1);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b2, acc3_2);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 96);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref c3, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 96);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b1, acc2_1);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 96);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b1, acc1_1);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 96);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector512<float> b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b1, acc0_1);
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 96);
+                    break;
+                }
             }
         }
 
@@ -1801,26 +5075,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
             }
-            for (; i0 < rows; i0++)
+            switch (rows - i0)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                    break;
+                }
             }
             // Panel 1: columns [16, 32).
             int i1 = 0;
@@ -1900,26 +5376,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 24);
             }
-            for (; i1 < rows; i1++)
+            switch (rows - i1)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 24);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 24);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 24);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 24);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 24);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 24);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 24);
+                    break;
+                }
             }
             // Panel 2: columns [32, 48).
             int i2 = 0;
@@ -1999,26 +5677,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 40);
             }
-            for (; i2 < rows; i2++)
+            switch (rows - i2)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 40);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 40);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 40);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 40);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 40);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 40);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 40);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 40);
+                    break;
+                }
             }
             // Panel 3: columns [48, 64).
             int i3 = 0;
@@ -2098,26 +5978,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 56);
             }
-            for (; i3 < rows; i3++)
+            switch (rows - i3)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 56);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 56);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 56);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 56);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 56);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 56);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 56);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 56);
+                    break;
+                }
             }
             // Panel 4: columns [64, 80).
             int i4 = 0;
@@ -2197,26 +6279,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 64);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 72);
             }
-            for (; i4 < rows; i4++)
+            switch (rows - i4)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 64);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 72);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 72);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 72);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 72);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 72);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 72);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 72);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 72);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 72);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 72);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 72);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 72);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 72);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 72);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 72);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 72);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 72);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 72);
+                    break;
+                }
             }
             // Panel 5: columns [80, 96).
             int i5 = 0;
@@ -2296,26 +6580,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 80);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 88);
             }
-            for (; i5 < rows; i5++)
+            switch (rows - i5)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 80);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 88);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 88);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 88);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 88);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 88);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 88);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 88);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 88);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 88);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 88);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 88);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 88);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 88);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 88);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 88);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 88);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 88);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 88);
+                    break;
+                }
             }
             // Panel 6: columns [96, 100).
             int i6 = 0;
@@ -2376,22 +6862,178 @@ namespace Samples
                 ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 96);
             }
-            for (; i6 < rows; i6++)
+            switch (rows - i6)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 96);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 96);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 96);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    break;
+                }
             }
         }
 
@@ -2476,26 +7118,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
             }
-            for (; i0 < rows; i0++)
+            switch (rows - i0)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                    break;
+                }
             }
             // Panel 1: columns [8, 16).
             int i1 = 0;
@@ -2575,26 +7419,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
             }
-            for (; i1 < rows; i1++)
+            switch (rows - i1)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    break;
+                }
             }
             // Panel 2: columns [16, 24).
             int i2 = 0;
@@ -2674,26 +7720,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 20);
             }
-            for (; i2 < rows; i2++)
+            switch (rows - i2)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 20);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 20);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 20);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 20);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 20);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 20);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 20);
+                    break;
+                }
             }
             // Panel 3: columns [24, 32).
             int i3 = 0;
@@ -2773,26 +8021,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 24);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 28);
             }
-            for (; i3 < rows; i3++)
+            switch (rows - i3)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 28);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 28);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 28);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 28);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i3 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i3 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 24);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 28);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 24);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 28);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i3 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 28);
+                    break;
+                }
             }
             // Panel 4: columns [32, 40).
             int i4 = 0;
@@ -2872,26 +8322,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 32);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 36);
             }
-            for (; i4 < rows; i4++)
+            switch (rows - i4)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 36);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 36);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 36);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 36);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 36);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i4 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i4 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 32);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 36);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 32);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 36);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i4 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 32);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 36);
+                    break;
+                }
             }
             // Panel 5: columns [40, 48).
             int i5 = 0;
@@ -2971,26 +8623,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 40);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 44);
             }
-            for (; i5 < rows; i5++)
+            switch (rows - i5)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 44);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 44);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 44);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 44);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 44);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i5 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i5 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 40);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 44);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 40);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 44);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i5 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 44);
+                    break;
+                }
             }
             // Panel 6: columns [48, 56).
             int i6 = 0;
@@ -3070,26 +8924,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 48);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 52);
             }
-            for (; i6 < rows; i6++)
+            switch (rows - i6)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 52);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 52);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 52);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 52);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 52);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i6 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i6 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 52);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 52);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i6 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 48);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 52);
+                    break;
+                }
             }
             // Panel 7: columns [56, 64).
             int i7 = 0;
@@ -3169,26 +9225,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 56);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 60);
             }
-            for (; i7 < rows; i7++)
+            switch (rows - i7)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 60);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 60);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 60);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 60);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 60);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i7 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i7 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 56);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 60);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 56);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 60);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i7 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 56);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 60);
+                    break;
+                }
             }
             // Panel 8: columns [64, 72).
             int i8 = 0;
@@ -3268,26 +9526,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 64);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 68);
             }
-            for (; i8 < rows; i8++)
+            switch (rows - i8)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i8 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i8 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 64);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 68);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i8 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i8 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 68);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 68);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 68);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 68);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 68);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i8 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i8 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 68);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 68);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 68);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 68);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i8 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i8 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 68);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 68);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 68);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i8 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i8 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 68);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 68);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 68);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i8 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i8 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 64);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 68);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 64);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 68);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i8 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 68);
+                    break;
+                }
             }
             // Panel 9: columns [72, 80).
             int i9 = 0;
@@ -3367,26 +9827,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 72);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 76);
             }
-            for (; i9 < rows; i9++)
+            switch (rows - i9)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i9 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i9 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 72);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 76);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i9 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i9 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 76);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 76);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 76);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 76);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 76);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i9 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i9 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 76);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 76);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 76);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 76);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i9 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i9 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 76);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 76);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 76);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i9 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i9 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 76);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 76);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i9 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i9 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 72);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 76);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 72);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 76);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i9 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 76);
+                    break;
+                }
             }
             // Panel 10: columns [80, 88).
             int i10 = 0;
@@ -3466,26 +10128,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 80);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 84);
             }
-            for (; i10 < rows; i10++)
+            switch (rows - i10)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i10 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i10 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 80);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 84);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i10 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i10 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 84);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 84);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 84);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 84);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 84);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i10 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i10 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 84);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 84);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 84);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 84);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i10 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i10 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 84);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 84);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 84);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i10 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i10 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 84);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 84);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 84);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i10 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i10 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 80);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 84);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 80);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 84);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i10 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 84);
+                    break;
+                }
             }
             // Panel 11: columns [88, 96).
             int i11 = 0;
@@ -3565,26 +10429,228 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 88);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 92);
             }
-            for (; i11 < rows; i11++)
+            switch (rows - i11)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i11 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i11 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 88);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 92);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i11 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i11 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 92);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 92);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 92);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 92);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 92);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i11 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i11 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 92);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 92);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 92);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 92);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i11 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i11 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 92);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 92);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 92);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i11 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i11 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 92);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 92);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i11 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i11 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 88);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 92);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 88);
+                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 92);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i11 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 92);
+                    break;
+                }
             }
             // Panel 12: columns [96, 100).
             int i12 = 0;
@@ -3645,22 +10711,178 @@ namespace Samples
                 ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 5) * cRowStride);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 96);
             }
-            for (; i12 < rows; i12++)
+            switch (rows - i12)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i12 * aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i12 * initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
-                for (int s = 0; s < steps; s++)
+                case 5:
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i12 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i12 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 96);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 4) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 96);
+                    break;
                 }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                case 4:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i12 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i12 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 3) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 96);
+                    break;
+                }
+                case 3:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i12 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i12 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 2) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 96);
+                    break;
+                }
+                case 2:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i12 * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i12 * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 1) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 96);
+                    break;
+                }
+                case 1:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i12 * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i12 * initRowStride);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 96);
+                    for (int s = 0; s < steps; s++)
+                    {
+                        nint aOffset = s * aStepStride;
+                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 96);
+                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                    }
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i12 + 0) * cRowStride);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 96);
+                    break;
+                }
             }
         }
     }
