@@ -49,17 +49,7 @@ internal static class BackwardEmitter
         using (writer.WriteBlock("private void ClearGradients()"))
         {
             writer.WriteLine($"new global::System.Span<float>(_gradients, {embeddingLength}, ParameterCount - {embeddingLength}).Clear();");
-            using (writer.WriteBlock("for (int i = 0; i < _usedRowCount; i++)"))
-            {
-                writer.WriteLine($"new global::System.Span<float>(_gradients, {embeddingOffset} + (_usedRows[i] * Embed), Embed).Clear();");
-            }
-
-            writer.WriteLine("_usedRowCount = 0;");
-            using (writer.WriteBlock("if (++_usedRowStamp == int.MaxValue)"))
-            {
-                writer.WriteLine("global::System.Array.Clear(_rowStamps);");
-                writer.WriteLine("_usedRowStamp = 1;");
-            }
+            writer.WriteLine("_usedRows.ClearRows(_gradients, Embed); // the embedding table starts the buffer");
         }
 
         string hTop = ModelLayout.HiddenField(top);
@@ -108,12 +98,7 @@ internal static class BackwardEmitter
                 using (writer.WriteBlock("for (int t = 0; t < SeqLen; t++)"))
                 {
                     writer.WriteLine("int id = tokens[(b * SeqLen) + t];");
-                    using (writer.WriteBlock("if (_rowStamps[id] != _usedRowStamp)"))
-                    {
-                        writer.WriteLine("_rowStamps[id] = _usedRowStamp;");
-                        writer.WriteLine("_usedRows[_usedRowCount++] = id;");
-                    }
-
+                    writer.WriteLine("_usedRows.Add(id);");
                     writer.WriteLine($"var row = new global::System.Span<float>(_gradients, {embeddingOffset} + (id * Embed), Embed);");
                     writer.WriteLine("global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);");
                 }

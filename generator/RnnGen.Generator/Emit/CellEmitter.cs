@@ -88,6 +88,13 @@ internal abstract class CellEmitter(ModelSpec spec)
         }
     }
 
+    /// <summary>Declares the floats of one time step of the layer's state (<c>step</c>) and of its gates (<c>gateStep</c>).</summary>
+    protected static void EmitStepSizes(SourceWriter writer, LayerSpec layer, string state)
+    {
+        writer.WriteLine($"nint step = (nint)batch * {layer.Units}; // floats of one time step of {state}");
+        writer.WriteLine($"nint gateStep = (nint)batch * {layer.GateWidth}; // floats of one time step of the gates");
+    }
+
     /// <summary>A call of <c>MatMul{columns}</c>: c = init + a·b, each operand an (array, offset) with its row stride.</summary>
     protected static string MatMul(int columns, string rows, string steps, string a, string aOffset, string aRowStride, string aStepStride, string b, string bOffset, string bRowStride, string init, string initOffset, string initRowStride, string c, string cOffset, string cRowStride) =>
         $"{KernelEmitter.KernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aRowStride}, {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({init}, {initOffset}), {initRowStride}, ref At({c}, {cOffset}), {cRowStride});";
@@ -419,8 +426,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         int u = layer.Units;
         int width = layer.GateWidth;
         string h = ModelLayout.HiddenField(layer);
-        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h and c");
-        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitStepSizes(writer, layer, "h and c");
         EmitDropoutPrologue(writer, layout, layer);
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
@@ -441,8 +447,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         int last = Spec.SeqLen - 1;
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
-        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h and c");
-        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitStepSizes(writer, layer, "h and c");
         writer.WriteLine($"{SpanOf($"_dCell{i}", "0", "step")}.Clear(); // dL/dc_T = 0: the cell state leaves only through h");
         writer.WriteLine("// Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
@@ -493,8 +498,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         int width = layer.GateWidth;
         string h = ModelLayout.HiddenField(layer);
         string recurrentBias = $"{layout.Bias(layer).PropertyName}Offset + {width}";
-        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
-        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitStepSizes(writer, layer, "h");
         EmitDropoutPrologue(writer, layout, layer);
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).");
@@ -516,8 +520,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         int last = Spec.SeqLen - 1;
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
-        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
-        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitStepSizes(writer, layer, "h");
         writer.WriteLine("// Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
@@ -573,8 +576,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         int width = layer.GateWidth;
         string h = ModelLayout.HiddenField(layer);
         string recurrent = layout.RecurrentKernel(layer).PropertyName + "Offset";
-        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
-        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitStepSizes(writer, layer, "h");
         EmitDropoutPrologue(writer, layout, layer);
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.");
@@ -602,8 +604,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
         string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
-        writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
-        writer.WriteLine($"nint gateStep = (nint)batch * {width}; // floats of one time step of the gates");
+        EmitStepSizes(writer, layer, "h");
         writer.WriteLine("// Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {

@@ -110,11 +110,7 @@ internal static class ModelEmitter
         writer.WriteLine("private float[] _logits = []; // [batch], written by the shards");
         writer.WriteLine("private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards");
         writer.WriteLine("private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits");
-        writer.WriteLine("// The embedding rows of _gradients the last reduction wrote, so clearing is O(rows used).");
-        writer.WriteLine("private readonly int[] _rowStamps = new int[Vocab];");
-        writer.WriteLine("private int _usedRowStamp = 1;");
-        writer.WriteLine("private int[] _usedRows = [];");
-        writer.WriteLine("private int _usedRowCount;");
+        writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows of _gradients the last reduction wrote");
         writer.WriteLine();
         writer.WriteLine("/// <summary>The most shards a batch is split into; a shard has at least <see cref=\"RowsPerShard\"/> rows.</summary>");
         writer.WriteLine("private const int MaxShards = 8;");
@@ -270,9 +266,7 @@ internal static class ModelEmitter
                 writer.WriteLine("_batchTokens = new int[tokens.Length];");
                 writer.WriteLine("_logits = new float[batch];");
                 writer.WriteLine("_dLogits = new float[batch];");
-                writer.WriteLine("var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];");
-                writer.WriteLine("global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);");
-                writer.WriteLine("_usedRows = usedRows;");
+                writer.WriteLine("_usedRows.EnsureCapacity(SeqLen * batch);");
             }
 
             writer.WriteLine("tokens.CopyTo(_batchTokens);");
@@ -302,30 +296,16 @@ internal static class ModelEmitter
                 writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Add(dense, new global::System.ReadOnlySpan<float>(_shards[s].Gradients, {embeddingLength}, ParameterCount - {embeddingLength}), dense);");
             }
 
-            using (writer.WriteBlock("for (int i = 0; i < _usedRowCount; i++)"))
-            {
-                writer.WriteLine("new global::System.Span<float>(_gradients, _usedRows[i] * Embed, Embed).Clear();");
-            }
-
-            writer.WriteLine("_usedRowCount = 0;");
-            using (writer.WriteBlock("if (++_usedRowStamp == int.MaxValue)"))
-            {
-                writer.WriteLine("global::System.Array.Clear(_rowStamps);");
-                writer.WriteLine("_usedRowStamp = 1;");
-            }
-
+            writer.WriteLine("_usedRows.ClearRows(_gradients, Embed);");
             using (writer.WriteBlock("for (int s = 0; s < _shardCount; s++)"))
             {
                 writer.WriteLine("Shard shard = _shards[s];");
-                using (writer.WriteBlock("for (int i = 0; i < shard.UsedRowCount; i++)"))
+                using (writer.WriteBlock("foreach (int id in shard.UsedRows.Rows)"))
                 {
-                    writer.WriteLine("int id = shard.UsedRows[i];");
                     writer.WriteLine("var row = new global::System.Span<float>(_gradients, id * Embed, Embed);");
                     writer.WriteLine("var shardRow = new global::System.ReadOnlySpan<float>(shard.Gradients, id * Embed, Embed);");
-                    using (writer.WriteBlock("if (_rowStamps[id] != _usedRowStamp)"))
+                    using (writer.WriteBlock("if (_usedRows.Add(id))"))
                     {
-                        writer.WriteLine("_rowStamps[id] = _usedRowStamp;");
-                        writer.WriteLine("_usedRows[_usedRowCount++] = id;");
                         writer.WriteLine("shardRow.CopyTo(row);");
                     }
 
@@ -360,11 +340,7 @@ internal static class ModelEmitter
             }
 
             writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
-            writer.WriteLine("// The embedding rows the last backward pass wrote (stamped with _usedRowStamp), so clearing is O(rows used).");
-            writer.WriteLine("private readonly int[] _rowStamps = new int[Vocab];");
-            writer.WriteLine("private int _usedRowStamp = 1;");
-            writer.WriteLine("private int[] _usedRows = [];");
-            writer.WriteLine("private int _usedRowCount;");
+            writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows the last backward pass wrote");
             writer.WriteLine("private int _firstRow;");
             writer.WriteLine("private int _rows;");
             if (spec.HasDropout)
@@ -402,9 +378,7 @@ internal static class ModelEmitter
             writer.WriteLine();
             writer.WriteLine("public float[] Gradients => _gradients;");
             writer.WriteLine();
-            writer.WriteLine("public int[] UsedRows => _usedRows;");
-            writer.WriteLine();
-            writer.WriteLine("public int UsedRowCount => _usedRowCount;");
+            writer.WriteLine("public global::RnnGen.Kernels.RowTracker UsedRows => _usedRows;");
             writer.WriteLine();
             writer.WriteLine("private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(_owner._batchTokens, _firstRow * SeqLen, _rows * SeqLen);");
             writer.WriteLine();
@@ -452,9 +426,7 @@ internal static class ModelEmitter
                     }
                 }
 
-                writer.WriteLine("var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];");
-                writer.WriteLine("global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);");
-                writer.WriteLine("_usedRows = usedRows;");
+                writer.WriteLine("_usedRows.EnsureCapacity(SeqLen * batch);");
                 writer.WriteLine("_batchCapacity = batch;");
             }
         }

@@ -53,16 +53,7 @@ namespace Samples
             private void ClearGradients()
             {
                 new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
-                for (int i = 0; i < _usedRowCount; i++)
-                {
-                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (_usedRows[i] * Embed), Embed).Clear();
-                }
-                _usedRowCount = 0;
-                if (++_usedRowStamp == int.MaxValue)
-                {
-                    global::System.Array.Clear(_rowStamps);
-                    _usedRowStamp = 1;
-                }
+                _usedRows.ClearRows(_gradients, Embed); // the embedding table starts the buffer
             }
 
             /// <summary>
@@ -119,11 +110,7 @@ namespace Samples
                     for (int t = 0; t < SeqLen; t++)
                     {
                         int id = tokens[(b * SeqLen) + t];
-                        if (_rowStamps[id] != _usedRowStamp)
-                        {
-                            _rowStamps[id] = _usedRowStamp;
-                            _usedRows[_usedRowCount++] = id;
-                        }
+                        _usedRows.Add(id);
                         var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
                         global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
                     }

@@ -115,11 +115,7 @@ namespace Samples
         private float[] _logits = []; // [batch], written by the shards
         private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards
         private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
-        // The embedding rows of _gradients the last reduction wrote, so clearing is O(rows used).
-        private readonly int[] _rowStamps = new int[Vocab];
-        private int _usedRowStamp = 1;
-        private int[] _usedRows = [];
-        private int _usedRowCount;
+        private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows of _gradients the last reduction wrote
 
         /// <summary>The most shards a batch is split into; a shard has at least <see cref="RowsPerShard"/> rows.</summary>
         private const int MaxShards = 8;
@@ -244,9 +240,7 @@ namespace Samples
                 _batchTokens = new int[tokens.Length];
                 _logits = new float[batch];
                 _dLogits = new float[batch];
-                var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];
-                global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);
-                _usedRows = usedRows;
+                _usedRows.EnsureCapacity(SeqLen * batch);
             }
             tokens.CopyTo(_batchTokens);
             _shardCount = global::System.Math.Clamp(batch / RowsPerShard, 1, MaxShards);
@@ -266,28 +260,16 @@ namespace Samples
             {
                 global::System.Numerics.Tensors.TensorPrimitives.Add(dense, new global::System.ReadOnlySpan<float>(_shards[s].Gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength), dense);
             }
-            for (int i = 0; i < _usedRowCount; i++)
-            {
-                new global::System.Span<float>(_gradients, _usedRows[i] * Embed, Embed).Clear();
-            }
-            _usedRowCount = 0;
-            if (++_usedRowStamp == int.MaxValue)
-            {
-                global::System.Array.Clear(_rowStamps);
-                _usedRowStamp = 1;
-            }
+            _usedRows.ClearRows(_gradients, Embed);
             for (int s = 0; s < _shardCount; s++)
             {
                 Shard shard = _shards[s];
-                for (int i = 0; i < shard.UsedRowCount; i++)
+                foreach (int id in shard.UsedRows.Rows)
                 {
-                    int id = shard.UsedRows[i];
                     var row = new global::System.Span<float>(_gradients, id * Embed, Embed);
                     var shardRow = new global::System.ReadOnlySpan<float>(shard.Gradients, id * Embed, Embed);
-                    if (_rowStamps[id] != _usedRowStamp)
+                    if (_usedRows.Add(id))
                     {
-                        _rowStamps[id] = _usedRowStamp;
-                        _usedRows[_usedRowCount++] = id;
                         shardRow.CopyTo(row);
                     }
                     else
@@ -308,11 +290,7 @@ namespace Samples
             private readonly float[] _kernelT1;
             private readonly float[] _recurrentT1;
             private readonly float[] _gradients = new float[ParameterCount];
-            // The embedding rows the last backward pass wrote (stamped with _usedRowStamp), so clearing is O(rows used).
-            private readonly int[] _rowStamps = new int[Vocab];
-            private int _usedRowStamp = 1;
-            private int[] _usedRows = [];
-            private int _usedRowCount;
+            private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows the last backward pass wrote
             private int _firstRow;
             private int _rows;
             // Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).
@@ -344,9 +322,7 @@ namespace Samples
 
             public float[] Gradients => _gradients;
 
-            public int[] UsedRows => _usedRows;
-
-            public int UsedRowCount => _usedRowCount;
+            public global::RnnGen.Kernels.RowTracker UsedRows => _usedRows;
 
             private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(_owner._batchTokens, _firstRow * SeqLen, _rows * SeqLen);
 
@@ -386,9 +362,7 @@ namespace Samples
                 _resetHidden1 = new float[SeqLen * batch * 7];
                 _dGates1 = new float[SeqLen * batch * 21];
                 _dResetHidden1 = new float[batch * 7];
-                var usedRows = new int[global::System.Math.Min(Vocab, SeqLen * batch)];
-                global::System.Array.Copy(_usedRows, usedRows, _usedRowCount);
-                _usedRows = usedRows;
+                _usedRows.EnsureCapacity(SeqLen * batch);
                 _batchCapacity = batch;
             }
         }
