@@ -1,7 +1,7 @@
 // The elementwise part of the LSTM and GRU cells, one time step over a block of rows. The matrix products (x·W, h·U and
 // their gradients) are generated; these kernels apply the gate nonlinearities and the state updates between them.
-// The LSTM step is one fused Vector256 pass per row (gates, cell, output); the GRU steps use TensorPrimitives for the
-// transcendentals and short fused loops for the state updates.
+// The LSTM and GRU (reset_after, the default) steps are one fused Vector256 pass per row, forward and backward; the
+// reset_after = false steps use TensorPrimitives for the transcendentals and short loops for the state updates.
 // Gate layouts follow Keras: LSTM rows are [i | f | c | o], GRU rows are [z | r | h], each block `units` wide.
 // Derivatives are taken from the activated values: σ' = y(1 − y), tanh' = 1 − y², hard_sigmoid' = 0.2 on (0, 1).
 using System.Numerics.Tensors;
@@ -148,16 +148,43 @@ public static class CellKernels
     public static void GruResetAfterForward(Span<float> gates, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hiddenPrevious, Span<float> hidden, int units, bool hardSigmoid)
     {
         int rows = hidden.Length / units;
+        bool hasPrevious = !hiddenPrevious.IsEmpty;
+        ref float gateRef = ref MemoryMarshal.GetReference(gates);
+        ref float recurrentRef = ref MemoryMarshal.GetReference(recurrent);
+        ref float previousRef = ref MemoryMarshal.GetReference(hiddenPrevious);
+        ref float hiddenRef = ref MemoryMarshal.GetReference(hidden);
         for (int row = 0; row < rows; row++)
         {
-            Span<float> x = gates.Slice(row * 3 * units, 3 * units);
-            ReadOnlySpan<float> hz = recurrent.Slice(row * 3 * units, 3 * units);
-            TensorPrimitives.Add(x.Slice(0, 2 * units), hz.Slice(0, 2 * units), x.Slice(0, 2 * units));
-            Recurrent(x.Slice(0, 2 * units), hardSigmoid);
-            Span<float> candidate = x.Slice(2 * units, units);
-            TensorPrimitives.MultiplyAdd(x.Slice(units, units), hz.Slice(2 * units, units), candidate, candidate);
-            TensorPrimitives.Tanh(candidate, candidate);
-            Blend(x.Slice(0, units), candidate, hiddenPrevious.IsEmpty ? default : hiddenPrevious.Slice(row * units, units), hidden.Slice(row * units, units));
+            ref float x = ref Unsafe.Add(ref gateRef, row * 3 * units);
+            ref float hz = ref Unsafe.Add(ref recurrentRef, row * 3 * units);
+            nint h0 = row * units;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j <= units - Vector256<float>.Count; j += Vector256<float>.Count)
+                {
+                    Vector256<float> z = Gate(Vector256.LoadUnsafe(ref x, (nuint)j) + Vector256.LoadUnsafe(ref hz, (nuint)j), hardSigmoid);
+                    Vector256<float> r = Gate(Vector256.LoadUnsafe(ref x, (nuint)(units + j)) + Vector256.LoadUnsafe(ref hz, (nuint)(units + j)), hardSigmoid);
+                    Vector256<float> candidate = Tanh(Vector256.FusedMultiplyAdd(r, Vector256.LoadUnsafe(ref hz, (nuint)((2 * units) + j)), Vector256.LoadUnsafe(ref x, (nuint)((2 * units) + j))));
+                    Vector256<float> previous = hasPrevious ? Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)) : Vector256<float>.Zero;
+                    Vector256.StoreUnsafe(z, ref x, (nuint)j);
+                    Vector256.StoreUnsafe(r, ref x, (nuint)(units + j));
+                    Vector256.StoreUnsafe(candidate, ref x, (nuint)((2 * units) + j));
+                    Vector256.StoreUnsafe(candidate + (z * (previous - candidate)), ref hiddenRef, (nuint)(h0 + j));
+                }
+            }
+
+            for (; j < units; j++)
+            {
+                float z = Gate(Unsafe.Add(ref x, j) + Unsafe.Add(ref hz, j), hardSigmoid);
+                float r = Gate(Unsafe.Add(ref x, units + j) + Unsafe.Add(ref hz, units + j), hardSigmoid);
+                float candidate = MathF.Tanh(MathF.FusedMultiplyAdd(r, Unsafe.Add(ref hz, (2 * units) + j), Unsafe.Add(ref x, (2 * units) + j)));
+                float previous = hasPrevious ? Unsafe.Add(ref previousRef, h0 + j) : 0;
+                Unsafe.Add(ref x, j) = z;
+                Unsafe.Add(ref x, units + j) = r;
+                Unsafe.Add(ref x, (2 * units) + j) = candidate;
+                Unsafe.Add(ref hiddenRef, h0 + j) = candidate + (z * (previous - candidate));
+            }
         }
     }
 
@@ -169,27 +196,65 @@ public static class CellKernels
     public static void GruResetAfterBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hiddenPrevious, ReadOnlySpan<float> dHidden, Span<float> dGates, Span<float> dRecurrent, Span<float> dHiddenPrevious, int units, bool hardSigmoid)
     {
         int rows = dHidden.Length / units;
+        bool hasPrevious = !hiddenPrevious.IsEmpty;
+        ref float gateRef = ref MemoryMarshal.GetReference(gates);
+        ref float recurrentRef = ref MemoryMarshal.GetReference(recurrent);
+        ref float previousRef = ref MemoryMarshal.GetReference(hiddenPrevious);
+        ref float dHiddenRef = ref MemoryMarshal.GetReference(dHidden);
+        ref float dGateRef = ref MemoryMarshal.GetReference(dGates);
+        ref float dRecurrentRef = ref MemoryMarshal.GetReference(dRecurrent);
+        ref float dPreviousRef = ref MemoryMarshal.GetReference(dHiddenPrevious);
         for (int row = 0; row < rows; row++)
         {
-            int g0 = row * 3 * units;
-            int h0 = row * units;
-            for (int j = 0; j < units; j++)
+            nint g0 = row * 3 * units;
+            nint h0 = row * units;
+            ref float g = ref Unsafe.Add(ref gateRef, g0);
+            ref float hz = ref Unsafe.Add(ref recurrentRef, g0);
+            ref float dg = ref Unsafe.Add(ref dGateRef, g0);
+            ref float dr = ref Unsafe.Add(ref dRecurrentRef, g0);
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
             {
-                float z = gates[g0 + j], r = gates[g0 + units + j], candidate = gates[g0 + (2 * units) + j];
-                float dh = dHidden[h0 + j];
-                float previous = hiddenPrevious.IsEmpty ? 0 : hiddenPrevious[h0 + j];
+                for (; j <= units - Vector256<float>.Count; j += Vector256<float>.Count)
+                {
+                    Vector256<float> z = Vector256.LoadUnsafe(ref g, (nuint)j);
+                    Vector256<float> r = Vector256.LoadUnsafe(ref g, (nuint)(units + j));
+                    Vector256<float> candidate = Vector256.LoadUnsafe(ref g, (nuint)((2 * units) + j));
+                    Vector256<float> dh = Vector256.LoadUnsafe(ref dHiddenRef, (nuint)(h0 + j));
+                    Vector256<float> previous = hasPrevious ? Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)) : Vector256<float>.Zero;
+                    Vector256<float> dz = dh * (previous - candidate) * GateDerivative(z, hardSigmoid);
+                    Vector256<float> da = dh * (Vector256<float>.One - z) * (Vector256<float>.One - (candidate * candidate));
+                    Vector256<float> dReset = da * Vector256.LoadUnsafe(ref hz, (nuint)((2 * units) + j)) * GateDerivative(r, hardSigmoid);
+                    Vector256.StoreUnsafe(dz, ref dg, (nuint)j);
+                    Vector256.StoreUnsafe(dReset, ref dg, (nuint)(units + j));
+                    Vector256.StoreUnsafe(da, ref dg, (nuint)((2 * units) + j));
+                    Vector256.StoreUnsafe(dz, ref dr, (nuint)j);
+                    Vector256.StoreUnsafe(dReset, ref dr, (nuint)(units + j));
+                    Vector256.StoreUnsafe(da * r, ref dr, (nuint)((2 * units) + j));
+                    if (hasPrevious)
+                    {
+                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(dh, z, Vector256.LoadUnsafe(ref dPreviousRef, (nuint)(h0 + j))), ref dPreviousRef, (nuint)(h0 + j));
+                    }
+                }
+            }
+
+            for (; j < units; j++)
+            {
+                float z = Unsafe.Add(ref g, j), r = Unsafe.Add(ref g, units + j), candidate = Unsafe.Add(ref g, (2 * units) + j);
+                float dh = Unsafe.Add(ref dHiddenRef, h0 + j);
+                float previous = hasPrevious ? Unsafe.Add(ref previousRef, h0 + j) : 0;
                 float dz = dh * (previous - candidate) * RecurrentDerivative(z, hardSigmoid);
                 float da = dh * (1 - z) * (1 - (candidate * candidate));
-                float dr = da * recurrent[g0 + (2 * units) + j] * RecurrentDerivative(r, hardSigmoid);
-                dGates[g0 + j] = dz;
-                dGates[g0 + units + j] = dr;
-                dGates[g0 + (2 * units) + j] = da;
-                dRecurrent[g0 + j] = dz;
-                dRecurrent[g0 + units + j] = dr;
-                dRecurrent[g0 + (2 * units) + j] = da * r;
-                if (!dHiddenPrevious.IsEmpty)
+                float dReset = da * Unsafe.Add(ref hz, (2 * units) + j) * RecurrentDerivative(r, hardSigmoid);
+                Unsafe.Add(ref dg, j) = dz;
+                Unsafe.Add(ref dg, units + j) = dReset;
+                Unsafe.Add(ref dg, (2 * units) + j) = da;
+                Unsafe.Add(ref dr, j) = dz;
+                Unsafe.Add(ref dr, units + j) = dReset;
+                Unsafe.Add(ref dr, (2 * units) + j) = da * r;
+                if (hasPrevious)
                 {
-                    dHiddenPrevious[h0 + j] += dh * z;
+                    Unsafe.Add(ref dPreviousRef, h0 + j) = MathF.FusedMultiplyAdd(dh, z, Unsafe.Add(ref dPreviousRef, h0 + j));
                 }
             }
         }
