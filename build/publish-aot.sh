@@ -40,7 +40,7 @@ install_packages() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
   else
-    echo "publish-aot.sh: NativeAOT publishing needs: $*. Install it, for example with:" >&2
+    echo "publish-aot.sh: NativeAOT publishing needs: $*. Install with:" >&2
     echo "  sudo apt-get install -y --no-install-recommends $*" >&2
     exit 1
   fi
