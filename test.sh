@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): every test project, then the numerical tests again on the narrower kernel
 # variants, which the runtime selects when wider vectors are disabled. Tests never use the network, except that
-# RnnGen.Package.Tests restores its newcomer projects from the default NuGet source, as restore itself does.
+# RnnGen.Package.Tests restores its newcomer projects from the default NuGet source, as restore itself does, and
+# RnnGen.IntegrationTests publishes the sample with NativeAOT (build/publish-aot.sh), which restores the NativeAOT
+# compiler package and, on a machine where no C compiler links, installs clang as root from the Debian mirror.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -22,7 +22,7 @@ internal static class Commands
     /// <param name="output">-o, The folder to write the model, vocabulary, history and curves to; when not given, out/MODEL.</param>
     /// <param name="cache">The folder of the encoded-data cache; when not given, $XDG_CACHE_HOME/rnngen/datasets or RnnGen/datasets in the user's local application data.</param>
     /// <param name="quiet">-q, Print only the results.</param>
-    /// <param name="verbose">-v, Also print the weight table, the data encoding and the full path of every file written.</param>
+    /// <param name="verbose">-v, Also print the weight table, the runtime and its vector instructions, the data encoding and the full path of every file written.</param>
     public static int Train(
         string? model = null,
         string? data = null,
@@ -87,8 +87,9 @@ internal static class Commands
     /// <param name="model">-m, The model whose default folder (out/MODEL) to read; with --output, a check of the folder's model.</param>
     /// <param name="output">-o, The model folder written by train; when not given, out/MODEL (MODEL from --model, else seed).</param>
     /// <param name="quiet">-q, Print only the label and probability.</param>
-    public static int Predict([Argument] string text, string? model = null, string? output = null, bool quiet = false) => Guard(() =>
-        UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose: false), Console.Out));
+    /// <param name="verbose">-v, Also print the runtime (JIT or NativeAOT) and the vector instructions the kernels use.</param>
+    public static int Predict([Argument] string text, string? model = null, string? output = null, bool quiet = false, bool verbose = false) => Guard(() =>
+        UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose), Console.Out));
 
     private static ModelFolder Folder(string? model, string? output) =>
         new(output ?? ModelFolder.DefaultFor(ModelCatalog.Find(model ?? "seed").Name));

@@ -88,6 +88,8 @@ internal static class TrainCommand
             {
                 output.WriteLine(Invariant($"  {tensor.Name,-32} {tensor.ShapeText,-14} offset {tensor.Offset}"));
             }
+
+            RuntimeReport.Write(output);
         }
 
         // The loader's own lines say where the data was found, whether the encoded cache served it, and how long it took.

@@ -49,6 +49,11 @@ internal static class UseCommands
 
         // Keras' binary_accuracy threshold: positive when σ(z) > 0.5.
         string label = probability > 0.5f ? "positive" : "negative";
+        if (verbosity == Verbosity.Verbose)
+        {
+            RuntimeReport.Write(output);
+        }
+
         if (verbosity != Verbosity.Quiet)
         {
             int[] encoded = vocabulary.Encode(text, options.NumWords, options.SkipTop);

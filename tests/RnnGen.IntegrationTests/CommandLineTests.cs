@@ -123,7 +123,7 @@ public sealed partial class CommandLineTests
     }
 
     /// <summary>A folder as train writes it, with an untrained seed model and a vocabulary of a few words.</summary>
-    private static (ModelFolder Folder, IRnnModel Model, Vocabulary Vocabulary) TinySeedFolder(TempFolder temp)
+    internal static (ModelFolder Folder, IRnnModel Model, Vocabulary Vocabulary) TinySeedFolder(TempFolder temp)
     {
         var folder = new ModelFolder(Path.Combine(temp.Path, "seed"));
         Directory.CreateDirectory(folder.Path);

@@ -16,7 +16,7 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
     public void One_epoch_of_the_seed_model_on_the_shared_IMDB_archive_reaches_70_percent_on_the_full_test_split_and_its_folder_serves_evaluate_and_predict()
     {
         using var temp = new TempFolder();
-        string archive = FindArchive(temp);
+        string archive = ImdbArchive.Find(temp, "the end-to-end training test");
         string cache = Path.Combine(temp.Path, "cache");
         var folder = new ModelFolder(Path.Combine(temp.Path, "seed"));
 
@@ -54,9 +54,16 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
         Assert.StartsWith("positive (", positive.Output, StringComparison.Ordinal);
         Assert.StartsWith("negative (", negative.Output, StringComparison.Ordinal);
     }
+}
 
-    /// <summary>The archive the sample finds by itself (RNNGEN_DATA or the shared folder); skips or fails when there is none.</summary>
-    private static string FindArchive(TempFolder temp)
+/// <summary>The IMDB archive for the tests that train on the real data.</summary>
+internal static class ImdbArchive
+{
+    /// <summary>
+    /// The archive the sample finds by itself (RNNGEN_DATA or the shared folder). Without one the test is reported as skipped,
+    /// saying that <paramref name="what"/> did not run; under CI (CI=true), where the archive must be present, it fails.
+    /// </summary>
+    public static string Find(TempFolder temp, string what)
     {
         DataLocation? location = DataLocator.ForCurrentProcess().Find(null, Path.Combine(temp.Path, "no-cache"));
         if (location is not null)
@@ -64,7 +71,7 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
             return location.Path;
         }
 
-        string reason = $"The IMDB archive shared/data/imdb/{DataLocator.LabeledArchiveName} is not above '{AppContext.BaseDirectory}' and {DataLocator.EnvironmentVariable} is unset: the end-to-end training test did not run.";
+        string reason = $"The IMDB archive shared/data/imdb/{DataLocator.LabeledArchiveName} is not above '{AppContext.BaseDirectory}' and {DataLocator.EnvironmentVariable} is unset: {what} did not run.";
         if (Environment.GetEnvironmentVariable("CI") == "true")
         {
             Assert.Fail(reason + " CI must provide the archive.");
