@@ -1,7 +1,7 @@
 // Benchmark harness for whole training epochs and inference of generated models on random token ids (the benchmark
 // issue's configs A, B, C and a GRU variant of C). Each figure is printed as one machine-readable RESULT line.
 // The FMA peak of this machine is measured in the same run, so "peak_pct" compares against this run's own ceiling.
-// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout]
+// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N]
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen;
@@ -9,6 +9,7 @@ using RnnGen.Benchmarks;
 
 int epochs = 3;
 string? only = null;
+int? onlyThreads = null;
 for (int i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -18,6 +19,9 @@ for (int i = 0; i < args.Length - 1; i++)
             break;
         case "--config":
             only = args[i + 1];
+            break;
+        case "--threads":
+            onlyThreads = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
     }
 }
@@ -41,7 +45,7 @@ foreach ((string name, Func<IRnnModel> create, Func<Optimizer> optimizer, int sa
 {
     if (only is null || string.Equals(only, name, StringComparison.OrdinalIgnoreCase))
     {
-        foreach (int threads in new[] { 1, Environment.ProcessorCount }.Distinct())
+        foreach (int threads in onlyThreads is { } chosen ? [chosen] : new[] { 1, Environment.ProcessorCount }.Distinct())
         {
             IRnnModel model = create();
             model.Threads = threads;

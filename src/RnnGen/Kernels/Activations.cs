@@ -11,13 +11,13 @@ namespace RnnGen.Kernels;
 public static class Activations
 {
     /// <summary><c>x = tanh(x)</c> in place.</summary>
-    public static void TanhInPlace(Span<float> x) => TensorPrimitives.Tanh(x, x);
+    public static void TanhInPlace(Span<float> x) => FastMath.TanhInPlace(x);
 
     /// <summary><c>x = max(x, 0)</c> in place.</summary>
     public static void ReluInPlace(Span<float> x) => TensorPrimitives.Max(x, 0f, x);
 
     /// <summary><c>x = σ(x) = 1/(1 + e^(−x))</c> in place.</summary>
-    public static void SigmoidInPlace(Span<float> x) => TensorPrimitives.Sigmoid(x, x);
+    public static void SigmoidInPlace(Span<float> x) => FastMath.SigmoidInPlace(x);
 
     /// <summary><c>dh = dh·(1 − h²)</c>: the gradient through <c>h = tanh(a)</c>, written over <paramref name="dh"/>.</summary>
     public static void TanhBackward(ReadOnlySpan<float> h, Span<float> dh)

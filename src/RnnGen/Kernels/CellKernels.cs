@@ -1,7 +1,8 @@
 // The elementwise part of the LSTM and GRU cells, one time step over a block of rows. The matrix products (x·W, h·U and
 // their gradients) are generated; these kernels apply the gate nonlinearities and the state updates between them.
 // The LSTM and GRU (reset_after, the default) steps are one fused Vector256 pass per row, forward and backward; the
-// reset_after = false steps use TensorPrimitives for the transcendentals and short loops for the state updates.
+// reset_after = false steps use span passes for the transcendentals and short loops for the state updates.
+// σ and tanh come from FastMath (float exp, within 3 ulp; TensorPrimitives' float exp widens to double and was slower).
 // Gate layouts follow Keras: LSTM rows are [i | f | c | o], GRU rows are [z | r | h], each block `units` wide.
 // Derivatives are taken from the activated values: σ' = y(1 − y), tanh' = 1 − y², hard_sigmoid' = 0.2 on (0, 1).
 using System.Numerics.Tensors;
@@ -39,7 +40,7 @@ public static class CellKernels
                 {
                     Vector256<float> i = Gate(Vector256.LoadUnsafe(ref z, (nuint)j), hardSigmoid);
                     Vector256<float> f = Gate(Vector256.LoadUnsafe(ref z, (nuint)(units + j)), hardSigmoid);
-                    Vector256<float> g = Tanh(Vector256.LoadUnsafe(ref z, (nuint)((2 * units) + j)));
+                    Vector256<float> g = FastMath.Tanh(Vector256.LoadUnsafe(ref z, (nuint)((2 * units) + j)));
                     Vector256<float> o = Gate(Vector256.LoadUnsafe(ref z, (nuint)((3 * units) + j)), hardSigmoid);
                     Vector256<float> c = i * g;
                     if (hasPrevious)
@@ -47,7 +48,7 @@ public static class CellKernels
                         c = Vector256.FusedMultiplyAdd(f, Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)), c);
                     }
 
-                    Vector256<float> tc = Tanh(c);
+                    Vector256<float> tc = FastMath.Tanh(c);
                     Vector256.StoreUnsafe(i, ref z, (nuint)j);
                     Vector256.StoreUnsafe(f, ref z, (nuint)(units + j));
                     Vector256.StoreUnsafe(g, ref z, (nuint)((2 * units) + j));
@@ -62,7 +63,7 @@ public static class CellKernels
             {
                 float i = Gate(Unsafe.Add(ref z, j), hardSigmoid);
                 float f = Gate(Unsafe.Add(ref z, units + j), hardSigmoid);
-                float g = MathF.Tanh(Unsafe.Add(ref z, (2 * units) + j));
+                float g = FastMath.Tanh(Unsafe.Add(ref z, (2 * units) + j));
                 float o = Gate(Unsafe.Add(ref z, (3 * units) + j), hardSigmoid);
                 float c = i * g;
                 if (hasPrevious)
@@ -70,7 +71,7 @@ public static class CellKernels
                     c = MathF.FusedMultiplyAdd(f, Unsafe.Add(ref previousRef, h0 + j), c);
                 }
 
-                float tc = MathF.Tanh(c);
+                float tc = FastMath.Tanh(c);
                 Unsafe.Add(ref z, j) = i;
                 Unsafe.Add(ref z, units + j) = f;
                 Unsafe.Add(ref z, (2 * units) + j) = g;
@@ -165,7 +166,7 @@ public static class CellKernels
                 {
                     Vector256<float> z = Gate(Vector256.LoadUnsafe(ref x, (nuint)j) + Vector256.LoadUnsafe(ref hz, (nuint)j), hardSigmoid);
                     Vector256<float> r = Gate(Vector256.LoadUnsafe(ref x, (nuint)(units + j)) + Vector256.LoadUnsafe(ref hz, (nuint)(units + j)), hardSigmoid);
-                    Vector256<float> candidate = Tanh(Vector256.FusedMultiplyAdd(r, Vector256.LoadUnsafe(ref hz, (nuint)((2 * units) + j)), Vector256.LoadUnsafe(ref x, (nuint)((2 * units) + j))));
+                    Vector256<float> candidate = FastMath.Tanh(Vector256.FusedMultiplyAdd(r, Vector256.LoadUnsafe(ref hz, (nuint)((2 * units) + j)), Vector256.LoadUnsafe(ref x, (nuint)((2 * units) + j))));
                     Vector256<float> previous = hasPrevious ? Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)) : Vector256<float>.Zero;
                     Vector256.StoreUnsafe(z, ref x, (nuint)j);
                     Vector256.StoreUnsafe(r, ref x, (nuint)(units + j));
@@ -178,7 +179,7 @@ public static class CellKernels
             {
                 float z = Gate(Unsafe.Add(ref x, j) + Unsafe.Add(ref hz, j), hardSigmoid);
                 float r = Gate(Unsafe.Add(ref x, units + j) + Unsafe.Add(ref hz, units + j), hardSigmoid);
-                float candidate = MathF.Tanh(MathF.FusedMultiplyAdd(r, Unsafe.Add(ref hz, (2 * units) + j), Unsafe.Add(ref x, (2 * units) + j)));
+                float candidate = FastMath.Tanh(MathF.FusedMultiplyAdd(r, Unsafe.Add(ref hz, (2 * units) + j), Unsafe.Add(ref x, (2 * units) + j)));
                 float previous = hasPrevious ? Unsafe.Add(ref previousRef, h0 + j) : 0;
                 Unsafe.Add(ref x, j) = z;
                 Unsafe.Add(ref x, units + j) = r;
@@ -294,7 +295,7 @@ public static class CellKernels
         {
             Span<float> x = gates.Slice(row * 3 * units, 3 * units);
             Span<float> candidate = x.Slice(2 * units, units);
-            TensorPrimitives.Tanh(candidate, candidate);
+            FastMath.TanhInPlace(candidate);
             Blend(x.Slice(0, units), candidate, hiddenPrevious.IsEmpty ? default : hiddenPrevious.Slice(row * units, units), hidden.Slice(row * units, units));
         }
     }
@@ -364,7 +365,7 @@ public static class CellKernels
         }
         else
         {
-            TensorPrimitives.Sigmoid(x, x);
+            FastMath.SigmoidInPlace(x);
         }
     }
 
@@ -372,24 +373,18 @@ public static class CellKernels
     public static float RecurrentDerivative(float y, bool hardSigmoid) =>
         hardSigmoid ? (y > 0 && y < 1 ? 0.2f : 0f) : y * (1 - y);
 
-    // σ(x) = 1/(1 + e^(−x)); at x → −∞ the exponential overflows to +∞ and the quotient is 0, as it should be.
     private static float Gate(float x, bool hardSigmoid) =>
-        hardSigmoid ? Math.Clamp((0.2f * x) + 0.5f, 0f, 1f) : 1f / (1f + MathF.Exp(-x));
+        hardSigmoid ? Math.Clamp((0.2f * x) + 0.5f, 0f, 1f) : FastMath.Sigmoid(x);
 
     private static Vector256<float> Gate(Vector256<float> x, bool hardSigmoid) =>
         hardSigmoid
             ? Vector256.Min(Vector256.Max((Vector256.Create(0.2f) * x) + Vector256.Create(0.5f), Vector256<float>.Zero), Vector256<float>.One)
-            : Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+            : FastMath.Sigmoid(x);
 
     private static Vector256<float> GateDerivative(Vector256<float> y, bool hardSigmoid) =>
         hardSigmoid
             ? Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero) & Vector256.LessThan(y, Vector256<float>.One), Vector256.Create(0.2f), Vector256<float>.Zero)
             : y * (Vector256<float>.One - y);
-
-    // tanh(x) = 1 − 2/(e^(2x) + 1): exact limits ±1 when the exponential overflows or vanishes; near 0 the absolute
-    // error is a few float ulps of 1, well inside the tolerances the reference and fixture tests hold the cells to.
-    private static Vector256<float> Tanh(Vector256<float> x) =>
-        Vector256<float>.One - (Vector256.Create(2f) / (Vector256.Exp(x + x) + Vector256<float>.One));
 
     // h = z⊙h_prev + (1 − z)⊙ĥ = ĥ + z⊙(h_prev − ĥ); an empty h_prev is zero.
     private static void Blend(ReadOnlySpan<float> z, ReadOnlySpan<float> candidate, ReadOnlySpan<float> hiddenPrevious, Span<float> hidden)

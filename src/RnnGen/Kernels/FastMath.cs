@@ -1,0 +1,209 @@
+// Single-precision exp, tanh and sigmoid for the cell nonlinearities, in float arithmetic throughout.
+//
+// Why not TensorPrimitives / Vector256.Exp: .NET evaluates float exp by widening to double, which made the gate
+// nonlinearities a fifth of an LSTM training step. These stay in float and are accurate to a few ulp (FastMathTests
+// measures the error against double-precision Math.Exp/Tanh over the whole float range the cells see).
+//
+// exp(x): clamp x to [−87, 88] (e^x stays a normal float), k = round(x·log2 e), r = x − k·ln 2 in two parts
+// (Cody–Waite: k·Ln2Hi is exact), e^r = 1 + r + r²·q(r) with q a degree-4 polynomial fitted on |r| ≤ ln2/2
+// (relative error 4e-9 in exact arithmetic), and 2^k built directly in the exponent bits.
+// tanh(x) = sign(x)·tanh(|x|): for a = |x| < 0.625 an odd polynomial a + a³·P(a²) (no cancellation near 0), else
+// 1 − 2/(e^(2a) + 1). sigmoid(x) = 1/(1 + e^(−x)).
+//
+// Every vector width and the scalar form run the same operations in the same order (fused multiply-adds through
+// MultiplyAddEstimate, which fuses exactly when the vectors do), so a value does not depend on whether it landed in a
+// vector lane or in the scalar tail. The clamp makes k an exact small integer, so the native (non-saturating)
+// float-to-int conversion is safe; NaN gives a meaningless scale but a NaN polynomial, so NaN stays NaN.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>Float exp, tanh and sigmoid: scalar, Vector128 and Vector256 forms that give identical results.</summary>
+public static class FastMath
+{
+    private const float Log2E = 1.44269504f;
+    private const float Ln2Hi = 0.693359375f; // 710/1024: k·Ln2Hi is exact for |k| < 2^14
+    private const float Ln2Lo = -2.12194440e-4f; // ln 2 − Ln2Hi
+    private const float RoundingShift = 12582912f; // 1.5·2^23: (t + shift) − shift rounds t to the nearest integer
+    private const float ExpMin = -87f;
+    private const float ExpMax = 88f;
+
+    // e^r = 1 + r + r²·(Q0 + Q1·r + Q2·r² + Q3·r³ + Q4·r⁴), weighted least squares on Chebyshev nodes of [−ln2/2, ln2/2].
+    private const float Q0 = 0.499999886f;
+    private const float Q1 = 0.166665185f;
+    private const float Q2 = 0.0416695331f;
+    private const float Q3 = 0.00836891634f;
+    private const float Q4 = 0.00137514078f;
+
+    // tanh(x) = x + x³·(P0 + P1·x² + P2·x⁴ + P3·x⁶ + P4·x⁸) for |x| < TanhSmall, fitted the same way (error 0.1 ulp).
+    private const float TanhSmall = 0.625f;
+    private const float P0 = -0.333332792f;
+    private const float P1 = 0.133313815f;
+    private const float P2 = -0.0537353301f;
+    private const float P3 = 0.0206263250f;
+    private const float P4 = -0.00569201959f;
+
+    /// <summary>e^x (x clamped to [−87, 88]; NaN stays NaN).</summary>
+    public static float Exp(float x)
+    {
+        float clamped = Math.Min(Math.Max(x, ExpMin), ExpMax);
+        float k = ((clamped * Log2E) + RoundingShift) - RoundingShift;
+        float r = float.MultiplyAddEstimate(k, -Ln2Hi, clamped);
+        r = float.MultiplyAddEstimate(k, -Ln2Lo, r);
+        float q = float.MultiplyAddEstimate(Q4, r, Q3);
+        q = float.MultiplyAddEstimate(q, r, Q2);
+        q = float.MultiplyAddEstimate(q, r, Q1);
+        q = float.MultiplyAddEstimate(q, r, Q0);
+        float e = float.MultiplyAddEstimate(q, r * r, r) + 1f;
+        return e * BitConverter.Int32BitsToSingle(((int)k + 127) << 23);
+    }
+
+    /// <summary>tanh(x).</summary>
+    public static float Tanh(float x)
+    {
+        float a = MathF.Abs(x);
+        float a2 = a * a;
+        float p = float.MultiplyAddEstimate(P4, a2, P3);
+        p = float.MultiplyAddEstimate(p, a2, P2);
+        p = float.MultiplyAddEstimate(p, a2, P1);
+        p = float.MultiplyAddEstimate(p, a2, P0);
+        float small = float.MultiplyAddEstimate(p, a2 * a, a);
+        float large = 1f - (2f / (Exp(a + a) + 1f));
+        return MathF.CopySign(a < TanhSmall ? small : large, x);
+    }
+
+    /// <summary>σ(x) = 1/(1 + e^(−x)).</summary>
+    public static float Sigmoid(float x) => 1f / (1f + Exp(-x));
+
+    /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
+        Vector256<float> shift = Vector256.Create(RoundingShift);
+        Vector256<float> k = ((clamped * Vector256.Create(Log2E)) + shift) - shift;
+        Vector256<float> r = Vector256.MultiplyAddEstimate(k, Vector256.Create(-Ln2Hi), clamped);
+        r = Vector256.MultiplyAddEstimate(k, Vector256.Create(-Ln2Lo), r);
+        Vector256<float> q = Vector256.MultiplyAddEstimate(Vector256.Create(Q4), r, Vector256.Create(Q3));
+        q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(Q2));
+        q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(Q1));
+        q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(Q0));
+        Vector256<float> e = Vector256.MultiplyAddEstimate(q, r * r, r) + Vector256<float>.One;
+        Vector256<float> scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(k) + Vector256.Create(127), 23).AsSingle();
+        return e * scale;
+    }
+
+    /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x)
+    {
+        Vector256<float> a = Vector256.Abs(x);
+        Vector256<float> a2 = a * a;
+        Vector256<float> p = Vector256.MultiplyAddEstimate(Vector256.Create(P4), a2, Vector256.Create(P3));
+        p = Vector256.MultiplyAddEstimate(p, a2, Vector256.Create(P2));
+        p = Vector256.MultiplyAddEstimate(p, a2, Vector256.Create(P1));
+        p = Vector256.MultiplyAddEstimate(p, a2, Vector256.Create(P0));
+        Vector256<float> small = Vector256.MultiplyAddEstimate(p, a2 * a, a);
+        Vector256<float> large = Vector256<float>.One - (Vector256.Create(2f) / (Exp(a + a) + Vector256<float>.One));
+        Vector256<float> magnitude = Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(TanhSmall)), small, large);
+        return magnitude | (x & Vector256.Create(-0f));
+    }
+
+    /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) =>
+        Vector256<float>.One / (Vector256<float>.One + Exp(-x));
+
+    /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Exp(Vector128<float> x)
+    {
+        Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
+        Vector128<float> shift = Vector128.Create(RoundingShift);
+        Vector128<float> k = ((clamped * Vector128.Create(Log2E)) + shift) - shift;
+        Vector128<float> r = Vector128.MultiplyAddEstimate(k, Vector128.Create(-Ln2Hi), clamped);
+        r = Vector128.MultiplyAddEstimate(k, Vector128.Create(-Ln2Lo), r);
+        Vector128<float> q = Vector128.MultiplyAddEstimate(Vector128.Create(Q4), r, Vector128.Create(Q3));
+        q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(Q2));
+        q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(Q1));
+        q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(Q0));
+        Vector128<float> e = Vector128.MultiplyAddEstimate(q, r * r, r) + Vector128<float>.One;
+        Vector128<float> scale = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(k) + Vector128.Create(127), 23).AsSingle();
+        return e * scale;
+    }
+
+    /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x)
+    {
+        Vector128<float> a = Vector128.Abs(x);
+        Vector128<float> a2 = a * a;
+        Vector128<float> p = Vector128.MultiplyAddEstimate(Vector128.Create(P4), a2, Vector128.Create(P3));
+        p = Vector128.MultiplyAddEstimate(p, a2, Vector128.Create(P2));
+        p = Vector128.MultiplyAddEstimate(p, a2, Vector128.Create(P1));
+        p = Vector128.MultiplyAddEstimate(p, a2, Vector128.Create(P0));
+        Vector128<float> small = Vector128.MultiplyAddEstimate(p, a2 * a, a);
+        Vector128<float> large = Vector128<float>.One - (Vector128.Create(2f) / (Exp(a + a) + Vector128<float>.One));
+        Vector128<float> magnitude = Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(TanhSmall)), small, large);
+        return magnitude | (x & Vector128.Create(-0f));
+    }
+
+    /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x) =>
+        Vector128<float>.One / (Vector128<float>.One + Exp(-x));
+
+    /// <summary><c>x = tanh(x)</c> in place.</summary>
+    public static void TanhInPlace(Span<float> x)
+    {
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Tanh(Vector256.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Tanh(Vector128.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref xRef, i) = Tanh(Unsafe.Add(ref xRef, i));
+        }
+    }
+
+    /// <summary><c>x = σ(x)</c> in place.</summary>
+    public static void SigmoidInPlace(Span<float> x)
+    {
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Sigmoid(Vector256.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Sigmoid(Vector128.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref xRef, i) = Sigmoid(Unsafe.Add(ref xRef, i));
+        }
+    }
+}
