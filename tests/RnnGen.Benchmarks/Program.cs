@@ -1,7 +1,7 @@
 // Benchmark harness for whole training epochs and inference of generated models on random token ids (the benchmark
 // issue's configs A, B, C and a GRU variant of C). Each figure is printed as one machine-readable RESULT line.
 // The FMA peak of this machine is measured in the same run, so "peak_pct" compares against this run's own ceiling.
-// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N]
+// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N] [--kernels]
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen;
@@ -10,6 +10,7 @@ using RnnGen.Benchmarks;
 int epochs = 3;
 string? only = null;
 int? onlyThreads = null;
+bool kernels = args.Contains("--kernels");
 for (int i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -31,6 +32,11 @@ double peak = FmaPeak.MeasureGflops();
 double peakAll = FmaPeak.MeasureGflops(Environment.ProcessorCount);
 Console.WriteLine(Invariant($"RESULT peak threads=1 fma_gflops={peak:F1}"));
 Console.WriteLine(Invariant($"RESULT peak threads={Environment.ProcessorCount} fma_gflops={peakAll:F1}"));
+if (kernels)
+{
+    KernelShapes.Run(peak);
+    return;
+}
 
 var configs = new (string Name, Func<IRnnModel> Create, Func<Optimizer> Optimizer, int Samples)[]
 {

@@ -99,35 +99,27 @@ internal static class KernelEmitter
         writer.WriteLine($"// {columns} columns as {Describe(tiles)}{(panels.Count > 1 ? $", in {panels.Count} panels" : string.Empty)}.");
         using (writer.WriteBlock($"private static void {VariantName(columns, maxWidth)}({Parameters})"))
         {
-            for (int p = 0; p < panels.Count; p++)
+            // Row blocks outside, panels inside: a block's rows of a are read from memory once and stay in L1 for every
+            // panel, and each row of c is finished while it is in cache (panels outside re-read all of a per panel).
+            int rowsPerBlock = Math.Max(1, Math.Min(MaxRowsPerBlock, budget / panels.Max(static panel => panel.Count)));
+            writer.WriteLine("int i = 0;");
+            using (writer.WriteBlock($"for (; i <= rows - {rowsPerBlock}; i += {rowsPerBlock})"))
             {
-                List<Tile> panel = panels[p];
-                int rowsPerBlock = Math.Max(1, Math.Min(MaxRowsPerBlock, budget / panel.Count));
-                string index = panels.Count > 1 ? $"i{p}" : "i";
-                if (panels.Count > 1)
-                {
-                    writer.WriteLine($"// Panel {p}: columns [{panel[0].Column}, {panel[panel.Count - 1].Column + panel[panel.Count - 1].Width}).");
-                }
+                EmitRowBlock(writer, panels, rowsPerBlock);
+            }
 
-                writer.WriteLine($"int {index} = 0;");
-                using (writer.WriteBlock($"for (; {index} <= rows - {rowsPerBlock}; {index} += {rowsPerBlock})"))
+            if (rowsPerBlock > 1)
+            {
+                // The last rows % R rows as one block of their own size, so that they too share each loaded tile of b.
+                using (writer.WriteBlock("switch (rows - i)"))
                 {
-                    EmitRowBlock(writer, columns, panel, rowsPerBlock, index);
-                }
-
-                if (rowsPerBlock > 1)
-                {
-                    // The last rows % R rows as one block of their own size, so that they too share each loaded tile of b.
-                    using (writer.WriteBlock($"switch (rows - {index})"))
+                    for (int remainder = rowsPerBlock - 1; remainder >= 1; remainder--)
                     {
-                        for (int remainder = rowsPerBlock - 1; remainder >= 1; remainder--)
+                        writer.WriteLine($"case {remainder}:");
+                        using (writer.WriteBlock())
                         {
-                            writer.WriteLine($"case {remainder}:");
-                            using (writer.WriteBlock())
-                            {
-                                EmitRowBlock(writer, columns, panel, remainder, index);
-                                writer.WriteLine("break;");
-                            }
+                            EmitRowBlock(writer, panels, remainder);
+                            writer.WriteLine("break;");
                         }
                     }
                 }
@@ -135,22 +127,45 @@ internal static class KernelEmitter
         }
     }
 
-    private static void EmitRowBlock(SourceWriter writer, int columns, List<Tile> tiles, int rowCount, string index)
+    private static void EmitRowBlock(SourceWriter writer, List<List<Tile>> panels, int rowCount)
     {
         for (int r = 0; r < rowCount; r++)
         {
             writer.WriteLine(r == 0
-                ? $"ref float a0 = ref {Unsafe}.Add(ref a, {index} * aRowStride);"
+                ? $"ref float a0 = ref {Unsafe}.Add(ref a, i * aRowStride);"
                 : $"ref float a{r} = ref {Unsafe}.Add(ref a{r - 1}, aRowStride);");
         }
 
         for (int r = 0; r < rowCount; r++)
         {
             writer.WriteLine(r == 0
-                ? $"ref float init0 = ref {Unsafe}.Add(ref init, {index} * initRowStride);"
+                ? $"ref float init0 = ref {Unsafe}.Add(ref init, i * initRowStride);"
                 : $"ref float init{r} = ref {Unsafe}.Add(ref init{r - 1}, initRowStride);");
         }
 
+        for (int r = 0; r < rowCount; r++)
+        {
+            writer.WriteLine(r == 0
+                ? $"ref float c0 = ref {Unsafe}.Add(ref c, i * cRowStride);"
+                : $"ref float c{r} = ref {Unsafe}.Add(ref c{r - 1}, cRowStride);");
+        }
+
+        foreach (List<Tile> panel in panels)
+        {
+            if (panels.Count > 1)
+            {
+                writer.WriteLine($"// Columns [{panel[0].Column}, {panel[panel.Count - 1].Column + panel[panel.Count - 1].Width}).");
+            }
+
+            using (writer.WriteBlock())
+            {
+                EmitPanel(writer, panel, rowCount);
+            }
+        }
+    }
+
+    private static void EmitPanel(SourceWriter writer, List<Tile> tiles, int rowCount)
+    {
         for (int r = 0; r < rowCount; r++)
         {
             for (int k = 0; k < tiles.Count; k++)
@@ -189,7 +204,6 @@ internal static class KernelEmitter
 
         for (int r = 0; r < rowCount; r++)
         {
-            writer.WriteLine($"ref float c{r} = ref {Unsafe}.Add(ref c, ({index} + {r}) * cRowStride);");
             for (int k = 0; k < tiles.Count; k++)
             {
                 Tile tile = tiles[k];

@@ -109,82 +109,13 @@ namespace Samples
                 ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                 ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                 ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 1);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 1);
-                for (int s = 0; s < steps; s++)
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 1);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 1);
-            }
-            switch (rows - i)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
@@ -195,6 +126,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 1);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 1);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -221,22 +154,93 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 1);
+                }
+            }
+            switch (rows - i)
+            {
+                case 5:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 1);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 1);
+                    }
                     break;
                 }
                 case 4:
@@ -249,49 +253,51 @@ namespace Samples
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
                     break;
                 }
                 case 3:
@@ -302,40 +308,42 @@ namespace Samples
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
                     break;
                 }
                 case 2:
@@ -344,53 +352,57 @@ namespace Samples
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
                     break;
                 }
                 case 1:
                 {
                     ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
                     break;
                 }
             }
@@ -431,82 +443,13 @@ namespace Samples
                 ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                 ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                 ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 3);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 3);
-                for (int s = 0; s < steps; s++)
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 3);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 3);
-            }
-            switch (rows - i)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
@@ -517,6 +460,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 3);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 3);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -543,22 +488,93 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 3);
+                }
+            }
+            switch (rows - i)
+            {
+                case 5:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 3);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 3);
+                    }
                     break;
                 }
                 case 4:
@@ -571,49 +587,51 @@ namespace Samples
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
                     break;
                 }
                 case 3:
@@ -624,40 +642,42 @@ namespace Samples
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
                     break;
                 }
                 case 2:
@@ -666,53 +686,57 @@ namespace Samples
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
                     break;
                 }
                 case 1:
                 {
                     ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
                     break;
                 }
             }
@@ -742,84 +766,35 @@ namespace Samples
         // 14 columns as 1 × Vector256 + 2 × Vector128, in 2 panels.
         private static void MatMul14Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
-            // Panel 0: columns [0, 8).
-            int i0 = 0;
-            for (; i0 <= rows - 6; i0 += 6)
+            int i = 0;
+            for (; i <= rows - 6; i += 6)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                 ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                 ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                 ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
                 ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
                 ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                 ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                 ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                 ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                 ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                 ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 0);
-                for (int s = 0; s < steps; s++)
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
+                // Columns [0, 8).
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x5w8 = global::System.Runtime.Intrinsics.Vector256.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
-            }
-            switch (rows - i0)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 0);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -840,232 +815,19 @@ namespace Samples
                         float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
                         global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x5w8 = global::System.Runtime.Intrinsics.Vector256.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
-                    break;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
                 }
-                case 4:
+                // Columns [8, 14).
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
-                    break;
-                }
-                case 3:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
-                    break;
-                }
-                case 2:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                    break;
-                }
-                case 1:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    break;
-                }
-            }
-            // Panel 1: columns [8, 14).
-            int i1 = 0;
-            for (; i1 <= rows - 6; i1 += 6)
-            {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
-                ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 10);
-                for (int s = 0; s < steps; s++)
-                {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 10);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 10);
-            }
-            switch (rows - i1)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
@@ -1076,6 +838,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 10);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 10);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -1102,176 +866,380 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 10);
+                }
+            }
+            switch (rows - i)
+            {
+                case 5:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    // Columns [0, 8).
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
+                    }
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 10);
+                    }
                     break;
                 }
                 case 4:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                     ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
+                    }
                     break;
                 }
                 case 3:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                    }
                     break;
                 }
                 case 2:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                    }
                     break;
                 }
                 case 1:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                    }
                     break;
                 }
             }
@@ -1280,98 +1248,29 @@ namespace Samples
         // 14 columns as 4 × Vector128, in 2 panels.
         private static void MatMul14Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
-            // Panel 0: columns [0, 8).
-            int i0 = 0;
-            for (; i0 <= rows - 6; i0 += 6)
+            int i = 0;
+            for (; i <= rows - 6; i += 6)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                 ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                 ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                 ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
                 ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
                 ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                 ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                 ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                 ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                 ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                 ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 4);
-                for (int s = 0; s < steps; s++)
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
+                // Columns [0, 8).
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
-            }
-            switch (rows - i0)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
@@ -1382,6 +1281,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 4);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -1408,271 +1309,26 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-                    break;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
                 }
-                case 4:
+                // Columns [8, 14).
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                    break;
-                }
-                case 3:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                    break;
-                }
-                case 2:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    break;
-                }
-                case 1:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    break;
-                }
-            }
-            // Panel 1: columns [8, 14).
-            int i1 = 0;
-            for (; i1 <= rows - 6; i1 += 6)
-            {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
-                ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 10);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 10);
-                for (int s = 0; s < steps; s++)
-                {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 10);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 10);
-            }
-            switch (rows - i1)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
@@ -1683,6 +1339,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 10);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 10);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -1709,176 +1367,430 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 10);
+                }
+            }
+            switch (rows - i)
+            {
+                case 5:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    // Columns [0, 8).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
+                    }
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 10);
+                    }
                     break;
                 }
                 case 4:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                     ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 10);
+                    }
                     break;
                 }
                 case 3:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 10);
+                    }
                     break;
                 }
                 case 2:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 10);
+                    }
                     break;
                 }
                 case 1:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
-                    for (int s = 0; s < steps; s++)
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                    // Columns [8, 14).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 10);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 10);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 10);
+                    }
                     break;
                 }
             }
@@ -1927,107 +1839,13 @@ namespace Samples
                 ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                 ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                 ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
-                global::System.Runtime.Intrinsics.Vector512<float> acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
-                global::System.Runtime.Intrinsics.Vector512<float> acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init5, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 17);
-                for (int s = 0; s < steps; s++)
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    acc3_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b2, acc3_2);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x4w16 = global::System.Runtime.Intrinsics.Vector512.Create(x4);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    acc4_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b2, acc4_2);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector512<float> x5w16 = global::System.Runtime.Intrinsics.Vector512.Create(x5);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                    acc5_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b2, acc5_2);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 17);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 17);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_2, ref c4, 17);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_2, ref c5, 17);
-            }
-            switch (rows - i)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
@@ -2043,6 +1861,9 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector512<float> acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
+                    global::System.Runtime.Intrinsics.Vector512<float> acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init5, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 17);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -2080,27 +1901,122 @@ namespace Samples
                         acc4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
                         acc4_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b2, acc4_2);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector512<float> x5w16 = global::System.Runtime.Intrinsics.Vector512.Create(x5);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x5w16, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
+                        acc5_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b2, acc5_2);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 17);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 17);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_2, ref c4, 17);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref c5, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_2, ref c5, 17);
+                }
+            }
+            switch (rows - i)
+            {
+                case 5:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init4, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            acc3_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b2, acc3_2);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x4w16 = global::System.Runtime.Intrinsics.Vector512.Create(x4);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x4w16, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                            acc4_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b2, acc4_2);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_2, ref c4, 17);
+                    }
                     break;
                 }
                 case 4:
@@ -2113,66 +2029,68 @@ namespace Samples
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                        acc3_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b2, acc3_2);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x3w16 = global::System.Runtime.Intrinsics.Vector512.Create(x3);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x3w16, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            acc3_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b2, acc3_2);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 17);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 17);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_2, ref c3, 17);
                     break;
                 }
                 case 3:
@@ -2183,53 +2101,55 @@ namespace Samples
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x2w16 = global::System.Runtime.Intrinsics.Vector512.Create(x2);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x2w16, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            acc2_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b2, acc2_2);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 17);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_2, ref c2, 17);
                     break;
                 }
                 case 2:
@@ -2238,67 +2158,71 @@ namespace Samples
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1w16 = global::System.Runtime.Intrinsics.Vector512.Create(x1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x1w16, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b2, acc1_2);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref c1, 17);
                     break;
                 }
                 case 1:
                 {
                     ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector512<float> x0w16 = global::System.Runtime.Intrinsics.Vector512.Create(x0);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(x0w16, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b2, acc0_2);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c0, 17);
                     break;
                 }
             }
@@ -2307,98 +2231,29 @@ namespace Samples
         // 21 columns as 2 × Vector256 + 2 × Vector128, in 2 panels.
         private static void MatMul21Vector256(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
-            // Panel 0: columns [0, 16).
-            int i0 = 0;
-            for (; i0 <= rows - 6; i0 += 6)
+            int i = 0;
+            for (; i <= rows - 6; i += 6)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                 ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                 ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                 ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
                 ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
                 ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                 ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                 ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                 ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                 ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                 ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-                global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
-                global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
-                global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
-                global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 8);
-                global::System.Runtime.Intrinsics.Vector256<float> acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 0);
-                global::System.Runtime.Intrinsics.Vector256<float> acc5_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 8);
-                for (int s = 0; s < steps; s++)
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
+                // Columns [0, 16).
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector256<float> x5w8 = global::System.Runtime.Intrinsics.Vector256.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
-            }
-            switch (rows - i0)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
                     global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
@@ -2409,6 +2264,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
                     global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> acc5_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init5, 8);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -2435,271 +2292,26 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector256<float> x5w8 = global::System.Runtime.Intrinsics.Vector256.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x5w8, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
-                    break;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref c5, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref c5, 8);
                 }
-                case 4:
+                // Columns [16, 21).
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
-                    break;
-                }
-                case 3:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
-                    break;
-                }
-                case 2:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
-                    break;
-                }
-                case 1:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
-                    break;
-                }
-            }
-            // Panel 1: columns [16, 21).
-            int i1 = 0;
-            for (; i1 <= rows - 6; i1 += 6)
-            {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
-                ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 17);
-                for (int s = 0; s < steps; s++)
-                {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 17);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 17);
-            }
-            switch (rows - i1)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
@@ -2710,6 +2322,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 17);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -2736,176 +2350,430 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 17);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 17);
+                }
+            }
+            switch (rows - i)
+            {
+                case 5:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    // Columns [0, 16).
+                    {
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc4_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init4, 8);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x4w8 = global::System.Runtime.Intrinsics.Vector256.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x4w8, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref c4, 8);
+                    }
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 17);
+                    }
                     break;
                 }
                 case 4:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                     ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    // Columns [0, 16).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init3, 8);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x3w8 = global::System.Runtime.Intrinsics.Vector256.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x3w8, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref c3, 8);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
+                    }
                     break;
                 }
                 case 3:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    // Columns [0, 16).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init2, 8);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x2w8 = global::System.Runtime.Intrinsics.Vector256.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x2w8, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref c2, 8);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                    }
                     break;
                 }
                 case 2:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    // Columns [0, 16).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init1, 8);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1w8 = global::System.Runtime.Intrinsics.Vector256.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x1w8, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref c1, 8);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                    }
                     break;
                 }
                 case 1:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    // Columns [0, 16).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref init0, 8);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector256<float> b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bRow, 8);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0w8 = global::System.Runtime.Intrinsics.Vector256.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(x0w8, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c0, 8);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                    }
                     break;
                 }
             }
@@ -2914,98 +2782,29 @@ namespace Samples
         // 21 columns as 6 × Vector128, in 3 panels.
         private static void MatMul21Vector128(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride)
         {
-            // Panel 0: columns [0, 8).
-            int i0 = 0;
-            for (; i0 <= rows - 6; i0 += 6)
+            int i = 0;
+            for (; i <= rows - 6; i += 6)
             {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
+                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                 ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                 ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                 ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
                 ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
                 ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
+                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                 ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                 ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                 ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                 ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                 ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 4);
-                for (int s = 0; s < steps; s++)
+                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
+                // Columns [0, 8).
                 {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
-            }
-            switch (rows - i0)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
@@ -3016,6 +2815,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 4);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -3042,271 +2843,26 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
-                    break;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 4);
                 }
-                case 4:
+                // Columns [8, 16).
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
-                    break;
-                }
-                case 3:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
-                    break;
-                }
-                case 2:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
-                    break;
-                }
-                case 1:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i0 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i0 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i0 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
-                    break;
-                }
-            }
-            // Panel 1: columns [8, 16).
-            int i1 = 0;
-            for (; i1 <= rows - 6; i1 += 6)
-            {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
-                ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 12);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 8);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 12);
-                for (int s = 0; s < steps; s++)
-                {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
-            }
-            switch (rows - i1)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
@@ -3317,6 +2873,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 12);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -3343,271 +2901,26 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
-                    break;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 12);
                 }
-                case 4:
+                // Columns [16, 21).
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
-                    break;
-                }
-                case 3:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
-                    break;
-                }
-                case 2:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
-                    break;
-                }
-                case 1:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i1 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i1 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
-                    for (int s = 0; s < steps; s++)
-                    {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i1 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
-                    break;
-                }
-            }
-            // Panel 2: columns [16, 21).
-            int i2 = 0;
-            for (; i2 <= rows - 6; i2 += 6)
-            {
-                ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
-                ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                ref float a5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aRowStride);
-                ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
-                ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
-                ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 16);
-                global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 17);
-                for (int s = 0; s < steps; s++)
-                {
-                    nint aOffset = s * aStepStride;
-                    ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                    float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                    float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                    float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                    float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                    float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                    acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                    acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                    float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                    global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                    acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                    acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                }
-                ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
-                ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
-                ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 17);
-                ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 5) * cRowStride);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 17);
-            }
-            switch (rows - i2)
-            {
-                case 5:
-                {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
-                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
-                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
                     global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
@@ -3618,6 +2931,8 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 17);
                     for (int s = 0; s < steps; s++)
                     {
                         nint aOffset = s * aStepStride;
@@ -3644,176 +2959,600 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                         acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                         acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 4) * cRowStride);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 17);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 17);
+                }
+            }
+            switch (rows - i)
+            {
+                case 5:
+                {
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                    ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                    ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                    ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                    ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                    ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                    ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    // Columns [0, 8).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 4);
+                    }
+                    // Columns [8, 16).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 12);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 12);
+                    }
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 17);
+                    }
                     break;
                 }
                 case 4:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
                     ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
+                    // Columns [8, 16).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 12);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 12);
+                    }
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 17);
+                    }
                     break;
                 }
                 case 3:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                     ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                     ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                    // Columns [8, 16).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 12);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 12);
+                    }
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 17);
+                    }
                     break;
                 }
                 case 2:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                     ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                     ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                    // Columns [8, 16).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 12);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 12);
+                    }
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 17);
+                    }
                     break;
                 }
                 case 1:
                 {
-                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i2 * aRowStride);
-                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i2 * initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
-                    for (int s = 0; s < steps; s++)
+                    ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                    ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    // Columns [0, 8).
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 4);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 4);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 4);
                     }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i2 + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                    // Columns [8, 16).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 8);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 12);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 8);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 12);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 8);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 12);
+                    }
+                    // Columns [16, 21).
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 16);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 17);
+                        for (int s = 0; s < steps; s++)
+                        {
+                            nint aOffset = s * aStepStride;
+                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 16);
+                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 17);
+                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 16);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 17);
+                    }
                     break;
                 }
             }

@@ -81,82 +81,13 @@ namespace Odd.Shapes
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                     ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 1);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 1);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 1);
-                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 1);
-                }
-                switch (rows - i)
-                {
-                    case 5:
-                    {
-                        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-                        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                        ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                        ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                        ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                        ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                        ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
                         global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
@@ -167,6 +98,8 @@ namespace Odd.Shapes
                         global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
                         global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 1);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 1);
                         for (int s = 0; s < steps; s++)
                         {
                             nint aOffset = s * aStepStride;
@@ -193,22 +126,93 @@ namespace Odd.Shapes
                             global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                             acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                             acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                            float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 1);
+                    }
+                }
+                switch (rows - i)
+                {
+                    case 5:
+                    {
+                        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                        ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                        ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                        ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                        ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                        ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 1);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                                acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                                acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 1);
+                        }
                         break;
                     }
                     case 4:
@@ -221,49 +225,51 @@ namespace Odd.Shapes
                         ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                         ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                         ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 1);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 1);
                         break;
                     }
                     case 3:
@@ -274,40 +280,42 @@ namespace Odd.Shapes
                         ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                         ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                         ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 1);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 1);
                         break;
                     }
                     case 2:
@@ -316,53 +324,57 @@ namespace Odd.Shapes
                         ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                         ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                         ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 1);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 1);
                         break;
                     }
                     case 1:
                     {
                         ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                         ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 1);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 1);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 1);
                         break;
                     }
                 }
@@ -403,82 +415,13 @@ namespace Odd.Shapes
                     ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
                     ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                     ref float init5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init4, initRowStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 3);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 3);
-                    for (int s = 0; s < steps; s++)
+                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c4, cRowStride);
                     {
-                        nint aOffset = s * aStepStride;
-                        ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                        float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
-                        float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
-                        float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
-                        global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
-                    }
-                    ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                    ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                    ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
-                    ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
-                    ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 3);
-                    ref float c5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 5) * cRowStride);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 3);
-                }
-                switch (rows - i)
-                {
-                    case 5:
-                    {
-                        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
-                        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
-                        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
-                        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
-                        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
-                        ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                        ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                        ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                        ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                        ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
                         global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
@@ -489,6 +432,8 @@ namespace Odd.Shapes
                         global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
                         global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
                         global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 3);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> acc5_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init5, 3);
                         for (int s = 0; s < steps; s++)
                         {
                             nint aOffset = s * aStepStride;
@@ -515,22 +460,93 @@ namespace Odd.Shapes
                             global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
                             acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
                             acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                            float x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a5, aOffset);
+                            global::System.Runtime.Intrinsics.Vector128<float> x5w4 = global::System.Runtime.Intrinsics.Vector128.Create(x5);
+                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b0, acc5_0);
+                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x5w4, b1, acc5_1);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
-                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 4) * cRowStride);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 3);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref c5, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref c5, 3);
+                    }
+                }
+                switch (rows - i)
+                {
+                    case 5:
+                    {
+                        ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
+                        ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
+                        ref float a2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aRowStride);
+                        ref float a3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aRowStride);
+                        ref float a4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aRowStride);
+                        ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
+                        ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
+                        ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
+                        ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
+                        ref float init4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init3, initRowStride);
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
+                        ref float c4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c3, cRowStride);
+                        {
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc4_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init4, 3);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                                float x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a4, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x4w4 = global::System.Runtime.Intrinsics.Vector128.Create(x4);
+                                acc4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b0, acc4_0);
+                                acc4_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x4w4, b1, acc4_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref c4, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref c4, 3);
+                        }
                         break;
                     }
                     case 4:
@@ -543,49 +559,51 @@ namespace Odd.Shapes
                         ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                         ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
                         ref float init3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init2, initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
+                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c2, cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
-                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init3, 3);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a3, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x3w4 = global::System.Runtime.Intrinsics.Vector128.Create(x3);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b0, acc3_0);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x3w4, b1, acc3_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
-                        ref float c3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 3) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref c3, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref c3, 3);
                         break;
                     }
                     case 3:
@@ -596,40 +614,42 @@ namespace Odd.Shapes
                         ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                         ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
                         ref float init2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init1, initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
+                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c1, cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
-                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init2, 3);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a2, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x2w4 = global::System.Runtime.Intrinsics.Vector128.Create(x2);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b0, acc2_0);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x2w4, b1, acc2_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
-                        ref float c2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 2) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref c2, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref c2, 3);
                         break;
                     }
                     case 2:
@@ -638,53 +658,57 @@ namespace Odd.Shapes
                         ref float a1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aRowStride);
                         ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
                         ref float init1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init0, initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
+                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c0, cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init1, 3);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a1, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x1w4 = global::System.Runtime.Intrinsics.Vector128.Create(x1);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b0, acc1_0);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x1w4, b1, acc1_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
-                        ref float c1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 1) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref c1, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref c1, 3);
                         break;
                     }
                     case 1:
                     {
                         ref float a0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, i * aRowStride);
                         ref float init0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref init, i * initRowStride);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
-                        for (int s = 0; s < steps; s++)
+                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, i * cRowStride);
                         {
-                            nint aOffset = s * aStepStride;
-                            ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
-                            global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
-                            float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
-                            global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref init0, 3);
+                            for (int s = 0; s < steps; s++)
+                            {
+                                nint aOffset = s * aStepStride;
+                                ref float bRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, s * bRowStride);
+                                global::System.Runtime.Intrinsics.Vector128<float> b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bRow, 3);
+                                float x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a0, aOffset);
+                                global::System.Runtime.Intrinsics.Vector128<float> x0w4 = global::System.Runtime.Intrinsics.Vector128.Create(x0);
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b0, acc0_0);
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(x0w4, b1, acc0_1);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
                         }
-                        ref float c0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, (i + 0) * cRowStride);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c0, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c0, 3);
                         break;
                     }
                 }

@@ -1,0 +1,69 @@
+// `--kernels`: the generated matrix kernels alone, at the shapes one shard (64 rows) of config A and config C calls them
+// with, so a profile's "MatMul64 is 55% of the step" can be split into which product runs how close to the FMA peak.
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+
+namespace RnnGen.Benchmarks;
+
+internal static class KernelShapes
+{
+    private delegate void MatMul(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride);
+
+    public static void Run(double peak)
+    {
+        const int Rows = 64; // one shard
+        // (name, model, columns, rows, steps, aRowStride, aStepStride, initRowStride): init = c (accumulate) unless 0.
+        var shapes = new (string Name, Type Model, int Columns, int Rows, int Steps, int ARowStride, int AStepStride, int InitRowStride)[]
+        {
+            ("A x·W layer 0 (all steps)", typeof(ConfigA), 64, 80 * Rows, 100, 100, 1, 0),
+            ("A h·U (one step)", typeof(ConfigA), 64, Rows, 64, 64, 1, 64),
+            ("A da·Uᵀ (one step)", typeof(ConfigA), 64, Rows, 64, 64, 1, 64),
+            ("A dU += hᵀ·da (256 steps)", typeof(ConfigA), 64, 64, 256, 1, 64, 64),
+            ("A dW += xᵀ·da (256 steps)", typeof(ConfigA), 64, 100, 256, 1, 100, 64),
+            ("A dx = da·Wᵀ (all steps)", typeof(ConfigA), 100, 80 * Rows, 64, 64, 1, 0),
+            ("C x·W (all steps)", typeof(ConfigC), 128, 500 * Rows, 32, 32, 1, 0),
+            ("C h·U (one step)", typeof(ConfigC), 128, Rows, 32, 32, 1, 128),
+            ("C dz·Uᵀ (one step)", typeof(ConfigC), 32, Rows, 128, 128, 1, 32),
+            ("C dU += hᵀ·dz (256 steps)", typeof(ConfigC), 128, 32, 256, 1, 32, 128),
+            ("C dx = dz·Wᵀ (all steps)", typeof(ConfigC), 32, 500 * Rows, 128, 128, 1, 0),
+        };
+        foreach (var shape in shapes)
+        {
+            MatMul kernel = shape.Model.GetMethod($"MatMul{shape.Columns}", BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
+            int aLength = ((shape.Rows - 1) * shape.ARowStride) + ((shape.Steps - 1) * shape.AStepStride) + 1;
+            float[] a = Filled(aLength);
+            float[] b = Filled(shape.Steps * shape.Columns);
+            float[] c = Filled(shape.Rows * shape.Columns);
+            float[] init = shape.InitRowStride == 0 ? Filled(shape.Columns) : c;
+            double flops = 2.0 * shape.Rows * shape.Steps * shape.Columns;
+            int repeats = Math.Max(1, (int)(2e9 / flops)); // about 2 GFLOP per timing
+            double best = double.MaxValue;
+            for (int attempt = 0; attempt < 5; attempt++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                for (int r = 0; r < repeats; r++)
+                {
+                    kernel(shape.Rows, shape.Steps, ref a[0], shape.ARowStride, shape.AStepStride, ref b[0], shape.Columns, ref init[0], shape.InitRowStride, ref c[0], shape.Columns);
+                }
+
+                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / repeats);
+            }
+
+            double gflops = flops / best / 1e9;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL {shape.Name,-28} MatMul{shape.Columns,-3} {shape.Rows,5}x{shape.Steps,-3} {best * 1e6,9:F1} us {gflops,6:F1} GFLOP/s {100 * gflops / peak,5:F1}% of peak"));
+        }
+    }
+
+    private static float[] Filled(int length)
+    {
+        var random = new RnnRandom(length);
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (random.NextSingle() - 0.5f) * 1e-3f;
+        }
+
+        return values;
+    }
+}
