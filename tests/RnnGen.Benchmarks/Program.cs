@@ -35,6 +35,7 @@ Console.WriteLine(Invariant($"RESULT peak threads={Environment.ProcessorCount} f
 if (kernels)
 {
     KernelShapes.Run(peak);
+    KernelShapes.RunOptimizer();
     return;
 }
 

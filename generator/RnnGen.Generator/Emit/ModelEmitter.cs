@@ -208,7 +208,7 @@ internal static class ModelEmitter
         {
             writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             writer.WriteLine("float loss = ComputeGradients(tokens, labels);");
-            writer.WriteLine("optimizer.Step(_parameters, _gradients);");
+            writer.WriteLine("optimizer.Step(_parameters, _gradients, _runner); // the update in ranges on the shard threads");
             writer.WriteLine("return loss;");
         }
 

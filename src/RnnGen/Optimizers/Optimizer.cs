@@ -6,11 +6,19 @@ namespace RnnGen;
 /// </summary>
 public abstract class Optimizer
 {
+    /// <summary>The smallest range worth a thread of its own in the threaded <see cref="Step(float[], float[], ShardRunner)"/>.</summary>
+    private const int MinFloatsPerPart = 1 << 16;
+
+    private readonly Action<int> _updatePart;
     private float[][] _slots = [];
+    private float[]? _stepParameters; // the arrays of the threaded step in progress, read by UpdatePart
+    private float[]? _stepGradients;
+    private int _partLength;
 
     /// <summary>Creates an optimizer with the given learning rate.</summary>
     protected Optimizer(float learningRate)
     {
+        _updatePart = UpdatePart;
         if (!(learningRate > 0) || float.IsInfinity(learningRate))
         {
             throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive finite number.");
@@ -37,9 +45,58 @@ public abstract class Optimizer
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradients"/>.</summary>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        if (gradients.Length != parameters.Length)
+        BeginStep(parameters.Length, gradients.Length);
+        Update(parameters, gradients, _slots[0], _slots.Length > 1 ? _slots[1] : _slots[0]);
+    }
+
+    /// <summary>
+    /// Updates <paramref name="parameters"/> in place from <paramref name="gradients"/>, in contiguous ranges on the
+    /// threads of <paramref name="runner"/>. The update is elementwise and the ranges start at multiples of 64 floats (a
+    /// whole number of vectors of any width), so every element is computed exactly as by the single-threaded overload.
+    /// </summary>
+    public void Step(float[] parameters, float[] gradients, ShardRunner runner)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(gradients);
+        ArgumentNullException.ThrowIfNull(runner);
+        BeginStep(parameters.Length, gradients.Length);
+        int parts = Math.Min(runner.Threads, parameters.Length / MinFloatsPerPart);
+        if (parts <= 1)
         {
-            throw new ArgumentException($"{gradients.Length} gradients for {parameters.Length} parameters.", nameof(gradients));
+            Update(parameters, gradients, _slots[0], _slots.Length > 1 ? _slots[1] : _slots[0]);
+            return;
+        }
+
+        _stepParameters = parameters;
+        _stepGradients = gradients;
+        _partLength = (((parameters.Length + parts - 1) / parts) + 63) & ~63;
+        try
+        {
+            runner.Run(parts, _updatePart);
+        }
+        finally
+        {
+            _stepParameters = null;
+            _stepGradients = null;
+        }
+    }
+
+    private void UpdatePart(int part)
+    {
+        int start = part * _partLength;
+        int length = Math.Min(_partLength, _stepParameters!.Length - start);
+        if (length > 0)
+        {
+            Span<float> slot1 = _slots[0].AsSpan(start, length);
+            Update(_stepParameters.AsSpan(start, length), _stepGradients.AsSpan(start, length), slot1, _slots.Length > 1 ? _slots[1].AsSpan(start, length) : slot1);
+        }
+    }
+
+    private void BeginStep(int parameterCount, int gradientCount)
+    {
+        if (gradientCount != parameterCount)
+        {
+            throw new ArgumentException($"{gradientCount} gradients for {parameterCount} parameters.", "gradients");
         }
 
         if (_slots.Length == 0)
@@ -47,17 +104,16 @@ public abstract class Optimizer
             _slots = new float[Math.Max(SlotNames.Count, 1)][];
             for (int i = 0; i < _slots.Length; i++)
             {
-                _slots[i] = new float[parameters.Length];
+                _slots[i] = new float[parameterCount];
             }
         }
-        else if (_slots[0].Length != parameters.Length)
+        else if (_slots[0].Length != parameterCount)
         {
             throw new InvalidOperationException(
-                $"This {Name} optimizer holds state for {_slots[0].Length} parameters and cannot step a model with {parameters.Length}; use one optimizer per model.");
+                $"This {Name} optimizer holds state for {_slots[0].Length} parameters and cannot step a model with {parameterCount}; use one optimizer per model.");
         }
 
         Iterations++;
-        Update(parameters, gradients, _slots[0], _slots.Length > 1 ? _slots[1] : _slots[0]);
     }
 
     /// <summary>Restores the iteration count and state slots saved from an optimizer of the same kind.</summary>

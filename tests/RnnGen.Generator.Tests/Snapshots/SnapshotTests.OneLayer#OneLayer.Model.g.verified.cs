@@ -159,7 +159,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
     {
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         float loss = ComputeGradients(tokens, labels);
-        optimizer.Step(_parameters, _gradients);
+        optimizer.Step(_parameters, _gradients, _runner); // the update in ranges on the shard threads
         return loss;
     }
 

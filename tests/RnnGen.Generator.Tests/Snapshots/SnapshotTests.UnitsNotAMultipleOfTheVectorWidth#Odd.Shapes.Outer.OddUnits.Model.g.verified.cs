@@ -191,7 +191,7 @@ namespace Odd.Shapes
             {
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 float loss = ComputeGradients(tokens, labels);
-                optimizer.Step(_parameters, _gradients);
+                optimizer.Step(_parameters, _gradients, _runner); // the update in ranges on the shard threads
                 return loss;
             }
 
