@@ -82,6 +82,37 @@ internal static class KernelShapes
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL Adam step, {Parameters:N0} floats: {one * 1e6:F0} us on 1 thread, {threaded * 1e6:F0} us in ranges on {runner.Threads} ({one / threaded:F2}x)"));
     }
 
+    /// <summary>The LSTM cell's elementwise step (one shard of config C: 64 rows × 32 units) and FastMath alone.</summary>
+    public static void RunCells()
+    {
+        const int Rows = 64, Units = 32;
+        float[] gates = Filled(Rows * 4 * Units), previous = Filled(Rows * Units), cell = new float[Rows * Units], cellTanh = new float[Rows * Units], hidden = new float[Rows * Units];
+        float[] pristine = (float[])gates.Clone();
+        double best = double.MaxValue;
+        for (int attempt = 0; attempt < 2000; attempt++)
+        {
+            pristine.CopyTo(gates, 0);
+            long start = Stopwatch.GetTimestamp();
+            for (int r = 0; r < 10; r++)
+            {
+                RnnGen.Kernels.CellKernels.LstmForward(gates, previous, cell, cellTanh, hidden, Units, hardSigmoid: false);
+            }
+
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / 10);
+        }
+
+        float[] values = Filled(Rows * Units * 5);
+        double tanh = double.MaxValue;
+        for (int attempt = 0; attempt < 2000; attempt++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            RnnGen.Kernels.FastMath.TanhInPlace(values);
+            tanh = Math.Min(tanh, Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL LSTM cell forward, {Rows}x{Units}: {best * 1e6:F1} us ({best * 1e9 / (Rows * Units):F2} ns per unit, 3 σ + 2 tanh); FastMath tanh: {tanh * 1e9 / values.Length:F2} ns per value"));
+    }
+
     private static float[] Filled(int length)
     {
         var random = new RnnRandom(length);

@@ -36,6 +36,7 @@ if (kernels)
 {
     KernelShapes.Run(peak);
     KernelShapes.RunOptimizer();
+    KernelShapes.RunCells();
     return;
 }
 
