@@ -93,16 +93,7 @@ internal static class BackwardEmitter
         writer.WriteLine("/// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>");
         using (writer.WriteBlock("private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)"))
         {
-            using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
-            {
-                using (writer.WriteBlock("for (int t = 0; t < SeqLen; t++)"))
-                {
-                    writer.WriteLine("int id = tokens[(b * SeqLen) + t];");
-                    writer.WriteLine("_usedRows.Add(id);");
-                    writer.WriteLine($"var row = new global::System.Span<float>(_gradients, {embeddingOffset} + (id * Embed), Embed);");
-                    writer.WriteLine("global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);");
-                }
-            }
+            writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, {embeddingOffset}, Vocab * Embed), Embed, _usedRows);");
         }
     }
 }

@@ -105,16 +105,7 @@ namespace Samples
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                for (int b = 0; b < batch; b++)
-                {
-                    for (int t = 0; t < SeqLen; t++)
-                    {
-                        int id = tokens[(b * SeqLen) + t];
-                        _usedRows.Add(id);
-                        var row = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset + (id * Embed), Embed);
-                        global::System.Numerics.Tensors.TensorPrimitives.Add(row, new global::System.ReadOnlySpan<float>(_dEmbedded, ((t * batch) + b) * Embed, Embed), row);
-                    }
-                }
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
             }
         }
     }
