@@ -39,7 +39,10 @@ public class MatrixOpsKernelTests
         int[] tokens = [1, 4, 1, 0, 5, 5, 5, 2, 1, 3, 1, 4]; // [batch, seqLen], ids repeat within and across rows
         var random = new RnnRandom(width);
         float[] dx = Enumerable.Range(0, SeqLen * Batch * width).Select(_ => random.NextSingle() - 0.5f).ToArray();
-        float[] gradients = new float[Vocab * width];
+        dx[width + 1] = -0f; // row 4's first use: a cleared row plus −0 is +0
+        dx[(3 * width) + 2] = -0f;
+        // Rows left from an earlier batch (stale values, −0 included) are overwritten on first use, not added to.
+        float[] gradients = Enumerable.Range(0, Vocab * width).Select(i => i % 7 == 0 ? -0f : 100f + i).ToArray();
         float[] expected = new float[Vocab * width];
         for (int b = 0; b < Batch; b++)
         {

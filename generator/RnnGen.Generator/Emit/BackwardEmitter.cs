@@ -45,11 +45,11 @@ internal static class BackwardEmitter
         }
 
         writer.WriteLine();
-        writer.WriteLine("/// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>");
+        writer.WriteLine("/// <summary>Zeroes the gradients but the embedding table's, whose rows the embedding backward overwrites on first use.</summary>");
         using (writer.WriteBlock("private void ClearGradients()"))
         {
             writer.WriteLine($"new global::System.Span<float>(_gradients, {embeddingLength}, ParameterCount - {embeddingLength}).Clear();");
-            writer.WriteLine("_usedRows.ClearRows(_gradients, Embed); // the embedding table starts the buffer");
+            writer.WriteLine("_usedRows.Reset(); // only the rows this batch uses are read by the reduction");
         }
 
         string hTop = ModelLayout.HiddenField(top);

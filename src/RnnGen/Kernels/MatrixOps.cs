@@ -111,8 +111,9 @@ public static class MatrixOps
 
     /// <summary>
     /// The embedding gradient: <c>gradients[tokens[b, t]] += dx[t, b]</c> for b &lt; batch, t &lt; seqLen in that order,
-    /// with <paramref name="dx"/> time-major ([seqLen, batch, width]) and each row <paramref name="width"/> floats;
-    /// every row written is recorded in <paramref name="usedRows"/>.
+    /// with <paramref name="dx"/> time-major ([seqLen, batch, width]) and each row <paramref name="width"/> floats.
+    /// A row not yet in <paramref name="usedRows"/> is overwritten rather than added to, and recorded there, so rows left
+    /// from earlier batches need no clearing (only the rows in <paramref name="usedRows"/> are meaningful afterwards).
     /// </summary>
     public static void AddEmbeddingRows(ReadOnlySpan<int> tokens, int seqLen, int batch, ReadOnlySpan<float> dx, Span<float> gradients, int width, RowTracker usedRows)
     {
@@ -128,22 +129,41 @@ public static class MatrixOps
             for (int t = 0; t < seqLen; t++)
             {
                 int id = tokens[(b * seqLen) + t];
-                usedRows.Add(id);
                 Span<float> row = gradients.Slice(id * width, width); // checks the id against the table
                 ref float rowRef = ref MemoryMarshal.GetReference(row);
                 ref float source = ref Unsafe.Add(ref dxRef, ((t * batch) + b) * width);
-                int j = 0;
+                if (usedRows.Add(id))
+                {
+                    // First use in this batch: 0 + dx, as an add to a cleared row would give (−0 becomes +0).
+                    int j = 0;
+                    if (Vector256.IsHardwareAccelerated)
+                    {
+                        for (; j <= width - Vector256<float>.Count; j += Vector256<float>.Count)
+                        {
+                            (Vector256<float>.Zero + Vector256.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref rowRef, (nuint)j);
+                        }
+                    }
+
+                    for (; j < width; j++)
+                    {
+                        Unsafe.Add(ref rowRef, j) = 0f + Unsafe.Add(ref source, j);
+                    }
+
+                    continue;
+                }
+
+                int k = 0;
                 if (Vector256.IsHardwareAccelerated)
                 {
-                    for (; j <= width - Vector256<float>.Count; j += Vector256<float>.Count)
+                    for (; k <= width - Vector256<float>.Count; k += Vector256<float>.Count)
                     {
-                        (Vector256.LoadUnsafe(ref rowRef, (nuint)j) + Vector256.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref rowRef, (nuint)j);
+                        (Vector256.LoadUnsafe(ref rowRef, (nuint)k) + Vector256.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref rowRef, (nuint)k);
                     }
                 }
 
-                for (; j < width; j++)
+                for (; k < width; k++)
                 {
-                    Unsafe.Add(ref rowRef, j) += Unsafe.Add(ref source, j);
+                    Unsafe.Add(ref rowRef, k) += Unsafe.Add(ref source, k);
                 }
             }
         }

@@ -50,6 +50,12 @@ public sealed class RowTracker
             values.Slice(row * width, width).Clear();
         }
 
+        Reset();
+    }
+
+    /// <summary>Empties the set without touching any values (for buffers whose rows are overwritten on first use).</summary>
+    public void Reset()
+    {
         _count = 0;
         if (++_stamp == int.MaxValue)
         {

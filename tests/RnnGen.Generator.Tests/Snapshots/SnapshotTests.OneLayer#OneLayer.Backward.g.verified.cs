@@ -41,11 +41,11 @@ partial class OneLayer
             EmbeddingBackward(tokens, batch);
         }
 
-        /// <summary>Zeroes the gradients, touching only the embedding rows the previous batch wrote.</summary>
+        /// <summary>Zeroes the gradients but the embedding table's, whose rows the embedding backward overwrites on first use.</summary>
         private void ClearGradients()
         {
             new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).Clear();
-            _usedRows.ClearRows(_gradients, Embed); // the embedding table starts the buffer
+            _usedRows.Reset(); // only the rows this batch uses are read by the reduction
         }
 
         /// <summary>
