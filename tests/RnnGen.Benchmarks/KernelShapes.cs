@@ -106,7 +106,7 @@ internal static class KernelShapes
         for (int attempt = 0; attempt < 2000; attempt++)
         {
             long start = Stopwatch.GetTimestamp();
-            RnnGen.Kernels.FastMath.TanhInPlace(values);
+            RnnGen.Kernels.Activations.TanhInPlace(values);
             tanh = Math.Min(tanh, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
 

@@ -10,14 +10,14 @@ namespace RnnGen.Kernels;
 /// <summary>Activation forward and backward passes used by the generated cells.</summary>
 public static class Activations
 {
-    /// <summary><c>x = tanh(x)</c> in place.</summary>
-    public static void TanhInPlace(Span<float> x) => FastMath.TanhInPlace(x);
+    /// <summary><c>x = tanh(x)</c> in place (<see cref="FastMath.Tanh(float)"/> in every element).</summary>
+    public static void TanhInPlace(Span<float> x) => InPlace<TanhFunction>(x);
 
     /// <summary><c>x = max(x, 0)</c> in place.</summary>
     public static void ReluInPlace(Span<float> x) => TensorPrimitives.Max(x, 0f, x);
 
-    /// <summary><c>x = σ(x) = 1/(1 + e^(−x))</c> in place.</summary>
-    public static void SigmoidInPlace(Span<float> x) => FastMath.SigmoidInPlace(x);
+    /// <summary><c>x = σ(x) = 1/(1 + e^(−x))</c> in place (<see cref="FastMath.Sigmoid(float)"/> in every element).</summary>
+    public static void SigmoidInPlace(Span<float> x) => InPlace<SigmoidFunction>(x);
 
     /// <summary><c>dh = dh·(1 − h²)</c>: the gradient through <c>h = tanh(a)</c>, written over <paramref name="dh"/>.</summary>
     public static void TanhBackward(ReadOnlySpan<float> h, Span<float> dh)
@@ -110,5 +110,60 @@ public static class Activations
         {
             throw new ArgumentException($"The output ({h.Length}) and its gradient ({dh.Length}) must have the same length.");
         }
+    }
+
+    // One pass for each FastMath function: whole vectors of the widest accelerated width, then its scalar form on the
+    // tail (which gives the same bits as a vector lane would).
+    private static void InPlace<TFunction>(Span<float> x)
+        where TFunction : IVectorFunction
+    {
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                TFunction.Invoke(Vector256.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                TFunction.Invoke(Vector128.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref xRef, i) = TFunction.Invoke(Unsafe.Add(ref xRef, i));
+        }
+    }
+
+    private interface IVectorFunction
+    {
+        static abstract float Invoke(float x);
+
+        static abstract Vector256<float> Invoke(Vector256<float> x);
+
+        static abstract Vector128<float> Invoke(Vector128<float> x);
+    }
+
+    private readonly struct TanhFunction : IVectorFunction
+    {
+        public static float Invoke(float x) => FastMath.Tanh(x);
+
+        public static Vector256<float> Invoke(Vector256<float> x) => FastMath.Tanh(x);
+
+        public static Vector128<float> Invoke(Vector128<float> x) => FastMath.Tanh(x);
+    }
+
+    private readonly struct SigmoidFunction : IVectorFunction
+    {
+        public static float Invoke(float x) => FastMath.Sigmoid(x);
+
+        public static Vector256<float> Invoke(Vector256<float> x) => FastMath.Sigmoid(x);
+
+        public static Vector128<float> Invoke(Vector128<float> x) => FastMath.Sigmoid(x);
     }
 }

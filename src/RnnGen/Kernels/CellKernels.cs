@@ -295,7 +295,7 @@ public static class CellKernels
         {
             Span<float> x = gates.Slice(row * 3 * units, 3 * units);
             Span<float> candidate = x.Slice(2 * units, units);
-            FastMath.TanhInPlace(candidate);
+            Activations.TanhInPlace(candidate);
             Blend(x.Slice(0, units), candidate, hiddenPrevious.IsEmpty ? default : hiddenPrevious.Slice(row * units, units), hidden.Slice(row * units, units));
         }
     }
@@ -365,7 +365,7 @@ public static class CellKernels
         }
         else
         {
-            FastMath.SigmoidInPlace(x);
+            Activations.SigmoidInPlace(x);
         }
     }
 

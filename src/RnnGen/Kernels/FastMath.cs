@@ -16,7 +16,6 @@
 // vector lane or in the scalar tail. The clamp makes k an exact small integer, so the native (non-saturating)
 // float-to-int conversion is safe; NaN gives a meaningless scale but a NaN polynomial, so NaN stays NaN.
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
@@ -168,56 +167,4 @@ public static class FastMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> x) =>
         Vector128<float>.One / (Vector128<float>.One + Exp(-x));
-
-    /// <summary><c>x = tanh(x)</c> in place.</summary>
-    public static void TanhInPlace(Span<float> x)
-    {
-        ref float xRef = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Tanh(Vector256.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
-            {
-                Tanh(Vector128.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            Unsafe.Add(ref xRef, i) = Tanh(Unsafe.Add(ref xRef, i));
-        }
-    }
-
-    /// <summary><c>x = σ(x)</c> in place.</summary>
-    public static void SigmoidInPlace(Span<float> x)
-    {
-        ref float xRef = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Sigmoid(Vector256.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
-            {
-                Sigmoid(Vector128.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
-            }
-        }
-
-        for (; i < x.Length; i++)
-        {
-            Unsafe.Add(ref xRef, i) = Sigmoid(Unsafe.Add(ref xRef, i));
-        }
-    }
 }

@@ -132,38 +132,22 @@ public static class MatrixOps
                 Span<float> row = gradients.Slice(id * width, width); // checks the id against the table
                 ref float rowRef = ref MemoryMarshal.GetReference(row);
                 ref float source = ref Unsafe.Add(ref dxRef, ((t * batch) + b) * width);
-                if (usedRows.Add(id))
-                {
-                    // First use in this batch: 0 + dx, as an add to a cleared row would give (−0 becomes +0).
-                    int j = 0;
-                    if (Vector256.IsHardwareAccelerated)
-                    {
-                        for (; j <= width - Vector256<float>.Count; j += Vector256<float>.Count)
-                        {
-                            (Vector256<float>.Zero + Vector256.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref rowRef, (nuint)j);
-                        }
-                    }
-
-                    for (; j < width; j++)
-                    {
-                        Unsafe.Add(ref rowRef, j) = 0f + Unsafe.Add(ref source, j);
-                    }
-
-                    continue;
-                }
-
-                int k = 0;
+                // On the row's first use in this batch its old contents are replaced by 0 + dx, exactly what adding to a
+                // cleared row gives (−0 becomes +0).
+                bool firstUse = usedRows.Add(id);
+                int j = 0;
                 if (Vector256.IsHardwareAccelerated)
                 {
-                    for (; k <= width - Vector256<float>.Count; k += Vector256<float>.Count)
+                    for (; j <= width - Vector256<float>.Count; j += Vector256<float>.Count)
                     {
-                        (Vector256.LoadUnsafe(ref rowRef, (nuint)k) + Vector256.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref rowRef, (nuint)k);
+                        Vector256<float> sum = firstUse ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref rowRef, (nuint)j);
+                        (sum + Vector256.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref rowRef, (nuint)j);
                     }
                 }
 
-                for (; k < width; k++)
+                for (; j < width; j++)
                 {
-                    Unsafe.Add(ref rowRef, k) += Unsafe.Add(ref source, k);
+                    Unsafe.Add(ref rowRef, j) = (firstUse ? 0f : Unsafe.Add(ref rowRef, j)) + Unsafe.Add(ref source, j);
                 }
             }
         }
