@@ -1,20 +1,70 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): every test project, then the numerical tests again on the narrower kernel
-# variants, which the runtime selects when wider vectors are disabled. Tests never use the network, except that
+# The test command (README, .ci/run): every test project, then the numerical tests again on each narrower kernel
+# variant the host can reach (Vector256, Vector128 with and without FMA, scalar), which the runtime selects when
+# wider vectors are disabled. Tests never use the network, except that
 # RnnGen.Package.Tests restores its newcomer projects from the default NuGet source, as restore itself does, and
 # RnnGen.IntegrationTests publishes the sample with NativeAOT (build/publish-aot.sh), which restores the NativeAOT
 # compiler package and, on a machine where no C compiler links, installs clang as root from the Debian mirror.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-dotnet test RnnGen.sln -c Release
-
-numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath'
-if [ "$(uname -m)" = "x86_64" ]; then
-  # Vector128 kernels (AVX2 off), then the scalar reference kernels (all intrinsics off).
-  DOTNET_EnableAVX2=0 RNNGEN_EXPECT_VECTOR_BITS=128 dotnet test tests/RnnGen.Tests -c Release --no-build --filter "$numerical"
-  DOTNET_EnableHWIntrinsic=0 RNNGEN_EXPECT_VECTOR_BITS=0 dotnet test tests/RnnGen.Tests -c Release --no-build --filter "$numerical"
-  if grep -q avx512f /proc/cpuinfo 2>/dev/null; then
-    DOTNET_EnableAVX512F=0 RNNGEN_EXPECT_VECTOR_BITS=256 dotnet test tests/RnnGen.Tests -c Release --no-build --filter "$numerical"
+# The CPU guard tests (tests/RnnGen.IntegrationTests/CpuGuardTests.cs) run binaries under QEMU's user-mode emulator,
+# posing as older x64 CPUs; installed from Debian's packages where it is missing and the script runs as root.
+if [ "$(uname -m)" = "x86_64" ] && ! command -v qemu-x86_64 >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing qemu-user for the CPU guard tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-user >/dev/null
+  else
+    echo "test.sh: the CPU guard tests need qemu-x86_64: sudo apt-get install -y --no-install-recommends qemu-user" >&2
   fi
+fi
+
+numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath|FullyQualifiedName~CrossWidth'
+
+# has_flags FLAG...: whether the CPU reports every one of these /proc/cpuinfo flags.
+has_flags() {
+  local flag
+  for flag in "$@"; do
+    grep -q -w "$flag" /proc/cpuinfo 2>/dev/null || return 1
+  done
+}
+
+# rerun BITS FMA KNOB...: the numerical tests again with the runtime knobs given (.NET 10's names; it ignores the older
+# DOTNET_EnableAVX512F). VectorPathTests fails unless the process really runs BITS-wide kernels with (1) or without (0)
+# hardware FMA, and CrossWidthDeterminismTests must give the same committed hashes on every path.
+rerun() {
+  local bits="$1" fma="$2"
+  shift 2
+  echo "test.sh: numerical tests on the ${bits}-bit path, FMA ${fma} ($*)"
+  env "$@" RNNGEN_EXPECT_VECTOR_BITS="$bits" RNNGEN_EXPECT_FMA="$fma" \
+    dotnet test tests/RnnGen.Tests -c Release --no-build --filter "$numerical"
+}
+
+if [ "$(uname -m)" = "x86_64" ] && has_flags avx512f avx512bw avx512cd avx512dq avx512vl; then
+  widest=(512 1)
+elif [ "$(uname -m)" = "x86_64" ] && has_flags avx2 fma; then
+  widest=(256 1)
+else
+  widest=()
+fi
+
+# Every test project, on the widest path the machine has (on x64 the test checks that it is the one named here).
+echo "test.sh: all tests${widest:+ on the ${widest[0]}-bit path, FMA ${widest[1]}}"
+if [ ${#widest[@]} -gt 0 ]; then
+  RNNGEN_EXPECT_VECTOR_BITS="${widest[0]}" RNNGEN_EXPECT_FMA="${widest[1]}" dotnet test RnnGen.sln -c Release
+else
+  dotnet test RnnGen.sln -c Release
+fi
+
+if [ "$(uname -m)" = "x86_64" ]; then
+  # 512 -> 256 -> 128 -> scalar, each narrower path the host can reach by disabling what it has.
+  if [ "${widest[0]:-0}" = 512 ]; then
+    rerun 256 1 DOTNET_EnableAVX512=0
+  fi
+  if has_flags avx2 fma; then
+    rerun 128 1 DOTNET_PreferredVectorBitWidth=128
+  fi
+  rerun 128 0 DOTNET_EnableAVX2=0
+  rerun 0 0 DOTNET_EnableHWIntrinsic=0
 fi

@@ -1,12 +1,15 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace RnnGen.Tests;
 
 /// <summary>
-/// Which kernel variant this process runs. test.sh reruns the numerical tests with narrower vectors disabled in the
-/// runtime (DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0) and sets RNNGEN_EXPECT_VECTOR_BITS, so this test proves
-/// each rerun really exercised the variant it claims to.
+/// Which kernel variant this process runs. test.sh reruns the numerical tests with wider vectors or FMA disabled in the
+/// runtime (.NET 10's knobs DOTNET_EnableAVX512, DOTNET_PreferredVectorBitWidth, DOTNET_EnableAVX2 and
+/// DOTNET_EnableHWIntrinsic) and sets RNNGEN_EXPECT_VECTOR_BITS and RNNGEN_EXPECT_FMA, so this test proves each rerun
+/// really exercised the path it claims to: a knob the runtime ignores (as .NET 10 ignores DOTNET_EnableAVX512F) fails
+/// here instead of silently rerunning the wide path.
 /// </summary>
 public class VectorPathTests
 {
@@ -15,17 +18,35 @@ public class VectorPathTests
         Vector256.IsHardwareAccelerated ? 256 :
         Vector128.IsHardwareAccelerated ? 128 : 0;
 
+    /// <summary>Whether fused multiply-adds run in hardware (x64 FMA3, or Arm64's AdvSimd, which always has them).</summary>
+    public static bool HardwareFma =>
+        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+
+    /// <summary>The path in words, for failure messages: "Vector256, FMA".</summary>
+    public static string Describe() =>
+        $"{(ActiveVectorBits == 0 ? "scalar" : $"Vector{ActiveVectorBits}")}, {(HardwareFma ? "FMA" : "no FMA")}";
+
     [Fact]
     public void TheExpectedKernelVariantIsActive()
     {
-        string? expected = Environment.GetEnvironmentVariable("RNNGEN_EXPECT_VECTOR_BITS");
-        if (expected is not null)
+        string? expectedBits = Environment.GetEnvironmentVariable("RNNGEN_EXPECT_VECTOR_BITS");
+        string? expectedFma = Environment.GetEnvironmentVariable("RNNGEN_EXPECT_FMA");
+        if (expectedBits is not null)
         {
-            Assert.Equal(int.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), ActiveVectorBits);
+            Assert.True(
+                int.Parse(expectedBits, CultureInfo.InvariantCulture) == ActiveVectorBits,
+                $"RNNGEN_EXPECT_VECTOR_BITS={expectedBits}, but this process runs {Describe()}: the runtime knob did not take effect");
         }
         else if (RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64)
         {
             Assert.True(ActiveVectorBits >= 128, "no SIMD on a 64-bit x86 or Arm machine: the runtime was started with hardware intrinsics disabled");
+        }
+
+        if (expectedFma is not null)
+        {
+            Assert.True(
+                (expectedFma == "1") == HardwareFma,
+                $"RNNGEN_EXPECT_FMA={expectedFma}, but this process runs {Describe()}: the runtime knob did not take effect");
         }
     }
 }

@@ -75,7 +75,7 @@ internal static class ForwardEmitter
             writer.WriteLine($"float bias = _parameters[{layout.DenseBias.PropertyName}Offset];");
             using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
             {
-                writer.WriteLine($"_owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units}), kernel) + bias;");
+                writer.WriteLine($"_owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units}), kernel) + bias;");
             }
         }
     }

@@ -11,9 +11,11 @@
 // tanh(x): a rational function x·P(x²)/Q(x²) on |x| ≤ 9, no exp and no branch (about a third of the work of
 // 1 − 2/(e^(2x) + 1) with an exact small-x branch, which it replaced). sigmoid(x) = 1/(1 + e^(−x)).
 //
-// Every vector width and the scalar form run the same operations in the same order (fused multiply-adds through
-// MultiplyAddEstimate, which fuses exactly when the vectors do), so a value does not depend on whether it landed in a
-// vector lane or in the scalar tail. The clamp makes k an exact small integer, so the native (non-saturating)
+// Every vector width and the scalar form run the same operations in the same order, and every multiply-add is a true
+// fused multiply-add (one rounding), so a value depends neither on whether it landed in a vector lane or in the scalar
+// tail, nor on the machine: where the CPU has no FMA unit (x64 below x86-64-v3, or with the runtime's intrinsics
+// disabled) .NET computes the same correctly rounded result in software, slower but bit for bit the same
+// (docs/determinism.md). The clamp makes k an exact small integer, so the native (non-saturating)
 // float-to-int conversion is safe; NaN gives a meaningless scale but a NaN polynomial, so NaN stays NaN.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -56,13 +58,13 @@ public static class FastMath
     {
         float clamped = Math.Min(Math.Max(x, ExpMin), ExpMax);
         float k = ((clamped * Log2E) + RoundingShift) - RoundingShift;
-        float r = float.MultiplyAddEstimate(k, -Ln2Hi, clamped);
-        r = float.MultiplyAddEstimate(k, -Ln2Lo, r);
-        float q = float.MultiplyAddEstimate(Q4, r, Q3);
-        q = float.MultiplyAddEstimate(q, r, Q2);
-        q = float.MultiplyAddEstimate(q, r, Q1);
-        q = float.MultiplyAddEstimate(q, r, Q0);
-        float e = float.MultiplyAddEstimate(q, r * r, r) + 1f;
+        float r = float.FusedMultiplyAdd(k, -Ln2Hi, clamped);
+        r = float.FusedMultiplyAdd(k, -Ln2Lo, r);
+        float q = float.FusedMultiplyAdd(Q4, r, Q3);
+        q = float.FusedMultiplyAdd(q, r, Q2);
+        q = float.FusedMultiplyAdd(q, r, Q1);
+        q = float.FusedMultiplyAdd(q, r, Q0);
+        float e = float.FusedMultiplyAdd(q, r * r, r) + 1f;
         return e * BitConverter.Int32BitsToSingle(((int)k + 127) << 23);
     }
 
@@ -71,15 +73,15 @@ public static class FastMath
     {
         float clamped = Math.Min(Math.Max(x, -TanhLimit), TanhLimit);
         float x2 = clamped * clamped;
-        float p = float.MultiplyAddEstimate(P5, x2, P4);
-        p = float.MultiplyAddEstimate(p, x2, P3);
-        p = float.MultiplyAddEstimate(p, x2, P2);
-        p = float.MultiplyAddEstimate(p, x2, P1);
-        p = float.MultiplyAddEstimate(p, x2, 1f);
-        float q = float.MultiplyAddEstimate(R4, x2, R3);
-        q = float.MultiplyAddEstimate(q, x2, R2);
-        q = float.MultiplyAddEstimate(q, x2, R1);
-        q = float.MultiplyAddEstimate(q, x2, 1f);
+        float p = float.FusedMultiplyAdd(P5, x2, P4);
+        p = float.FusedMultiplyAdd(p, x2, P3);
+        p = float.FusedMultiplyAdd(p, x2, P2);
+        p = float.FusedMultiplyAdd(p, x2, P1);
+        p = float.FusedMultiplyAdd(p, x2, 1f);
+        float q = float.FusedMultiplyAdd(R4, x2, R3);
+        q = float.FusedMultiplyAdd(q, x2, R2);
+        q = float.FusedMultiplyAdd(q, x2, R1);
+        q = float.FusedMultiplyAdd(q, x2, 1f);
         return Math.Min(Math.Max((clamped * p) / q, -1f), 1f);
     }
 
@@ -93,13 +95,13 @@ public static class FastMath
         Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
         Vector256<float> shift = Vector256.Create(RoundingShift);
         Vector256<float> k = ((clamped * Vector256.Create(Log2E)) + shift) - shift;
-        Vector256<float> r = Vector256.MultiplyAddEstimate(k, Vector256.Create(-Ln2Hi), clamped);
-        r = Vector256.MultiplyAddEstimate(k, Vector256.Create(-Ln2Lo), r);
-        Vector256<float> q = Vector256.MultiplyAddEstimate(Vector256.Create(Q4), r, Vector256.Create(Q3));
-        q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(Q2));
-        q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(Q1));
-        q = Vector256.MultiplyAddEstimate(q, r, Vector256.Create(Q0));
-        Vector256<float> e = Vector256.MultiplyAddEstimate(q, r * r, r) + Vector256<float>.One;
+        Vector256<float> r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Hi), clamped);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Lo), r);
+        Vector256<float> q = Vector256.FusedMultiplyAdd(Vector256.Create(Q4), r, Vector256.Create(Q3));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(Q2));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(Q1));
+        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(Q0));
+        Vector256<float> e = Vector256.FusedMultiplyAdd(q, r * r, r) + Vector256<float>.One;
         Vector256<float> scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(k) + Vector256.Create(127), 23).AsSingle();
         return e * scale;
     }
@@ -110,15 +112,15 @@ public static class FastMath
     {
         Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-TanhLimit)), Vector256.Create(TanhLimit));
         Vector256<float> x2 = clamped * clamped;
-        Vector256<float> p = Vector256.MultiplyAddEstimate(Vector256.Create(P5), x2, Vector256.Create(P4));
-        p = Vector256.MultiplyAddEstimate(p, x2, Vector256.Create(P3));
-        p = Vector256.MultiplyAddEstimate(p, x2, Vector256.Create(P2));
-        p = Vector256.MultiplyAddEstimate(p, x2, Vector256.Create(P1));
-        p = Vector256.MultiplyAddEstimate(p, x2, Vector256<float>.One);
-        Vector256<float> q = Vector256.MultiplyAddEstimate(Vector256.Create(R4), x2, Vector256.Create(R3));
-        q = Vector256.MultiplyAddEstimate(q, x2, Vector256.Create(R2));
-        q = Vector256.MultiplyAddEstimate(q, x2, Vector256.Create(R1));
-        q = Vector256.MultiplyAddEstimate(q, x2, Vector256<float>.One);
+        Vector256<float> p = Vector256.FusedMultiplyAdd(Vector256.Create(P5), x2, Vector256.Create(P4));
+        p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(P3));
+        p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(P2));
+        p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(P1));
+        p = Vector256.FusedMultiplyAdd(p, x2, Vector256<float>.One);
+        Vector256<float> q = Vector256.FusedMultiplyAdd(Vector256.Create(R4), x2, Vector256.Create(R3));
+        q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(R2));
+        q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(R1));
+        q = Vector256.FusedMultiplyAdd(q, x2, Vector256<float>.One);
         return Vector256.Min(Vector256.Max((clamped * p) / q, -Vector256<float>.One), Vector256<float>.One);
     }
 
@@ -134,13 +136,13 @@ public static class FastMath
         Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
         Vector128<float> shift = Vector128.Create(RoundingShift);
         Vector128<float> k = ((clamped * Vector128.Create(Log2E)) + shift) - shift;
-        Vector128<float> r = Vector128.MultiplyAddEstimate(k, Vector128.Create(-Ln2Hi), clamped);
-        r = Vector128.MultiplyAddEstimate(k, Vector128.Create(-Ln2Lo), r);
-        Vector128<float> q = Vector128.MultiplyAddEstimate(Vector128.Create(Q4), r, Vector128.Create(Q3));
-        q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(Q2));
-        q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(Q1));
-        q = Vector128.MultiplyAddEstimate(q, r, Vector128.Create(Q0));
-        Vector128<float> e = Vector128.MultiplyAddEstimate(q, r * r, r) + Vector128<float>.One;
+        Vector128<float> r = Vector128.FusedMultiplyAdd(k, Vector128.Create(-Ln2Hi), clamped);
+        r = Vector128.FusedMultiplyAdd(k, Vector128.Create(-Ln2Lo), r);
+        Vector128<float> q = Vector128.FusedMultiplyAdd(Vector128.Create(Q4), r, Vector128.Create(Q3));
+        q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(Q2));
+        q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(Q1));
+        q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(Q0));
+        Vector128<float> e = Vector128.FusedMultiplyAdd(q, r * r, r) + Vector128<float>.One;
         Vector128<float> scale = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(k) + Vector128.Create(127), 23).AsSingle();
         return e * scale;
     }
@@ -151,15 +153,15 @@ public static class FastMath
     {
         Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(-TanhLimit)), Vector128.Create(TanhLimit));
         Vector128<float> x2 = clamped * clamped;
-        Vector128<float> p = Vector128.MultiplyAddEstimate(Vector128.Create(P5), x2, Vector128.Create(P4));
-        p = Vector128.MultiplyAddEstimate(p, x2, Vector128.Create(P3));
-        p = Vector128.MultiplyAddEstimate(p, x2, Vector128.Create(P2));
-        p = Vector128.MultiplyAddEstimate(p, x2, Vector128.Create(P1));
-        p = Vector128.MultiplyAddEstimate(p, x2, Vector128<float>.One);
-        Vector128<float> q = Vector128.MultiplyAddEstimate(Vector128.Create(R4), x2, Vector128.Create(R3));
-        q = Vector128.MultiplyAddEstimate(q, x2, Vector128.Create(R2));
-        q = Vector128.MultiplyAddEstimate(q, x2, Vector128.Create(R1));
-        q = Vector128.MultiplyAddEstimate(q, x2, Vector128<float>.One);
+        Vector128<float> p = Vector128.FusedMultiplyAdd(Vector128.Create(P5), x2, Vector128.Create(P4));
+        p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(P3));
+        p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(P2));
+        p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(P1));
+        p = Vector128.FusedMultiplyAdd(p, x2, Vector128<float>.One);
+        Vector128<float> q = Vector128.FusedMultiplyAdd(Vector128.Create(R4), x2, Vector128.Create(R3));
+        q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(R2));
+        q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(R1));
+        q = Vector128.FusedMultiplyAdd(q, x2, Vector128<float>.One);
         return Vector128.Min(Vector128.Max((clamped * p) / q, -Vector128<float>.One), Vector128<float>.One);
     }
 

@@ -38,6 +38,27 @@ public static class MatrixOps
     }
 
     /// <summary>
+    /// <c>Σ_i x[i]·y[i]</c>, in index order with one fused multiply-add per term: the same bits on every vector width and
+    /// machine (TensorPrimitives.Dot splits the sum into as many partial sums as the widest vector has lanes, so its result
+    /// changes with the CPU). The dense head's dot products are u terms long, so the order costs nothing measurable.
+    /// </summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException($"A dot product of {x.Length} and {y.Length} elements: the lengths must match.");
+        }
+
+        float sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum = MathF.FusedMultiplyAdd(x[i], y[i], sum);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
     /// <c>sums[c] += Σ_r matrix[r, c]</c> over a row-major matrix of <paramref name="columns"/> columns, rows in order.
     /// Each block of 8 columns is summed in one register down a block of rows (no call per row: a bias gradient sums
     /// 32,000 rows of a shard); the additions per element are the same, in the same order, as a row-by-row loop.

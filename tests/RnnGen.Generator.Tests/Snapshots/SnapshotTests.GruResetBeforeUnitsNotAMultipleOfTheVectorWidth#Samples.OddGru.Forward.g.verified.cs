@@ -121,7 +121,7 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
                 }
             }
         }

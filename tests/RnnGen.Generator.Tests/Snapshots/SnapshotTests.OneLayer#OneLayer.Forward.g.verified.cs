@@ -73,7 +73,7 @@ partial class OneLayer
             float bias = _parameters[DenseBiasOffset];
             for (int b = 0; b < batch; b++)
             {
-                _owner._logits[_firstRow + b] = global::System.Numerics.Tensors.TensorPrimitives.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
             }
         }
     }
