@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Publishes samples/ImdbSentiment with NativeAOT for linux-x64:
 #
-#   build/publish-aot.sh [OUTPUT_DIR] [dotnet publish options...]      (OUTPUT_DIR defaults to publish/imdb)
+#   build/publish-aot.sh [OUTPUT_DIR] [--fleet] [dotnet publish options...]      (OUTPUT_DIR defaults to publish/imdb)
+#
+# The binary is compiled for x86-64-v3 (AVX2, FMA), as src/RnnGen/build/RnnGen.targets sets for every RnnGen project;
+# -p:RnnGenInstructionSet=x86-64-v4 compiles it for AVX-512 instead. --fleet publishes both: ImdbSentiment (x86-64-v3)
+# and ImdbSentiment.x86-64-v4 beside it, to which the first hands over at start-up on CPUs with AVX-512 (the start-up
+# guard, src/RnnGen/build/rnngen_cpu_guard.c), so one folder runs at full speed on AVX2 and AVX-512 machines alike.
 #
 # NativeAOT compiles the program to one object file and links it with the platform's C toolchain, so the script first
 # checks what the link needs and installs what is missing when it runs as root on Debian or Ubuntu (otherwise it prints
@@ -24,6 +29,16 @@ output="${1:-$root/publish/imdb}"
 if [ $# -gt 0 ]; then
   shift
 fi
+fleet=false
+options=()
+for option in "$@"; do
+  if [ "$option" = "--fleet" ]; then
+    fleet=true
+  else
+    options+=("$option")
+  fi
+done
+set -- ${options[@]+"${options[@]}"}
 
 if [ "$(uname -s)" != "Linux" ] || [ "$(uname -m)" != "x86_64" ]; then
   echo "publish-aot.sh: this script publishes for linux-x64 on an x64 Linux machine, not on $(uname -s) $(uname -m)." >&2
@@ -77,6 +92,24 @@ publish() {
   dotnet publish "$project" -c Release -r linux-x64 -o "$output" -tl:off -nologo "$@" 2>&1 | tee "$work/publish.log"
 }
 
+# The x86-64-v4 build of --fleet, in an artifacts folder of its own (so that it never overwrites the v3 build's
+# intermediate files; a caller's --artifacts-path is replaced), then only its executable beside the v3 one.
+publish_v4_sibling() {
+  local v4="$work/x86-64-v4" kept=() skip=false option
+  for option in "$@"; do
+    if [ "$skip" = true ]; then
+      skip=false
+    elif [ "$option" = "--artifacts-path" ]; then
+      skip=true
+    else
+      kept+=("$option")
+    fi
+  done
+  dotnet publish "$project" -c Release -r linux-x64 -o "$v4/out" -tl:off -nologo ${kept[@]+"${kept[@]}"} \
+    --artifacts-path "$v4/artifacts" -p:RnnGenInstructionSet=x86-64-v4 2>&1 | tee -a "$work/publish.log"
+  cp "$v4/out/ImdbSentiment" "$output/ImdbSentiment.x86-64-v4"
+}
+
 if ! publish "$@"; then
   if grep -q -- 'cannot find -lz' "$work/publish.log" && ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
     install_packages zlib1g-dev
@@ -84,6 +117,10 @@ if ! publish "$@"; then
   else
     exit 1
   fi
+fi
+
+if [ "$fleet" = true ]; then
+  publish_v4_sibling "$@"
 fi
 
 # The classic log ends with "N Warning(s)"; every other line that mentions a warning is one.
@@ -101,7 +138,7 @@ fi
 
 # The executable, and the native libraries it loads at run time (SkiaSharp and HarfBuzzSharp draw the curves).
 echo "publish-aot.sh: published with no warnings into $output:"
-for file in "$binary" "$output"/*.so; do
+for file in "$binary" "$output/ImdbSentiment.x86-64-v4" "$output"/*.so; do
   if [ -f "$file" ]; then
     printf '  %-24s %s\n' "$(basename "$file")" "$(numfmt --to=iec --suffix=B --format=%.1f "$(stat -c %s "$file")")"
   fi

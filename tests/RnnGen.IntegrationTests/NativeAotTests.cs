@@ -8,76 +8,88 @@ using Xunit.Abstractions;
 namespace RnnGen.IntegrationTests;
 
 /// <summary>
-/// The sample published with NativeAOT by build/publish-aot.sh, against its JIT build. The binary's vector width and its
-/// use of FMA are fixed at publish time (IlcInstructionSet), where the JIT picks them for the machine; the binary must
-/// pick the same kernels, predict the same, and train bit-identical weights from the same seed. A difference means it
-/// sums in another order (another vector width) or computes FMA another way.
+/// The sample published with NativeAOT by build/publish-aot.sh --fleet, against its JIT build. The binary is compiled
+/// for x86-64-v3 (Vector256 with FMA) and hands over to its x86-64-v4 sibling (Vector512) on CPUs with AVX-512;
+/// RNNGEN_NO_DISPATCH=1 keeps the v3 build. The JIT picks the widest vectors of the machine. Whatever each picks, all
+/// must predict the same and train bit-identical weights from the same seed (docs/determinism.md): a difference means
+/// some operation's result depends on the vector width or on how FMA is computed.
 /// </summary>
-public sealed partial class NativeAotTests(PublishedSample published, ITestOutputHelper log) : IClassFixture<PublishedSample>
+[Collection(nameof(PublishedSampleCollection))]
+public sealed partial class NativeAotTests(PublishedSample published, ITestOutputHelper log)
 {
-    // The x86-64-v3 binary has no Vector512 kernels; on a machine with AVX-512 the JIT process runs without it, so that both
-    // run the Vector256 kernels. EnableAVX512 is .NET 10's name, EnableAVX512F the older one that it still maps.
-    private static readonly Dictionary<string, string> s_jitLikeTheBinary = new()
-    {
-        ["DOTNET_EnableAVX512"] = "0",
-        ["DOTNET_EnableAVX512F"] = "0",
-    };
+    private static readonly Dictionary<string, string> s_v3Build = new() { ["RNNGEN_NO_DISPATCH"] = "1" };
 
     private static readonly TimeSpan s_trainTimeout = TimeSpan.FromMinutes(15);
 
+    /// <summary>Whether this machine has what the x86-64-v4 build needs; the test process runs under the JIT.</summary>
+    private static bool HasAvx512 =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported
+        && System.Runtime.Intrinsics.X86.Avx512CD.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported
+        && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
+
     [Fact]
-    public void The_published_binary_runs_the_kernels_of_the_JIT_build_and_predicts_exactly_as_it_does()
+    public void The_published_builds_predict_exactly_as_the_JIT_build_whatever_kernels_each_runs()
     {
         string binary = published.Executable(log);
         using var temp = new TempFolder();
         (ModelFolder folder, _, _) = CommandLineTests.TinySeedFolder(temp);
         const string Text = "A good film<br /><br />with a GOOD cast, and a plot that is not bad at all!";
 
-        SampleRun aot = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "predict", "-v", "-o", folder.Path, Text);
-        SampleRun jit = SampleProcess.Run(TimeSpan.FromMinutes(2), s_jitLikeTheBinary, "predict", "-v", "-o", folder.Path, Text);
-        log.WriteLine($"NativeAOT:\n{aot.Output}JIT:\n{jit.Output}");
-        Assert.True(aot.ExitCode == 0, aot.ToString());
+        SampleRun v3 = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), s_v3Build, "predict", "-v", "-o", folder.Path, Text);
+        SampleRun fleet = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "predict", "-v", "-o", folder.Path, Text);
+        SampleRun jit = SampleProcess.Run(TimeSpan.FromMinutes(2), "predict", "-v", "-o", folder.Path, Text);
+        log.WriteLine($"NativeAOT x86-64-v3:\n{v3.Output}NativeAOT, chosen at start-up:\n{fleet.Output}JIT:\n{jit.Output}");
+        Assert.True(v3.ExitCode == 0, v3.ToString());
+        Assert.True(fleet.ExitCode == 0, fleet.ToString());
         Assert.True(jit.ExitCode == 0, jit.ToString());
 
-        AssertSameKernels(aot, jit);
-        Assert.Equal(WithoutRuntimeLine(jit.Output), WithoutRuntimeLine(aot.Output));
+        AssertRuntimes(v3, fleet, jit);
+        Assert.Equal(WithoutRuntimeLines(jit.Output), WithoutRuntimeLines(v3.Output));
+        Assert.Equal(WithoutRuntimeLines(jit.Output), WithoutRuntimeLines(fleet.Output));
     }
 
     [SkippableFact]
-    public void One_epoch_trained_by_the_published_binary_has_the_weights_of_the_JIT_build_bit_for_bit_and_serves_predict()
+    public void One_epoch_trained_by_each_published_build_has_the_weights_of_the_JIT_build_bit_for_bit_and_serves_predict()
     {
         using var temp = new TempFolder();
         string archive = ImdbArchive.Find(temp, "the NativeAOT training test");
         string binary = published.Executable(log);
 
-        // The same seed and settings; the JIT run encodes the reviews into the cache, and the binary reads them back from it.
+        // The same seed and settings; the JIT run encodes the reviews into the cache, and the binaries read them back from it.
         string cache = Path.Combine(temp.Path, "cache");
         var jitFolder = new ModelFolder(Path.Combine(temp.Path, "jit"));
-        var aotFolder = new ModelFolder(Path.Combine(temp.Path, "aot"));
+        var v3Folder = new ModelFolder(Path.Combine(temp.Path, "aot-v3"));
+        var fleetFolder = new ModelFolder(Path.Combine(temp.Path, "aot-fleet"));
         string[] train = ["train", "--epochs", "1", "--seed", "0", "--data", archive, "--cache", cache, "--verbose"];
 
-        SampleRun jit = SampleProcess.Run(s_trainTimeout, s_jitLikeTheBinary, [.. train, "--output", jitFolder.Path]);
+        SampleRun jit = SampleProcess.Run(s_trainTimeout, [.. train, "--output", jitFolder.Path]);
         log.WriteLine($"JIT:\n{jit.Output}");
         Assert.True(jit.ExitCode == 0, jit.ToString());
-        SampleRun aot = SampleProcess.RunExecutable(binary, s_trainTimeout, [.. train, "--output", aotFolder.Path]);
-        log.WriteLine($"NativeAOT:\n{aot.Output}");
-        Assert.True(aot.ExitCode == 0, aot.ToString());
+        SampleRun v3 = SampleProcess.RunExecutable(binary, s_trainTimeout, s_v3Build, [.. train, "--output", v3Folder.Path]);
+        log.WriteLine($"NativeAOT x86-64-v3:\n{v3.Output}");
+        Assert.True(v3.ExitCode == 0, v3.ToString());
+        SampleRun fleet = SampleProcess.RunExecutable(binary, s_trainTimeout, [.. train, "--output", fleetFolder.Path]);
+        log.WriteLine($"NativeAOT, chosen at start-up:\n{fleet.Output}");
+        Assert.True(fleet.ExitCode == 0, fleet.ToString());
 
-        AssertSameKernels(aot, jit);
-        Assert.Contains("read from the encoded cache", aot.Output, StringComparison.Ordinal);
+        AssertRuntimes(v3, fleet, jit);
+        Assert.Contains("read from the encoded cache", v3.Output, StringComparison.Ordinal);
         byte[] jitWeights = File.ReadAllBytes(jitFolder.WeightsPath);
-        byte[] aotWeights = File.ReadAllBytes(aotFolder.WeightsPath);
-        if (!jitWeights.AsSpan().SequenceEqual(aotWeights))
+        foreach (ModelFolder aotFolder in new[] { v3Folder, fleetFolder })
         {
-            Assert.Fail($"The weights differ ({jitFolder.WeightsPath}, {aotFolder.WeightsPath}):\n{DescribeDifference(jitFolder.WeightsPath, aotFolder.WeightsPath)}");
+            if (!jitWeights.AsSpan().SequenceEqual(File.ReadAllBytes(aotFolder.WeightsPath)))
+            {
+                Assert.Fail($"The weights differ ({jitFolder.WeightsPath}, {aotFolder.WeightsPath}):\n{DescribeDifference(jitFolder.WeightsPath, aotFolder.WeightsPath)}");
+            }
         }
 
         // The same weights evaluate the same on the 25,000 test reviews.
-        Assert.Equal(TestAccuracy(jit), TestAccuracy(aot));
+        Assert.Equal(TestAccuracy(jit), TestAccuracy(v3));
+        Assert.Equal(TestAccuracy(jit), TestAccuracy(fleet));
 
-        SampleRun positive = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "predict", "-q", "-o", aotFolder.Path,
+        SampleRun positive = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "predict", "-q", "-o", fleetFolder.Path,
             "One of the best films I have ever seen. The acting is brilliant, the story is beautiful and moving, and the music is wonderful. A must see, I loved it.");
-        SampleRun negative = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "predict", "-q", "-o", aotFolder.Path,
+        SampleRun negative = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "predict", "-q", "-o", fleetFolder.Path,
             "The worst movie I have ever seen. Terrible acting, a boring and stupid plot, awful dialogue. A complete waste of time and money; avoid it.");
         log.WriteLine($"positive review: {positive.Output}negative review: {negative.Output}");
         Assert.True(positive.ExitCode == 0, positive.ToString());
@@ -86,16 +98,22 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
         Assert.StartsWith("negative (", negative.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>The two processes report their compilers, and the same vector kernels: on x64, Vector256 with FMA.</summary>
-    private static void AssertSameKernels(SampleRun aot, SampleRun jit)
+    /// <summary>
+    /// The processes report their compilers and kernels: on x64 the v3 build runs Vector256 with FMA, the build chosen
+    /// at start-up Vector512 where the CPU has AVX-512, and the JIT the widest this machine has. On an AVX-512 host the
+    /// v3 build and the others run different kernels, and must still agree.
+    /// </summary>
+    private void AssertRuntimes(SampleRun v3, SampleRun fleet, SampleRun jit)
     {
-        Assert.Contains(", NativeAOT, ", Line(aot, "Runtime: "), StringComparison.Ordinal);
+        Assert.Contains(", NativeAOT, ", Line(v3, "Runtime: "), StringComparison.Ordinal);
+        Assert.Contains(", NativeAOT, ", Line(fleet, "Runtime: "), StringComparison.Ordinal);
         Assert.Contains(", JIT, ", Line(jit, "Runtime: "), StringComparison.Ordinal);
-        string simd = Line(aot, "SIMD: ");
-        Assert.Equal(Line(jit, "SIMD: "), simd);
+        log.WriteLine($"NativeAOT x86-64-v3 {Line(v3, "SIMD: ")}; chosen at start-up {Line(fleet, "SIMD: ")}; JIT {Line(jit, "SIMD: ")}");
         if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64)
         {
-            Assert.Equal("SIMD: Vector512 off, Vector256 on, Vector128 on, FMA on", simd);
+            Assert.Equal("SIMD: Vector512 off, Vector256 on, Vector128 on, FMA on", Line(v3, "SIMD: "));
+            Assert.Equal($"SIMD: Vector512 {(HasAvx512 ? "on" : "off")}, Vector256 on, Vector128 on, FMA on", Line(fleet, "SIMD: "));
+            Assert.Equal($"SIMD: Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 on, Vector128 on, FMA on", Line(jit, "SIMD: "));
         }
     }
 
@@ -103,8 +121,8 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
         run.Output.Split('\n').Select(static line => line.TrimEnd('\r')).FirstOrDefault(line => line.StartsWith(prefix, StringComparison.Ordinal))
         ?? throw new Xunit.Sdk.XunitException($"No '{prefix}' line:\n{run}");
 
-    private static string WithoutRuntimeLine(string output) =>
-        string.Join('\n', output.Split('\n').Where(static line => !line.StartsWith("Runtime: ", StringComparison.Ordinal)));
+    private static string WithoutRuntimeLines(string output) =>
+        string.Join('\n', output.Split('\n').Where(static line => !line.StartsWith("Runtime: ", StringComparison.Ordinal) && !line.StartsWith("SIMD: ", StringComparison.Ordinal)));
 
     /// <summary>"Test accuracy: 0.8143 (loss 0.4145) on all 25,000 test reviews", without the time it took.</summary>
     private static string TestAccuracy(SampleRun run) =>
@@ -143,8 +161,15 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
     }
 }
 
+/// <summary>The test classes that share one NativeAOT publish of the sample.</summary>
+[CollectionDefinition(nameof(PublishedSampleCollection))]
+public sealed class PublishedSampleCollection : ICollectionFixture<PublishedSample>
+{
+}
+
 /// <summary>
-/// samples/ImdbSentiment published with NativeAOT by build/publish-aot.sh, once for the tests of a class, into a temporary
+/// samples/ImdbSentiment published with NativeAOT by build/publish-aot.sh --fleet (x86-64-v3 and x86-64-v4 beside it),
+/// once for the tests of a collection, into a temporary
 /// folder. The publish builds in its own artifacts folder, so it never races the solution's build for bin/ and obj/.
 /// </summary>
 public sealed class PublishedSample : IDisposable
@@ -158,7 +183,7 @@ public sealed class PublishedSample : IDisposable
     public string Executable(ITestOutputHelper log)
     {
         (SampleRun run, TimeSpan elapsed) = _publish.Value;
-        log.WriteLine($"build/publish-aot.sh took {elapsed.TotalSeconds:F0} s (the first test of the class publishes; the others reuse it):\n{run.Output}");
+        log.WriteLine($"build/publish-aot.sh took {elapsed.TotalSeconds:F0} s (the first test of the collection publishes; the others reuse it):\n{run.Output}");
         Assert.True(run.ExitCode == 0, "build/publish-aot.sh failed:\n" + run);
         string executable = Path.Combine(_temp.Path, "publish", "ImdbSentiment");
         Assert.True(File.Exists(executable), $"build/publish-aot.sh wrote no {executable}:\n{run}");
@@ -180,7 +205,7 @@ public sealed class PublishedSample : IDisposable
         };
         foreach (string argument in new[]
         {
-            Path.Combine(root, "build", "publish-aot.sh"), Path.Combine(_temp.Path, "publish"),
+            Path.Combine(root, "build", "publish-aot.sh"), Path.Combine(_temp.Path, "publish"), "--fleet",
             "--artifacts-path", Path.Combine(_temp.Path, "artifacts"), "--disable-build-servers",
         })
         {
@@ -219,7 +244,7 @@ public sealed class PublishedSample : IDisposable
         return (new SampleRun(process.ExitCode, output.Result, error.Result), clock.Elapsed);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -33,6 +33,10 @@ internal static class SampleProcess
     public static SampleRun RunExecutable(string executable, TimeSpan timeout, params string[] arguments) =>
         Run(new ProcessStartInfo(executable), timeout, environment: null, arguments);
 
+    /// <summary>A published executable, with <paramref name="environment"/> added to this process's variables.</summary>
+    public static SampleRun RunExecutable(string executable, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Run(new ProcessStartInfo(executable), timeout, environment, arguments);
+
     private static SampleRun Run(ProcessStartInfo start, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, string[] arguments)
     {
         start.RedirectStandardOutput = true;
