@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace ImdbSample;
 
@@ -29,8 +27,7 @@ internal static class RuntimeReport
     public static string Simd =>
         $"SIMD: Vector512 {OnOff(Vector512.IsHardwareAccelerated)}, Vector256 {OnOff(Vector256.IsHardwareAccelerated)}, Vector128 {OnOff(Vector128.IsHardwareAccelerated)}, FMA {OnOff(HasFusedMultiplyAdd)}";
 
-    // On Arm64 the fused multiply-add (FMLA) is part of AdvSimd itself.
-    private static bool HasFusedMultiplyAdd => Fma.IsSupported || AdvSimd.IsSupported;
+    private static bool HasFusedMultiplyAdd => RnnGen.Kernels.KernelPath.HardwareFma;
 
     private static string OnOff(bool value) => value ? "on" : "off";
 

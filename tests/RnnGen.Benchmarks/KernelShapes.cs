@@ -51,7 +51,7 @@ internal static class KernelShapes
             }
 
             double gflops = flops / best / 1e9;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL {shape.Name,-28} MatMul{shape.Columns,-3} {shape.Rows,5}x{shape.Steps,-3} {best * 1e6,9:F1} us {gflops,6:F1} GFLOP/s {100 * gflops / peak,5:F1}% of peak"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL {shape.Name,-28} MatMul{shape.Columns,-3} {shape.Rows,5}x{shape.Steps,-3} {best * 1e6,9:F1} us {gflops,6:F1} GFLOP/s {100 * gflops / peak,5:F1}% of peak {Machine.VectorFields}"));
         }
     }
 
@@ -79,7 +79,7 @@ internal static class KernelShapes
 
         double one = Best(() => single.Step(parameters.AsSpan(), gradients));
         double threaded = Best(() => split.Step(parameters, gradients, runner));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL Adam step, {Parameters:N0} floats: {one * 1e6:F0} us on 1 thread, {threaded * 1e6:F0} us in ranges on {runner.Threads} ({one / threaded:F2}x)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL Adam step, {Parameters:N0} floats: {one * 1e6:F0} us on 1 thread, {threaded * 1e6:F0} us in ranges on {runner.Threads} ({one / threaded:F2}x) {Machine.VectorFields}"));
     }
 
     /// <summary>The LSTM cell's elementwise step (one shard of config C: 64 rows × 32 units) and FastMath alone.</summary>
@@ -110,7 +110,7 @@ internal static class KernelShapes
             tanh = Math.Min(tanh, Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL LSTM cell forward, {Rows}x{Units}: {best * 1e6:F1} us ({best * 1e9 / (Rows * Units):F2} ns per unit, 3 σ + 2 tanh); FastMath tanh: {tanh * 1e9 / values.Length:F2} ns per value"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL LSTM cell forward, {Rows}x{Units}: {best * 1e6:F1} us ({best * 1e9 / (Rows * Units):F2} ns per unit, 3 σ + 2 tanh); FastMath tanh: {tanh * 1e9 / values.Length:F2} ns per value {Machine.VectorFields}"));
     }
 
     private static float[] Filled(int length)

@@ -27,11 +27,12 @@ for (int i = 0; i < args.Length - 1; i++)
     }
 }
 
-Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}");
+Console.WriteLine($"# {Machine.CpuModel} ({Machine.CpuFlags}), {Environment.ProcessorCount} cores, .NET {Environment.Version}; kernels run {Machine.VectorFields}");
+Console.WriteLine($"RESULT cpu model=\"{Machine.CpuModel}\" flags={Machine.CpuFlags} cores={Environment.ProcessorCount} {Machine.VectorFields}");
 double peak = FmaPeak.MeasureGflops();
 double peakAll = FmaPeak.MeasureGflops(Environment.ProcessorCount);
-Console.WriteLine(Invariant($"RESULT peak threads=1 fma_gflops={peak:F1}"));
-Console.WriteLine(Invariant($"RESULT peak threads={Environment.ProcessorCount} fma_gflops={peakAll:F1}"));
+Console.WriteLine(Invariant($"RESULT peak threads=1 fma_gflops={peak:F1} {Machine.VectorFields}"));
+Console.WriteLine(Invariant($"RESULT peak threads={Environment.ProcessorCount} fma_gflops={peakAll:F1} {Machine.VectorFields}"));
 if (kernels)
 {
     KernelShapes.Run(peak);
@@ -129,7 +130,7 @@ static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, in
 
     double gflops = 3 * forwardFlops * samples / median / 1e9;
     Console.WriteLine(Invariant(
-        $"RESULT config={name} threads={threads} epoch_s={median:F2} epoch_s_min={epochSeconds[0]:F2} epoch_s_max={epochSeconds[^1]:F2} epochs={epochs} step_ms={median / steps * 1e3:F1} infer_sps={batch / inferenceMedian:F0} gflops={gflops:F1} peak_pct={100 * gflops / peak:F1} alloc_bytes_per_step={allocatedPerStep} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)}"));
+        $"RESULT config={name} threads={threads} epoch_s={median:F2} epoch_s_min={epochSeconds[0]:F2} epoch_s_max={epochSeconds[^1]:F2} epochs={epochs} step_ms={median / steps * 1e3:F1} infer_sps={batch / inferenceMedian:F0} gflops={gflops:F1} peak_pct={100 * gflops / peak:F1} alloc_bytes_per_step={allocatedPerStep} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} {Machine.VectorFields}"));
 }
 
 static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -34,7 +34,7 @@ public class CrossWidthDeterminismTests
         string actual = Fingerprint(model, optimizer);
         Assert.True(
             expected == actual,
-            $"{model} with {optimizer} on the {VectorPathTests.Describe()} path: hash {actual}, committed {expected}");
+            $"{model} with {optimizer} on the {RnnGen.Kernels.KernelPath.Describe()} path: hash {actual}, committed {expected}");
     }
 
     /// <summary>SHA-256 of the per-step losses, the trained weights and the predicted probabilities, as lowercase hex.</summary>

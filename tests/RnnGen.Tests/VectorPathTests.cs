@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using RnnGen.Kernels;
 
 namespace RnnGen.Tests;
 
@@ -13,19 +13,6 @@ namespace RnnGen.Tests;
 /// </summary>
 public class VectorPathTests
 {
-    public static int ActiveVectorBits =>
-        Vector512.IsHardwareAccelerated ? 512 :
-        Vector256.IsHardwareAccelerated ? 256 :
-        Vector128.IsHardwareAccelerated ? 128 : 0;
-
-    /// <summary>Whether fused multiply-adds run in hardware (x64 FMA3, or Arm64's AdvSimd, which always has them).</summary>
-    public static bool HardwareFma =>
-        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
-
-    /// <summary>The path in words, for failure messages: "Vector256, FMA".</summary>
-    public static string Describe() =>
-        $"{(ActiveVectorBits == 0 ? "scalar" : $"Vector{ActiveVectorBits}")}, {(HardwareFma ? "FMA" : "no FMA")}";
-
     [Fact]
     public void TheExpectedKernelVariantIsActive()
     {
@@ -34,19 +21,19 @@ public class VectorPathTests
         if (expectedBits is not null)
         {
             Assert.True(
-                int.Parse(expectedBits, CultureInfo.InvariantCulture) == ActiveVectorBits,
-                $"RNNGEN_EXPECT_VECTOR_BITS={expectedBits}, but this process runs {Describe()}: the runtime knob did not take effect");
+                int.Parse(expectedBits, CultureInfo.InvariantCulture) == KernelPath.VectorBits,
+                $"RNNGEN_EXPECT_VECTOR_BITS={expectedBits}, but this process runs {KernelPath.Describe()}: the runtime knob did not take effect");
         }
         else if (RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64)
         {
-            Assert.True(ActiveVectorBits >= 128, "no SIMD on a 64-bit x86 or Arm machine: the runtime was started with hardware intrinsics disabled");
+            Assert.True(KernelPath.VectorBits >= 128, "no SIMD on a 64-bit x86 or Arm machine: the runtime was started with hardware intrinsics disabled");
         }
 
         if (expectedFma is not null)
         {
             Assert.True(
-                (expectedFma == "1") == HardwareFma,
-                $"RNNGEN_EXPECT_FMA={expectedFma}, but this process runs {Describe()}: the runtime knob did not take effect");
+                (expectedFma == "1") == KernelPath.HardwareFma,
+                $"RNNGEN_EXPECT_FMA={expectedFma}, but this process runs {KernelPath.Describe()}: the runtime knob did not take effect");
         }
     }
 }
