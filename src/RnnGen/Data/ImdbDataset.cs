@@ -76,7 +76,7 @@ public sealed class ImdbDataset
             }
         }
 
-        ImdbDataset data = FromReviews(ImdbReader.Read(location.Path), options);
+        ImdbDataset data = FromReviews(ImdbReader.Read(location.Path, options.MaxReviewBytes), options);
         if (cachePath is not null)
         {
             try

@@ -21,7 +21,9 @@ public sealed class ImdbReviews(IReadOnlyList<Review> train, IReadOnlyList<Revie
 /// Reads the Large Movie Review Dataset from <c>aclImdb_v1.tar.gz</c> (or its labeled copy) without extracting it, or from an
 /// extracted <c>aclImdb</c> folder. Only <c>aclImdb/{train,test}/{pos,neg}/*.txt</c> are reviews; everything else
 /// (<c>unsup</c>, <c>*.feat</c>, <c>urls_*.txt</c>, <c>imdb.vocab</c>, <c>README</c>) is skipped. Reviews must be non-empty
-/// UTF-8; anything wrong is an <see cref="ImdbDataException"/> naming the file or entry.
+/// UTF-8, each at most <c>maxReviewBytes</c> long (<see cref="DefaultMaxReviewBytes"/>: the real reviews are under
+/// 15 KB), and each path may occur once; anything wrong is an <see cref="ImdbDataException"/> naming the file or entry.
+/// Nothing is allocated for what an entry merely declares: its size is checked against the cap before it is read.
 /// </summary>
 public static class ImdbReader
 {
@@ -30,27 +32,31 @@ public static class ImdbReader
     private static readonly string[] s_labels = ["neg", "pos"];
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The default cap on one review's size in bytes: 1 MiB, some 70 times the longest real review (13.7 KB).</summary>
+    public const int DefaultMaxReviewBytes = 1 << 20;
+
     /// <summary>Reads a <c>.tar.gz</c> file, or a folder that is <c>aclImdb</c> or contains it.</summary>
-    public static ImdbReviews Read(string path)
+    public static ImdbReviews Read(string path, int maxReviewBytes = DefaultMaxReviewBytes)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (File.Exists(path))
         {
-            return ReadArchive(path);
+            return ReadArchive(path, maxReviewBytes);
         }
 
         if (Directory.Exists(path))
         {
-            return ReadFolder(path);
+            return ReadFolder(path, maxReviewBytes);
         }
 
         throw new ImdbDataException($"The IMDB data path '{path}' does not exist.");
     }
 
     /// <summary>Reads a gzip-compressed tar archive file.</summary>
-    public static ImdbReviews ReadArchive(string archivePath)
+    public static ImdbReviews ReadArchive(string archivePath, int maxReviewBytes = DefaultMaxReviewBytes)
     {
         ArgumentNullException.ThrowIfNull(archivePath);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxReviewBytes);
         FileStream file;
         try
         {
@@ -63,15 +69,16 @@ public static class ImdbReader
 
         using (file)
         {
-            return ReadArchive(file, archivePath);
+            return ReadArchive(file, archivePath, maxReviewBytes);
         }
     }
 
     /// <summary>Reads a gzip-compressed tar archive from a stream; <paramref name="sourceName"/> names it in errors.</summary>
-    public static ImdbReviews ReadArchive(Stream gzipped, string sourceName)
+    public static ImdbReviews ReadArchive(Stream gzipped, string sourceName, int maxReviewBytes = DefaultMaxReviewBytes)
     {
         ArgumentNullException.ThrowIfNull(gzipped);
         ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxReviewBytes);
         var collector = new Collector(sourceName);
         string? lastEntry = null;
         try
@@ -88,7 +95,9 @@ public static class ImdbReader
                     continue;
                 }
 
-                byte[] bytes = new byte[checked((int)entry.Length)];
+                // The declared size is checked before anything is allocated for it; the data stream then ends at that size.
+                CheckSize(sourceName, entry.Name, entry.Length, maxReviewBytes);
+                byte[] bytes = new byte[(int)entry.Length];
                 entry.DataStream?.ReadExactly(bytes);
                 collector.Add(path, bytes, isTrain, label);
             }
@@ -107,9 +116,10 @@ public static class ImdbReader
     }
 
     /// <summary>Reads an extracted dataset: <paramref name="folder"/> is <c>aclImdb</c> (it holds <c>train</c> and <c>test</c>) or contains it.</summary>
-    public static ImdbReviews ReadFolder(string folder)
+    public static ImdbReviews ReadFolder(string folder, int maxReviewBytes = DefaultMaxReviewBytes)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxReviewBytes);
         string root = FindRootFolder(folder);
         var collector = new Collector(root);
         foreach (string split in s_splits)
@@ -133,6 +143,7 @@ public static class ImdbReader
                     byte[] bytes;
                     try
                     {
+                        CheckSize(root, file, new FileInfo(file).Length, maxReviewBytes);
                         bytes = File.ReadAllBytes(file);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -146,6 +157,16 @@ public static class ImdbReader
         }
 
         return collector.Finish(missing => $"The IMDB folder '{root}' has no reviews in {missing}/.");
+    }
+
+    private static void CheckSize(string sourceName, string entry, long length, int maxReviewBytes)
+    {
+        if (length > maxReviewBytes)
+        {
+            throw new ImdbDataException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{sourceName}: the review '{entry}' is {length:N0} bytes, more than the cap of {maxReviewBytes:N0} bytes per review (real IMDB reviews are under 15 KB; pass a larger maxReviewBytes to read longer documents)."));
+        }
     }
 
     /// <summary>The folder holding <c>train</c> and <c>test</c>: <paramref name="folder"/> itself or its <c>aclImdb</c> child.</summary>
@@ -200,9 +221,16 @@ public static class ImdbReader
         private readonly List<Review> _train = [];
         private readonly List<Review> _test = [];
         private readonly int[] _perFolder = new int[4];
+        private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
 
         public void Add(string path, byte[] bytes, bool isTrain, int label)
         {
+            // A tar archive may hold one path twice (appended updates); counting both would train on it twice.
+            if (!_paths.Add(path))
+            {
+                throw new ImdbDataException($"{sourceName}: the review '{path}' occurs twice.");
+            }
+
             string text;
             try
             {
