@@ -195,6 +195,7 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("trailing", "inconsistent")]
     [InlineData("foreign", "not an RnnGen checkpoint")]
     [InlineData("version", "format version 99")]
+    [InlineData("utf8", "its header is not valid UTF-8 (at byte")]
     public void A_corrupt_file_is_rejected_naming_the_file(string corruption, string expected)
     {
         string path = PathOf(corruption + ".safetensors");
@@ -235,6 +236,10 @@ public sealed class CheckpointTests : IDisposable
             case "version":
                 WriteFile(path, header.Replace("\"format_version\":\"1\"", "\"format_version\":\"99\""), data);
                 break;
+            case "utf8":
+                bytes[8 + header.IndexOf("rnngen-checkpoint", StringComparison.Ordinal)] = 0xFF;
+                File.WriteAllBytes(path, bytes);
+                break;
         }
 
         float[] before = model.Parameters.ToArray();
@@ -243,6 +248,37 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains(path, error.Message);
         Assert.Contains(expected, error.Message);
         Assert.Equal(before, model.Parameters.ToArray());
+    }
+
+    /// <summary>
+    /// Metadata a careless or hostile edit put out of range: an int field above int.MaxValue must not wrap (4294967297
+    /// loaded as epoch 1), and optimizer settings that are not finite or that the optimizer rejects are checkpoint
+    /// errors naming the file and the entry, not an ArgumentOutOfRangeException from deep inside.
+    /// </summary>
+    [Theory]
+    [InlineData("training.epoch", "1", "4294967297", "is '4294967297', not an integer from 0 to 2147483647")]
+    [InlineData("training.step", "0", "2147483648", "is '2147483648', not an integer from 0 to 2147483647")]
+    [InlineData("training.batch_size", "4", "-4", "is '-4', not an integer from 0 to 2147483647")]
+    [InlineData("optimizer.learning_rate", "0.01", "NaN", "'optimizer.learning_rate' is 'NaN', not a finite number")]
+    [InlineData("optimizer.beta_1", "0.9", "Infinity", "'optimizer.beta_1' is 'Infinity', not a finite number")]
+    [InlineData("optimizer.learning_rate", "0.01", "-1", "settings its 'adam' optimizer rejects")]
+    public void Out_of_range_metadata_is_a_checkpoint_error_naming_the_entry(string key, string saved, string tampered, string expected)
+    {
+        (TinyModel model, Adam optimizer) = Trained();
+        string path = PathOf("tampered.safetensors");
+        var position = new TrainingPosition(1, 0, 4, 16, true, 0, new RnnRandom(0).State, 0, 0, 0, new History());
+        Checkpoint.Save(path, model, optimizer, position);
+        byte[] bytes = File.ReadAllBytes(path);
+        int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        string header = Encoding.UTF8.GetString(bytes, 8, headerLength);
+        string entry = $"\"{key}\":\"{saved}\"";
+        Assert.True(header.Contains(entry, StringComparison.Ordinal), $"no {entry} in {header}");
+        WriteFile(path, header.Replace(entry, $"\"{key}\":\"{tampered}\"", StringComparison.Ordinal), bytes[(8 + headerLength)..]);
+
+        CheckpointException error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, new TinyModel()));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains(expected, error.Message);
     }
 
     [Fact]

@@ -365,6 +365,19 @@ public static class Checkpoint
 
     private static Optimizer CreateOptimizer(string path, IReadOnlyDictionary<string, string> metadata, string name)
     {
+        try
+        {
+            return CreateOptimizerUnchecked(path, metadata, name);
+        }
+        catch (ArgumentException e)
+        {
+            // Finite but out of range for the optimizer (a negative learning rate, β outside [0, 1)): its own message says which.
+            throw new CheckpointException(path, $"Checkpoint '{path}' holds settings its '{name}' optimizer rejects: {e.Message}", e);
+        }
+    }
+
+    private static Optimizer CreateOptimizerUnchecked(string path, IReadOnlyDictionary<string, string> metadata, string name)
+    {
         float learningRate = ParseFloat(path, metadata, CheckpointMetadata.OptimizerLearningRate);
         return name switch
         {
@@ -405,10 +418,10 @@ public static class Checkpoint
         }
 
         return new TrainingPosition(
-            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingEpoch),
-            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingStep),
-            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingBatchSize),
-            (int)ParseLong(path, metadata, CheckpointMetadata.TrainingSamples),
+            ParseInt(path, metadata, CheckpointMetadata.TrainingEpoch),
+            ParseInt(path, metadata, CheckpointMetadata.TrainingStep),
+            ParseInt(path, metadata, CheckpointMetadata.TrainingBatchSize),
+            ParseInt(path, metadata, CheckpointMetadata.TrainingSamples),
             Required(path, metadata, CheckpointMetadata.TrainingShuffle) == "true",
             ParseLong(path, metadata, CheckpointMetadata.TrainingSeed, allowNegative: true),
             state,
@@ -426,15 +439,21 @@ public static class Checkpoint
             ? value
             : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not an integer.");
 
-    private static float ParseFloat(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
-        float.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out float value)
+    // Epochs, steps, batch sizes and sample counts are ints in memory: a larger value must not wrap (4294967297 is not 1).
+    private static int ParseInt(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
+        int.TryParse(Required(path, metadata, key), NumberStyles.None, CultureInfo.InvariantCulture, out int value)
             ? value
-            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not a number.");
+            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not an integer from 0 to {int.MaxValue}.");
+
+    private static float ParseFloat(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
+        float.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && float.IsFinite(value)
+            ? value
+            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not a finite number.");
 
     private static double ParseDouble(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
-        double.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+        double.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
             ? value
-            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not a number.");
+            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not a finite number.");
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -205,6 +205,12 @@ public static class SafeTensors
             throw Invalid(fileName, "its header does not start with '{'; the file is corrupt or not a safetensors file");
         }
 
+        // The format requires UTF-8; System.Text.Json would only notice invalid bytes when a name or value is read.
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+        {
+            throw Invalid(fileName, $"its header is not valid UTF-8 (at byte {FirstInvalidUtf8(header)} of the header); the file is corrupt");
+        }
+
         long dataLength = fileLength - 8 - (long)headerLength;
         var tensors = new List<SafeTensorInfo>();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -375,6 +381,24 @@ public static class SafeTensors
         "I8" or "U8" or "BOOL" or "F8_E4M3" or "F8_E5M2" => 1,
         _ => 0,
     };
+
+    /// <summary>The offset of the first byte that is not part of valid UTF-8 (the length when all of it is).</summary>
+    private static long FirstInvalidUtf8(ReadOnlySpan<byte> text)
+    {
+        long offset = 0;
+        while (!text.IsEmpty)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(text, out _, out int consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            text = text[consumed..];
+            offset += consumed;
+        }
+
+        return offset;
+    }
 
     private static InvalidDataException Invalid(string fileName, string reason) =>
         new($"'{fileName}' is not a valid safetensors file: {reason}.");
