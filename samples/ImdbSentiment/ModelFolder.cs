@@ -41,9 +41,7 @@ internal sealed class ModelFolder(string path)
 
     public void WriteInfo(ModelInfo info)
     {
-        string temporary = InfoPath + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(info, SampleJsonContext.Default.ModelInfo));
-        File.Move(temporary, InfoPath, overwrite: true);
+        RnnGen.IO.AtomicFile.WriteAllText(InfoPath, JsonSerializer.Serialize(info, SampleJsonContext.Default.ModelInfo));
     }
 
     /// <summary>Reads <c>model.json</c>; a missing folder or file, or one that cannot be read, is a <see cref="UsageException"/>.</summary>

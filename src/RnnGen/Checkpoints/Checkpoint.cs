@@ -53,36 +53,22 @@ public static class Checkpoint
         Dictionary<string, string> metadata = BuildMetadata(model, optimizer, position);
 
         string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(directory);
-        string temporary = Path.Combine(directory, TemporaryPrefix(fullPath) + Guid.NewGuid().ToString("N") + ".tmp");
-        try
+        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, TemporaryPrefix(fullPath) + Guid.NewGuid().ToString("N") + ".tmp");
+        IO.AtomicFile.Write(fullPath, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            Stream stream = wrapStream?.Invoke(file) ?? file;
+            SafeTensors.WriteHeader(stream, layout, metadata);
+            SafeTensors.WriteData(stream, model.Parameters);
+            if (hasSlots)
             {
-                Stream stream = wrapStream?.Invoke(file) ?? file;
-                SafeTensors.WriteHeader(stream, layout, metadata);
-                SafeTensors.WriteData(stream, model.Parameters);
-                if (hasSlots)
+                for (int slot = 0; slot < optimizer!.SlotNames.Count; slot++)
                 {
-                    for (int slot = 0; slot < optimizer!.SlotNames.Count; slot++)
-                    {
-                        SafeTensors.WriteData(stream, optimizer.GetSlot(slot));
-                    }
+                    SafeTensors.WriteData(stream, optimizer.GetSlot(slot));
                 }
-
-                stream.Flush();
-                // The rename below must not reach the disk before the data does.
-                file.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+            stream.Flush();
+        }, temporary);
 
         DeleteLeftovers(fullPath);
     }

@@ -49,36 +49,25 @@ internal static class EncodedCache
         byte[] header = new byte[HeaderLength];
         WriteHeader(header, fingerprint, options, data.Train.Count, data.Test.Count, vocabulary.Length);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string temporary = $"{path}.{Guid.NewGuid():N}.part";
-        try
+        IO.AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            void Append(ReadOnlySpan<byte> bytes)
             {
-                void Append(ReadOnlySpan<byte> bytes)
-                {
-                    hash.AppendData(bytes);
-                    file.Write(bytes);
-                }
-
-                Append(header);
-                Append(vocabulary);
-                foreach (SequenceDataset split in (SequenceDataset[])[data.Train, data.Test])
-                {
-                    Append(MemoryMarshal.AsBytes(split.Tokens.AsSpan()));
-                    Append(split.Labels.Select(label => (byte)label).ToArray());
-                }
-
-                file.Write(hash.GetHashAndReset());
+                hash.AppendData(bytes);
+                file.Write(bytes);
             }
 
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+            Append(header);
+            Append(vocabulary);
+            foreach (SequenceDataset split in (SequenceDataset[])[data.Train, data.Test])
+            {
+                Append(MemoryMarshal.AsBytes(split.Tokens.AsSpan()));
+                Append(split.Labels.Select(label => (byte)label).ToArray());
+            }
+
+            file.Write(hash.GetHashAndReset());
+        }, temporaryPath: $"{Path.GetFullPath(path)}.{Guid.NewGuid():N}.part", bufferSize: 1 << 20);
     }
 
     /// <summary>The cached data, or null with <paramref name="problem"/> saying why the file is unusable (null when it is absent).</summary>

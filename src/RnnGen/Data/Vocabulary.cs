@@ -121,9 +121,7 @@ public sealed class Vocabulary
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string temporary = path + ".tmp";
-        File.WriteAllLines(temporary, _words, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        File.Move(temporary, path, overwrite: true);
+        IO.AtomicFile.WriteAllLines(path, _words);
     }
 
     /// <summary>Loads a vocabulary written by <see cref="Save"/>; a malformed line is reported with its number.</summary>
