@@ -103,6 +103,8 @@ internal static class ModelEmitter
         writer.WriteLine("// same bits.");
         writer.WriteLine("private readonly Shard[] _shards = new Shard[MaxShards];");
         writer.WriteLine("private readonly global::RnnGen.ShardRunner _runner = new global::RnnGen.ShardRunner();");
+        writer.WriteLine("// One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.");
+        writer.WriteLine("private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();");
         writer.WriteLine("private readonly global::System.Action<int> _forwardShard;");
         writer.WriteLine("private readonly global::System.Action<int> _backwardShard;");
         writer.WriteLine("private int _shardCount;");
@@ -183,12 +185,23 @@ internal static class ModelEmitter
         using (writer.WriteBlock("public int Threads"))
         {
             writer.WriteLine("get => _runner.Threads;");
-            writer.WriteLine("set => _runner.Threads = value;");
+            using (writer.WriteBlock("set"))
+            {
+                writer.WriteLine("using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(Threads));");
+                writer.WriteLine("_runner.Threads = value;");
+            }
         }
 
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc cref=\"global::RnnGen.IRnnModel.ComputeGradients\"/>");
         using (writer.WriteBlock("public float ComputeGradients(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)"))
+        {
+            writer.WriteLine("using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(ComputeGradients));");
+            writer.WriteLine("return ComputeGradientsOfOneCaller(tokens, labels);");
+        }
+
+        writer.WriteLine();
+        using (writer.WriteBlock("private float ComputeGradientsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)"))
         {
             writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
             writer.WriteLine("global::RnnGen.ModelInput.CheckLabels(labels, batch);");
@@ -207,7 +220,8 @@ internal static class ModelEmitter
         using (writer.WriteBlock("public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)"))
         {
             writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
-            writer.WriteLine("float loss = ComputeGradients(tokens, labels);");
+            writer.WriteLine("using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));");
+            writer.WriteLine("float loss = ComputeGradientsOfOneCaller(tokens, labels);");
             writer.WriteLine("optimizer.Step(_parameters, _gradients, _runner); // the update in ranges on the shard threads");
             writer.WriteLine("return loss;");
         }
@@ -215,6 +229,13 @@ internal static class ModelEmitter
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc cref=\"global::RnnGen.IRnnModel.PredictLogits\"/>");
         using (writer.WriteBlock("public void PredictLogits(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits)"))
+        {
+            writer.WriteLine("using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(PredictLogits));");
+            writer.WriteLine("PredictLogitsOfOneCaller(tokens, logits);");
+        }
+
+        writer.WriteLine();
+        using (writer.WriteBlock("private void PredictLogitsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits)"))
         {
             writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
             writer.WriteLine("global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
@@ -238,7 +259,8 @@ internal static class ModelEmitter
         writer.WriteLine("/// <inheritdoc cref=\"global::RnnGen.IRnnModel.Predict\"/>");
         using (writer.WriteBlock("public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> probabilities)"))
         {
-            writer.WriteLine("PredictLogits(tokens, probabilities);");
+            writer.WriteLine("using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(Predict));");
+            writer.WriteLine("PredictLogitsOfOneCaller(tokens, probabilities);");
             writer.WriteLine("global::RnnGen.Kernels.Activations.SigmoidInPlace(probabilities);");
         }
 

@@ -89,6 +89,8 @@ namespace Samples
         // same bits.
         private readonly Shard[] _shards = new Shard[MaxShards];
         private readonly global::RnnGen.ShardRunner _runner = new global::RnnGen.ShardRunner();
+        // One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.
+        private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();
         private readonly global::System.Action<int> _forwardShard;
         private readonly global::System.Action<int> _backwardShard;
         private int _shardCount;
@@ -145,11 +147,21 @@ namespace Samples
         public int Threads
         {
             get => _runner.Threads;
-            set => _runner.Threads = value;
+            set
+            {
+                using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(Threads));
+                _runner.Threads = value;
+            }
         }
 
         /// <inheritdoc cref="global::RnnGen.IRnnModel.ComputeGradients"/>
         public float ComputeGradients(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)
+        {
+            using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(ComputeGradients));
+            return ComputeGradientsOfOneCaller(tokens, labels);
+        }
+
+        private float ComputeGradientsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)
         {
             int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
             global::RnnGen.ModelInput.CheckLabels(labels, batch);
@@ -167,13 +179,20 @@ namespace Samples
         public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
-            float loss = ComputeGradients(tokens, labels);
+            using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));
+            float loss = ComputeGradientsOfOneCaller(tokens, labels);
             optimizer.Step(_parameters, _gradients, _runner); // the update in ranges on the shard threads
             return loss;
         }
 
         /// <inheritdoc cref="global::RnnGen.IRnnModel.PredictLogits"/>
         public void PredictLogits(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits)
+        {
+            using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(PredictLogits));
+            PredictLogitsOfOneCaller(tokens, logits);
+        }
+
+        private void PredictLogitsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits)
         {
             int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
             global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));
@@ -189,7 +208,8 @@ namespace Samples
         /// <inheritdoc cref="global::RnnGen.IRnnModel.Predict"/>
         public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> probabilities)
         {
-            PredictLogits(tokens, probabilities);
+            using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(Predict));
+            PredictLogitsOfOneCaller(tokens, probabilities);
             global::RnnGen.Kernels.Activations.SigmoidInPlace(probabilities);
         }
 
