@@ -50,7 +50,7 @@ public sealed partial class RnnGenerator
 
         foreach (ContainingTypeSpec containing in spec.ContainingTypes)
         {
-            scopes.Push(writer.WriteBlock($"partial {containing.Keyword} {containing.Name}"));
+            scopes.Push(writer.WriteBlock($"partial {containing.Keyword} {containing.Identifier}"));
         }
 
         if (declareInterface)
@@ -59,7 +59,7 @@ public sealed partial class RnnGenerator
             writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen.Generator\", \"{GeneratorVersion}\")]");
         }
 
-        using (writer.WriteBlock($"partial class {spec.TypeName}{(declareInterface ? " : global::RnnGen.IRnnModel" : string.Empty)}"))
+        using (writer.WriteBlock($"partial class {spec.TypeIdentifier}{(declareInterface ? " : global::RnnGen.IRnnModel" : string.Empty)}"))
         {
             body(writer, layout);
         }

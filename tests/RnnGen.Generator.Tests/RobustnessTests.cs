@@ -37,6 +37,21 @@ public class RobustnessTests
         Assert.DoesNotContain(result.Diagnostics, static d => d.Id is "CS8785" or "AD0001");
     }
 
+    /// <summary>Keywords as names, written with '@': the hint names drop the '@' (was CS8785), the code keeps it (was "partial class event").</summary>
+    [Fact]
+    public void VerbatimIdentifiersAsNamespaceContainingTypeAndClassCompile()
+    {
+        (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run(
+            "using RnnGen; namespace @if.@namespace { partial class @struct { [RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] public partial class @event { } } }");
+        Assert.Null(result.Results[0].Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics());
+        Assert.Contains(result.GeneratedTrees, static t => t.FilePath.EndsWith("if.namespace.struct.event.Model.g.cs", StringComparison.Ordinal));
+        string model = result.GeneratedTrees.Single(static t => t.FilePath.EndsWith("event.Model.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("partial class @event : global::RnnGen.IRnnModel", model, StringComparison.Ordinal);
+        Assert.Contains("Model: \\\"event\\\"", model, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void NestedInAPartialStructCompiles()
     {

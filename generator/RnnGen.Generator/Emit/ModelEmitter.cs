@@ -125,7 +125,7 @@ internal static class ModelEmitter
     {
         ModelSpec spec = layout.Spec;
         writer.WriteLine("/// <summary>Creates the model with Keras' default initializers, drawn from <paramref name=\"seed\"/>; one seed gives the same weights on every run.</summary>");
-        using (writer.WriteBlock($"public {spec.TypeName}(int seed = 0)"))
+        using (writer.WriteBlock($"public {spec.TypeIdentifier}(int seed = 0)"))
         {
             writer.WriteLine("_forwardShard = index => _shards[index].RunForward();");
             writer.WriteLine("_backwardShard = index => _shards[index].RunBackward();");
@@ -349,7 +349,7 @@ internal static class ModelEmitter
     {
         ModelSpec spec = layout.Spec;
         int widest = Math.Max(spec.Embed, spec.Layers.Max(static l => l.GateWidth));
-        string typeName = spec.TypeName;
+        string typeName = spec.TypeIdentifier;
         writer.WriteLine("/// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>");
         using (writer.WriteBlock("private sealed partial class Shard"))
         {

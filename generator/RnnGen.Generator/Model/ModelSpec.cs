@@ -86,7 +86,10 @@ internal sealed record ModelSpec(
     /// <summary>The number of stacked recurrent layers.</summary>
     public int LayerCount => Layers.Count;
 
-    /// <summary>The hint-name prefix: the type's full name, unique within a compilation.</summary>
+    /// <summary>The class name as generated code writes it (<c>@event</c> for a class named "event").</summary>
+    public string TypeIdentifier => CSharpIdentifier.Escape(TypeName);
+
+    /// <summary>The hint-name prefix: the type's full name without verbatim '@' marks, unique within a compilation.</summary>
     public string HintPrefix
     {
         get
@@ -94,7 +97,7 @@ internal sealed record ModelSpec(
             var parts = new List<string>();
             if (Namespace.Length > 0)
             {
-                parts.Add(Namespace);
+                parts.Add(CSharpIdentifier.WithoutVerbatimMarks(Namespace));
             }
 
             parts.AddRange(ContainingTypes.Select(static t => t.Name));
@@ -107,7 +110,11 @@ internal sealed record ModelSpec(
 /// <summary>A type that contains the model class, re-declared <c>partial</c> around the generated code.</summary>
 /// <param name="Keyword">The declaration keyword: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
 /// <param name="Name">The type's name.</param>
-internal sealed record ContainingTypeSpec(string Keyword, string Name);
+internal sealed record ContainingTypeSpec(string Keyword, string Name)
+{
+    /// <summary>The name as generated code writes it.</summary>
+    public string Identifier => CSharpIdentifier.Escape(Name);
+}
 
 /// <summary>One recurrent layer of the stack.</summary>
 /// <param name="Index">The position in the stack, from 0 at the embedding.</param>
