@@ -143,6 +143,13 @@ internal static class TrainCommand
                 callbacks: [new BackupAndRestore(folder.BackupPath), earlyStopping, monitor],
                 output: output, verbose: normal ? 1 : 0, cancellationToken: cancellationToken);
         }
+        catch (TrainingDivergedException e)
+        {
+            // Nothing is saved over the folder: a model file, if any, is the previous run's; the backup holds the last
+            // finite epoch of this one.
+            string kept = File.Exists(folder.BackupPath) ? $" The last finite epoch is kept in {folder.BackupPath}; delete it to start over." : string.Empty;
+            throw new UsageException($"{e.Message} Nothing was saved.{kept}");
+        }
         catch (Exception e) when (resuming && e is CheckpointException or ArgumentException)
         {
             // The backup belongs to another model or to a run with other data or settings: say so, and how to start over.

@@ -12,6 +12,29 @@ namespace RnnGen.IntegrationTests;
 /// </summary>
 public sealed class ImdbEndToEndTests(ITestOutputHelper log)
 {
+    /// <summary>
+    /// A learning rate of 3e38 makes the first steps' loss non-finite: train stops there with one line on stderr and exit
+    /// code 1, and writes no model. Before, it trained on with "loss: nan", exited 0 and saved a NaN model.
+    /// </summary>
+    [SkippableFact]
+    public void A_diverging_run_stops_with_a_clear_error_and_saves_no_nan_model()
+    {
+        using var temp = new TempFolder();
+        string archive = ImdbArchive.Find(temp, "the divergence test");
+        var folder = new ModelFolder(Path.Combine(temp.Path, "seed"));
+
+        SampleRun train = SampleProcess.Run(
+            TimeSpan.FromMinutes(5), "train", "--epochs", "2", "--learning-rate", "3e38", "--data", archive, "--cache", Path.Combine(temp.Path, "cache"), "--output", folder.Path);
+        log.WriteLine(train.ToString());
+
+        Assert.True(train.ExitCode == 1, train.ToString());
+        string error = train.Error.TrimEnd();
+        Assert.True(error.StartsWith("error: The loss of batch ", StringComparison.Ordinal) && !error.Contains('\n', StringComparison.Ordinal), train.ToString());
+        Assert.Contains("training diverged and was stopped (lower the learning rate, or check the data). Nothing was saved.", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.WeightsPath), "a diverged run wrote model.safetensors");
+        Assert.False(File.Exists(folder.InfoPath), "a diverged run wrote model.json");
+    }
+
     [SkippableFact]
     public void One_epoch_of_the_seed_model_on_the_shared_IMDB_archive_reaches_70_percent_on_the_full_test_split_and_its_folder_serves_evaluate_and_predict()
     {

@@ -282,6 +282,28 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Non_finite_weights_are_refused_unless_the_caller_opts_in()
+    {
+        (TinyModel model, Adam optimizer) = Trained();
+        model.Parameters[model.Description.Tensors[1].Offset + 2] = float.PositiveInfinity;
+        model.Parameters[model.Description.Tensors[2].Offset] = float.NaN;
+        string path = PathOf("diverged.safetensors");
+        Checkpoint.Save(path, model, optimizer);
+
+        var fresh = new TinyModel(seed: 5);
+        float[] before = fresh.Parameters.ToArray();
+        CheckpointException error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, fresh));
+
+        Assert.Contains(path, error.Message);
+        string expected = $"holds 2 non-finite weights; the first is Infinity in '{model.Description.Tensors[1].Name}' at element 2";
+        Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), error.Message);
+        Assert.Equal(before, fresh.Parameters.ToArray());
+
+        Checkpoint.Load(path, fresh, allowNonFinite: true);
+        Assert.True(float.IsNaN(fresh.Parameters[model.Description.Tensors[2].Offset]));
+    }
+
+    [Fact]
     public void A_save_that_fails_halfway_leaves_the_previous_checkpoint_intact()
     {
         string path = PathOf("ckpt.safetensors");

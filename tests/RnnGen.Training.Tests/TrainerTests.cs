@@ -27,6 +27,43 @@ public sealed class TrainerTests : IDisposable
 
     private static int[] SampleIds(int[] batch) => batch.Where((_, i) => i % 2 == 1).Select(t => t - 100).ToArray();
 
+    /// <summary>
+    /// A NaN loss stops the run at its batch (as Keras' TerminateOnNaN): no epoch end follows, so the backup keeps the
+    /// last finite epoch and the history only complete epochs; Fit throws, naming the batch. Before, the run went on to
+    /// the end and saved a NaN model.
+    /// </summary>
+    [Fact]
+    public void A_non_finite_loss_stops_training_at_its_batch_and_keeps_the_last_finite_backup()
+    {
+        // 10 samples in batches of 4: 3 steps per epoch; step 4 (the second of epoch 2) returns NaN.
+        var model = new StubModel { LossOfStep = step => step == 4 ? float.NaN : 0.5f };
+        string backup = Path.Combine(_directory, "backup.safetensors");
+        var output = new StringWriter();
+        var callbacks = new Callback[] { new BackupAndRestore(backup) };
+
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+            model.Fit(Numbered(10), epochs: 5, batchSize: 4, new Sgd(), callbacks: callbacks, output: output, verbose: 2));
+
+        Assert.Equal(1, error.Epoch);
+        Assert.Equal(2, error.Step);
+        Assert.True(float.IsNaN(error.Loss));
+        Assert.Contains("The loss of batch 2 of epoch 2 is NaN", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Training stopped: the loss of batch 2/3 of epoch 2/5 is NaN.", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, error.History.Count);
+        Assert.Equal(5, model.Steps);
+        TrainingCheckpoint kept = Checkpoint.Load(backup, new StubModel());
+        Assert.Equal(1, kept.Position!.Epoch);
+    }
+
+    [Fact]
+    public void A_huge_learning_rate_on_a_real_model_diverges_into_the_exception_not_a_nan_model()
+    {
+        var model = new TinyModel();
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+            model.Fit(TestData.Sentiment(200), epochs: 3, batchSize: 16, new Sgd(learningRate: 3e38f), verbose: 0));
+        Assert.False(float.IsFinite(error.Loss));
+    }
+
     [Fact]
     public void Fit_on_the_tiny_model_reduces_the_loss_and_learns()
     {

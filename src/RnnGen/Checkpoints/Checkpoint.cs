@@ -81,7 +81,14 @@ public static class Checkpoint
     /// </summary>
     /// <exception cref="CheckpointException">The file is corrupt or truncated (the message names it), or it was saved from
     /// a model of another shape or cell (the message names the tensor and both shapes).</exception>
-    public static TrainingCheckpoint Load(string path, IRnnModel model, Optimizer? optimizer = null)
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">The model whose parameters it replaces.</param>
+    /// <param name="optimizer">The optimizer whose state it replaces, or null to rebuild the saved one.</param>
+    /// <param name="allowNonFinite">
+    /// Whether NaN or infinite weights and optimizer state are accepted. By default they are an error: a model that
+    /// diverged would otherwise load silently and predict NaN.
+    /// </param>
+    public static TrainingCheckpoint Load(string path, IRnnModel model, Optimizer? optimizer = null, bool allowNonFinite = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -156,6 +163,15 @@ public static class Checkpoint
         catch (EndOfStreamException e)
         {
             throw new CheckpointException(path, $"Checkpoint '{path}' ended while its tensors were read; it is truncated or was changed while loading.", e);
+        }
+
+        if (!allowNonFinite)
+        {
+            CheckFinite(path, description, parameters, what: "weight");
+            for (int slot = 0; slot < slots.Count; slot++)
+            {
+                CheckFinite(path, description, slots[slot], what: $"optimizer '{target!.SlotNames[slot]}' value");
+            }
         }
 
         parameters.CopyTo(model.Parameters);
@@ -415,6 +431,21 @@ public static class Checkpoint
             ParseLong(path, metadata, CheckpointMetadata.TrainingCorrect),
             ParseLong(path, metadata, CheckpointMetadata.TrainingSeen),
             history);
+    }
+
+    /// <summary>Names the first non-finite value, by tensor and index, of a buffer in the parameter layout.</summary>
+    private static void CheckFinite(string path, ModelDescription description, float[] values, string what)
+    {
+        int bad = Array.FindIndex(values, static v => !float.IsFinite(v));
+        if (bad < 0)
+        {
+            return;
+        }
+
+        TensorInfo tensor = description.Tensors.First(t => bad >= t.Offset && bad < t.Offset + t.Length);
+        int count = values.Count(static v => !float.IsFinite(v));
+        throw new CheckpointException(path, string.Create(CultureInfo.InvariantCulture,
+            $"Checkpoint '{path}' holds {count} non-finite {what}s; the first is {values[bad]} in '{tensor.Name}' at element {bad - tensor.Offset}. The model it was saved from diverged; load it with allowNonFinite: true to inspect it anyway."));
     }
 
     private static string Required(string path, IReadOnlyDictionary<string, string> metadata, string key) =>

@@ -48,7 +48,8 @@ public sealed class BackupAndRestore : Callback
     /// <inheritdoc/>
     public override void OnTrainEnd(TrainingContext context)
     {
-        if (!context.Interrupted && DeleteOnCompletion)
+        // A diverged run keeps its backup: the last epoch end before the loss became NaN, to resume from with other settings.
+        if (!context.Interrupted && !context.Diverged && DeleteOnCompletion)
         {
             File.Delete(Path);
         }

@@ -148,6 +148,9 @@ public static class Trainer
         private long _seen;
         private History _history;
 
+        // The non-finite loss that stopped a diverged run.
+        private float _divergedLoss;
+
         // Whether the model exposes the logits of its training forward pass (IRnnModel.Logits); null until the first step.
         private bool? _modelKeepsLogits;
 
@@ -197,7 +200,7 @@ public static class Trainer
 
             _context.Started = true;
             bool interrupted = false;
-            while (_epoch < _epochs && !_context.StopTraining)
+            while (_epoch < _epochs && !_context.StopTraining && !_context.Diverged)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -224,9 +227,19 @@ public static class Trainer
                 }
             }
 
+            if (_context.Diverged)
+            {
+                _output?.WriteLine($"Training stopped: the loss of batch {_step}/{_steps} of epoch {_epoch + 1}/{_epochs} is {_divergedLoss}.");
+            }
+
             foreach (Callback callback in _callbacks)
             {
                 callback.OnTrainEnd(_context);
+            }
+
+            if (_context.Diverged)
+            {
+                throw new TrainingDivergedException(_epoch, _step, _divergedLoss, _history);
             }
 
             return _history;
@@ -261,8 +274,18 @@ public static class Trainer
 
             while (_step < _steps)
             {
-                TrainBatch();
+                float loss = TrainBatch();
                 _step++;
+                if (!float.IsFinite(loss))
+                {
+                    // Keras' TerminateOnNaN, always on: a non-finite loss only gets worse, and every later step and epoch
+                    // end would spread it into the weights, the backup and the history.
+                    bar?.Abort(_step, RunningLogs);
+                    _divergedLoss = loss;
+                    _context.Diverged = true;
+                    return false;
+                }
+
                 EpochLogs running = RunningLogs;
                 bar?.Update(_step, running);
                 foreach (Callback callback in _callbacks)
@@ -302,7 +325,7 @@ public static class Trainer
             return false;
         }
 
-        private void TrainBatch()
+        private float TrainBatch()
         {
             int count = _buffers.Gather(_train, _order, _step * _batchSize);
             ReadOnlySpan<int> tokens = _buffers.Tokens(count);
@@ -321,6 +344,7 @@ public static class Trainer
             _lossSum += (double)loss * count;
             _correct += BatchBuffers.CountCorrect(logits, labels);
             _seen += count;
+            return loss;
         }
 
         private void Restore(TrainingCheckpoint checkpoint)

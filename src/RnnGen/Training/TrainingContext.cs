@@ -38,6 +38,12 @@ public sealed class TrainingContext
     /// <summary>Whether the run stopped because its cancellation token fired.</summary>
     public bool Interrupted { get; internal set; }
 
+    /// <summary>
+    /// Whether the run stopped because a batch's loss was NaN or infinite (as Keras' <c>TerminateOnNaN</c>, but always
+    /// on): the epoch in progress gets no <see cref="Callback.OnEpochEnd"/>, so nothing saves the diverged weights.
+    /// </summary>
+    public bool Diverged { get; internal set; }
+
     /// <summary>The position a checkpoint saved now would resume from.</summary>
     public TrainingPosition Position => _position();
 
