@@ -95,6 +95,7 @@ internal sealed class ModelFolder(string path)
             throw new UsageException($"'{Path}' holds a '{entry.Name}' model of shape {info.Spec}, but this program's '{entry.Name}' is {spec}; train it again.");
         }
 
+        CheckEncoding(info, model.Description, entry.Name);
         if (!File.Exists(WeightsPath))
         {
             throw new UsageException($"'{Path}' has no model.safetensors; train the model into it with: train --model {entry.Name} --output {Path}");
@@ -102,6 +103,27 @@ internal sealed class ModelFolder(string path)
 
         Checkpoint.Load(WeightsPath, model);
         return (entry, model, info);
+    }
+
+    /// <summary>
+    /// The text encoding model.json records must be the one the compiled model was trained with: num_words is its
+    /// vocabulary (a smaller one maps words to other ids, a larger one to ids past the embedding), seq_len its sequence
+    /// length (another would cut the text elsewhere or split it into several rows), skip_top below num_words, and
+    /// padding and truncating 'pre' or 'post'. A hand-edited or foreign file is named, field by field.
+    /// </summary>
+    private void CheckEncoding(ModelInfo info, ModelDescription description, string name)
+    {
+        string? problem =
+            info.NumWords != description.Vocab ? $"num_words is {info.NumWords}, but the '{name}' model has a vocabulary of {description.Vocab} ids"
+            : info.SeqLen != description.SeqLen ? $"seq_len is {info.SeqLen}, but the '{name}' model reads sequences of {description.SeqLen} tokens"
+            : info.SkipTop < 0 || info.SkipTop >= info.NumWords ? $"skip_top is {info.SkipTop}, but it must be from 0 to {info.NumWords - 1}"
+            : info.Padding is not ("pre" or "post") ? $"padding is '{info.Padding}', but it must be 'pre' or 'post'"
+            : info.Truncating is not ("pre" or "post") ? $"truncating is '{info.Truncating}', but it must be 'pre' or 'post'"
+            : null;
+        if (problem is not null)
+        {
+            throw new UsageException($"'{InfoPath}': {problem}; the file was edited or belongs to another build of the model. Train it again.");
+        }
     }
 
     /// <summary>Loads the vocabulary; a missing or malformed file is an <see cref="ImdbDataException"/> naming it.</summary>

@@ -122,6 +122,42 @@ public sealed partial class CommandLineTests
         AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), "is not a valid model description");
     }
 
+    /// <summary>
+    /// model.json is checked against the compiled model, field by field. Before, seq_len 40 or 0 and num_words 1 ended in
+    /// stack traces, num_words 20000 crashed on a rare word, and seq_len 160 split the text into two rows silently.
+    /// </summary>
+    [Theory]
+    [InlineData("seq_len", 40, "seq_len is 40, but the 'seed' model reads sequences of 80 tokens")]
+    [InlineData("seq_len", 0, "seq_len is 0, but the 'seed' model reads sequences of 80 tokens")]
+    [InlineData("seq_len", 160, "seq_len is 160, but the 'seed' model reads sequences of 80 tokens")]
+    [InlineData("num_words", 1, "num_words is 1, but the 'seed' model has a vocabulary of 10000 ids")]
+    [InlineData("num_words", 20000, "num_words is 20000, but the 'seed' model has a vocabulary of 10000 ids")]
+    [InlineData("skip_top", 10000, "skip_top is 10000, but it must be from 0 to 9999")]
+    public void A_model_json_that_does_not_fit_the_compiled_model_is_one_line_naming_the_field(string field, int value, string expected)
+    {
+        using var temp = new TempFolder();
+        (ModelFolder folder, _, _) = TinySeedFolder(temp);
+        ModelInfo info = Info("seed", ImdbSentiment.Description);
+        folder.WriteInfo(field switch
+        {
+            "seq_len" => info with { SeqLen = value },
+            "num_words" => info with { NumWords = value },
+            _ => info with { SkipTop = value },
+        });
+
+        AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "a rare zymurgy film"), $"'{folder.InfoPath}': {expected}; the file was edited");
+        AssertOneLineError(SampleProcess.Run("evaluate", "--output", folder.Path, "--data", Path.Combine(temp.Path, "none")), expected);
+    }
+
+    [Fact]
+    public void A_padding_that_is_neither_pre_nor_post_is_one_line()
+    {
+        using var temp = new TempFolder();
+        (ModelFolder folder, _, _) = TinySeedFolder(temp);
+        folder.WriteInfo(Info("seed", ImdbSentiment.Description) with { Padding = "middle" });
+        AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), "padding is 'middle', but it must be 'pre' or 'post'");
+    }
+
     /// <summary>A folder as train writes it, with an untrained seed model and a vocabulary of a few words.</summary>
     internal static (ModelFolder Folder, IRnnModel Model, Vocabulary Vocabulary) TinySeedFolder(TempFolder temp)
     {
