@@ -171,3 +171,74 @@ public sealed class CallbackTests : IDisposable
         public override void OnTrainEnd(TrainingContext context) => events.Add("train_end");
     }
 }
+
+/// <summary>
+/// Resume is "as if training had never stopped": a run interrupted anywhere (mid-epoch, right after an epoch end,
+/// before and after EarlyStopping's best epoch) and resumed from its backup ends with the weights, history and
+/// EarlyStopping state of the uninterrupted run, bit for bit. Before, the backup lacked EarlyStopping's best value, wait
+/// count and best weights, so a resumed run kept another epoch's weights.
+/// </summary>
+public sealed class ResumeTests : IDisposable
+{
+    private readonly string _directory = TestData.TempDirectory();
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private sealed class CancelAtStep(int step, CancellationTokenSource source) : Callback
+    {
+        private int _steps;
+
+        public override void OnBatchEnd(TrainingContext context, int index, EpochLogs logs)
+        {
+            if (++_steps == step)
+            {
+                source.Cancel();
+            }
+        }
+    }
+
+    private (float[] Weights, string History, EarlyStopping Stopping) Run(string backup, int? interruptAt)
+    {
+        SequenceDataset data = TestData.Sentiment(48);
+        while (true)
+        {
+            var model = new TinyModel();
+            var stopping = new EarlyStopping(patience: 2, restoreBestWeights: true);
+            using var cancel = new CancellationTokenSource();
+            var callbacks = new List<Callback> { new BackupAndRestore(backup), stopping };
+            if (interruptAt is int step)
+            {
+                callbacks.Add(new CancelAtStep(step, cancel));
+            }
+
+            History history = model.Fit(data, epochs: 12, batchSize: 8, new Adam(learningRate: 0.3f), validationSplit: 0.25,
+                seed: 3, callbacks: callbacks, verbose: 0, cancellationToken: cancel.Token);
+            if (!cancel.IsCancellationRequested)
+            {
+                return (model.Parameters.ToArray(), history.ToJson(), stopping);
+            }
+
+            interruptAt = null; // the second process: resumes from the backup and runs to the end
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_and_resumed_run_ends_with_the_weights_of_the_uninterrupted_one()
+    {
+        (float[] expected, string expectedHistory, EarlyStopping reference) = Run(Path.Combine(_directory, "reference.safetensors"), null);
+        Assert.True(reference.BestEpoch > 0 && reference.StoppedEpoch > reference.BestEpoch, $"the reference run should improve, then stop early (best epoch {reference.BestEpoch}, stopped {reference.StoppedEpoch})");
+
+        // 36 training samples in batches of 8: 5 steps per epoch; points in the first epoch, at and after epoch ends,
+        // before and after the best epoch, and in the epoch that stops the run.
+        const int Steps = 5;
+        int best = reference.BestEpoch;
+        foreach (int step in new[] { 2, Steps, Steps + 1, Steps * best, (Steps * best) + 3, (Steps * (best + 1)) + 1, (Steps * reference.StoppedEpoch) + 2 })
+        {
+            string backup = Path.Combine(_directory, $"backup-{step}.safetensors");
+            (float[] weights, string history, EarlyStopping stopping) = Run(backup, step);
+            Assert.True(expected.AsSpan().SequenceEqual(weights), $"interrupted after step {step}: the final weights differ");
+            Assert.Equal(expectedHistory, history);
+            Assert.Equal((reference.Best, reference.BestEpoch, reference.StoppedEpoch, reference.Wait), (stopping.Best, stopping.BestEpoch, stopping.StoppedEpoch, stopping.Wait));
+        }
+    }
+}

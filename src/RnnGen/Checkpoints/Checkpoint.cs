@@ -49,6 +49,17 @@ public static class Checkpoint
             }
         }
 
+        // Callback states' arrays (EarlyStopping's best weights) as 1-D tensors "callback.{name}/{tensor}", after the slots.
+        var callbackTensors = new List<float[]>();
+        foreach ((string name, CallbackState state) in position?.Callbacks ?? new Dictionary<string, CallbackState>())
+        {
+            foreach ((string tensor, float[] values) in state.Tensors)
+            {
+                entries.Add((CheckpointMetadata.CallbackTensorName(name, tensor), [values.Length]));
+                callbackTensors.Add(values);
+            }
+        }
+
         SafeTensorInfo[] layout = SafeTensors.Layout(entries);
         Dictionary<string, string> metadata = BuildMetadata(model, optimizer, position);
 
@@ -65,6 +76,11 @@ public static class Checkpoint
                 {
                     SafeTensors.WriteData(stream, optimizer.GetSlot(slot));
                 }
+            }
+
+            foreach (float[] values in callbackTensors)
+            {
+                SafeTensors.WriteData(stream, values);
             }
 
             stream.Flush();
@@ -165,6 +181,11 @@ public static class Checkpoint
             throw new CheckpointException(path, $"Checkpoint '{path}' ended while its tensors were read; it is truncated or was changed while loading.", e);
         }
 
+        if (position is not null)
+        {
+            position = position with { Callbacks = ReadCallbackStates(path, file, header, description) };
+        }
+
         if (!allowNonFinite)
         {
             CheckFinite(path, description, parameters, what: "weight");
@@ -258,6 +279,14 @@ public static class Checkpoint
             metadata[CheckpointMetadata.TrainingShuffle] = position.Shuffle ? "true" : "false";
             metadata[CheckpointMetadata.TrainingSeed] = Invariant(position.Seed);
             metadata[CheckpointMetadata.TrainingRandomState] = position.RandomState.ToString();
+            foreach ((string name, CallbackState state) in position.Callbacks ?? new Dictionary<string, CallbackState>())
+            {
+                metadata[CheckpointMetadata.CallbackPrefix + name] = string.Join(',', state.Tensors.Keys.Order(StringComparer.Ordinal));
+                foreach ((string key, string value) in state.Values)
+                {
+                    metadata[CheckpointMetadata.CallbackValueName(name, key)] = value;
+                }
+            }
             metadata[CheckpointMetadata.TrainingLossSum] = position.LossSum.ToString("R", CultureInfo.InvariantCulture);
             metadata[CheckpointMetadata.TrainingCorrect] = Invariant(position.Correct);
             metadata[CheckpointMetadata.TrainingSeen] = Invariant(position.Seen);
@@ -290,7 +319,9 @@ public static class Checkpoint
         string Mismatch(string detail) =>
             $"Checkpoint '{path}' does not fit model {description.SpecText}: {detail}. The checkpoint was saved from {savedSpec}.";
 
-        var modelTensors = header.Tensors.Where(t => !t.Name.StartsWith("optimizer/", StringComparison.Ordinal)).ToList();
+        var modelTensors = header.Tensors
+            .Where(t => !t.Name.StartsWith("optimizer/", StringComparison.Ordinal) && !t.Name.StartsWith(CheckpointMetadata.CallbackPrefix, StringComparison.Ordinal))
+            .ToList();
         for (int i = 0; i < description.Tensors.Length; i++)
         {
             TensorInfo expected = description.Tensors[i];
@@ -431,6 +462,55 @@ public static class Checkpoint
             ParseLong(path, metadata, CheckpointMetadata.TrainingCorrect),
             ParseLong(path, metadata, CheckpointMetadata.TrainingSeen),
             history);
+    }
+
+    /// <summary>
+    /// The callbacks' states: for each "callback.{name}" entry (which lists its tensors), the values under
+    /// "callback.{name}.{key}" and the 1-D F32 tensors "callback.{name}/{tensor}", at most one model's size each.
+    /// </summary>
+    private static Dictionary<string, CallbackState>? ReadCallbackStates(string path, FileStream file, SafeTensorsHeader header, ModelDescription description)
+    {
+        Dictionary<string, CallbackState>? states = null;
+        foreach ((string key, string tensorList) in header.Metadata)
+        {
+            if (!key.StartsWith(CheckpointMetadata.CallbackPrefix, StringComparison.Ordinal) || key.IndexOf('.', CheckpointMetadata.CallbackPrefix.Length) >= 0)
+            {
+                continue;
+            }
+
+            string name = key[CheckpointMetadata.CallbackPrefix.Length..];
+            string valuePrefix = CheckpointMetadata.CallbackValueName(name, string.Empty);
+            var values = header.Metadata.Where(e => e.Key.StartsWith(valuePrefix, StringComparison.Ordinal))
+                .ToDictionary(e => e.Key[valuePrefix.Length..], e => e.Value, StringComparer.Ordinal);
+            var tensors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (string tensor in tensorList.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                string tensorName = CheckpointMetadata.CallbackTensorName(name, tensor);
+                SafeTensorInfo info = header.Find(tensorName)
+                    ?? throw new CheckpointException(path, $"Checkpoint '{path}' lists the callback tensor '{tensorName}' but does not hold it.");
+                if (info.DType != SafeTensors.F32 || info.Shape.Length != 1 || info.Shape[0] > description.ParameterCount)
+                {
+                    throw new CheckpointException(path, $"Checkpoint '{path}': callback tensor '{tensorName}' is {info.DType} {info.ShapeText}; a 1-D F32 tensor of at most {description.ParameterCount} elements was expected.");
+                }
+
+                float[] data = new float[info.Shape[0]];
+                try
+                {
+                    SafeTensors.ReadData(file, header, info, data);
+                }
+                catch (EndOfStreamException e)
+                {
+                    throw new CheckpointException(path, $"Checkpoint '{path}' ended while its tensors were read; it is truncated or was changed while loading.", e);
+                }
+
+                tensors[tensor] = data;
+            }
+
+            states ??= new Dictionary<string, CallbackState>(StringComparer.Ordinal);
+            states[name] = new CallbackState(values, tensors);
+        }
+
+        return states;
     }
 
     /// <summary>Names the first non-finite value, by tensor and index, of a buffer in the parameter layout.</summary>

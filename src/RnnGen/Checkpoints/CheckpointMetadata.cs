@@ -108,6 +108,17 @@ public static class CheckpointMetadata
     /// <summary><see cref="Training.TrainingPosition.History"/>, as compact history JSON.</summary>
     public const string TrainingHistory = "training.history";
 
+    /// <summary>
+    /// "callback.{name}": a callback's saved state (Callback.SaveState) exists; the value lists its tensors, comma-separated.
+    /// </summary>
+    public const string CallbackPrefix = "callback.";
+
+    /// <summary>The metadata key of a callback's value: <c>callback.{name}.{key}</c>.</summary>
+    public static string CallbackValueName(string callback, string key) => $"{CallbackPrefix}{callback}.{key}";
+
+    /// <summary>The tensor name of a callback's array: <c>callback.{name}/{tensor}</c>.</summary>
+    public static string CallbackTensorName(string callback, string tensor) => $"{CallbackPrefix}{callback}/{tensor}";
+
     /// <summary>The name of the tensor holding optimizer slot <paramref name="slot"/> of model tensor <paramref name="tensor"/>: <c>optimizer/adam/m/simple_rnn/kernel</c>.</summary>
     public static string SlotTensorName(string optimizer, string slot, string tensor) => $"optimizer/{optimizer}/{slot}/{tensor}";
 }

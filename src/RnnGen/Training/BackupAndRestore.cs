@@ -8,7 +8,10 @@ namespace RnnGen.Training;
 /// later run with the same callback finds the file, loads it into its model and optimizer and continues from that
 /// exact position. On a run that completes, the backup is deleted (<see cref="DeleteOnCompletion"/>).
 /// </summary>
-/// <remarks>Other callbacks start afresh on a resumed run: EarlyStopping's wait count is not saved, as in Keras.</remarks>
+/// <remarks>
+/// Unlike Keras, the backup also holds every callback's state (<see cref="Callback.SaveState"/>: EarlyStopping's best
+/// value, wait count and best weights), so that a resumed run ends with the same weights as one never interrupted.
+/// </remarks>
 public sealed class BackupAndRestore : Callback
 {
     /// <summary>Creates the callback for the backup file <paramref name="path"/>.</summary>
@@ -40,7 +43,7 @@ public sealed class BackupAndRestore : Callback
     }
 
     /// <inheritdoc/>
-    public override void OnEpochEnd(TrainingContext context, int epoch, EpochLogs logs) => context.SaveCheckpoint(Path);
+    public override void OnEpochEnd(TrainingContext context, int epoch, EpochLogs logs) => context.SaveCheckpointWhenEpochEnds(Path);
 
     /// <inheritdoc/>
     public override void OnInterrupted(TrainingContext context) => context.SaveCheckpoint(Path);

@@ -38,6 +38,23 @@ public abstract class Callback
     {
     }
 
+    /// <summary>
+    /// The name this callback's state is saved under in a training checkpoint; unique among a run's callbacks. By default
+    /// the type name.
+    /// </summary>
+    public virtual string StateName => GetType().Name;
+
+    /// <summary>
+    /// The state this callback carries between epochs, for a checkpoint taken now; null (the default) for a callback
+    /// without any. A resumed run hands it back to <see cref="RestoreState"/> after <see cref="OnTrainBegin"/>.
+    /// </summary>
+    public virtual CallbackState? SaveState() => null;
+
+    /// <summary>Takes back the state <see cref="SaveState"/> returned in the interrupted run.</summary>
+    public virtual void RestoreState(CallbackState state)
+    {
+    }
+
     /// <summary>After the last epoch, after early stopping, or after an interruption (see <see cref="TrainingContext.Interrupted"/>).</summary>
     public virtual void OnTrainEnd(TrainingContext context)
     {

@@ -122,6 +122,51 @@ public sealed class EarlyStopping : Callback
         }
     }
 
+    /// <inheritdoc/>
+    public override CallbackState? SaveState()
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["best"] = Best.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["best_epoch"] = BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["wait"] = Wait.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["stopped_epoch"] = StoppedEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var tensors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        if (_bestWeights is not null)
+        {
+            tensors["best_weights"] = (float[])_bestWeights.Clone();
+        }
+
+        return new CallbackState(values, tensors);
+    }
+
+    /// <inheritdoc/>
+    public override void RestoreState(CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Best = Parse(state, "best", static text => double.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
+        BestEpoch = Parse(state, "best_epoch", ParseCount);
+        Wait = Parse(state, "wait", ParseCount);
+        StoppedEpoch = Parse(state, "stopped_epoch", ParseCount);
+        _bestWeights = state.Tensors.GetValueOrDefault("best_weights") is { } weights ? (float[])weights.Clone() : null;
+
+        static int ParseCount(string text) => int.Parse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static T Parse<T>(CallbackState state, string key, Func<string, T> parse)
+    {
+        string text = state.Values.GetValueOrDefault(key) ?? throw new FormatException($"EarlyStopping's saved state lacks '{key}'.");
+        try
+        {
+            return parse(text);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw new FormatException($"EarlyStopping's saved '{key}' is '{text}', which is not a valid value.", e);
+        }
+    }
+
     private void SaveWeights(IRnnModel model)
     {
         Span<float> parameters = model.Parameters;

@@ -181,7 +181,30 @@ public static class Trainer
         }
 
         private TrainingPosition Position =>
-            new(_epoch, _step, _batchSize, _train.Count, _shuffle, _seed, _epochStartState, _lossSum, _correct, _seen, _history.Clone());
+            new(_epoch, _step, _batchSize, _train.Count, _shuffle, _seed, _epochStartState, _lossSum, _correct, _seen, _history.Clone(), CallbackStates());
+
+        private Dictionary<string, CallbackState>? CallbackStates()
+        {
+            Dictionary<string, CallbackState>? states = null;
+            foreach (Callback callback in _callbacks)
+            {
+                if (callback.SaveState() is { } state)
+                {
+                    if (callback.StateName.Length == 0 || callback.StateName.IndexOfAny(['.', '/', ',']) >= 0)
+                    {
+                        throw new InvalidOperationException($"A callback's StateName must be non-empty and free of '.', '/' and ',', not '{callback.StateName}'.");
+                    }
+
+                    states ??= new Dictionary<string, CallbackState>(StringComparer.Ordinal);
+                    if (!states.TryAdd(callback.StateName, state))
+                    {
+                        throw new InvalidOperationException($"Two callbacks save their state as '{callback.StateName}'; override StateName to tell them apart.");
+                    }
+                }
+            }
+
+            return states;
+        }
 
         private EpochLogs RunningLogs => new(_lossSum / _seen, (double)_correct / _seen);
 
@@ -322,6 +345,8 @@ public static class Trainer
                 callback.OnEpochEnd(_context, epoch, logs);
             }
 
+            // Checkpoints asked for at the epoch's end are taken once every callback has seen it, so they hold its state.
+            _context.SavePendingCheckpoints();
             return false;
         }
 
@@ -380,6 +405,13 @@ public static class Trainer
             _history = position.History.Clone();
             _history.Params = new HistoryParams(_verbose, _epochs, _steps);
             _context.History = _history;
+            foreach (Callback callback in _callbacks)
+            {
+                if (position.Callbacks?.GetValueOrDefault(callback.StateName) is { } state)
+                {
+                    callback.RestoreState(state);
+                }
+            }
         }
     }
 }

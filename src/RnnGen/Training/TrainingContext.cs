@@ -6,6 +6,7 @@ namespace RnnGen.Training;
 public sealed class TrainingContext
 {
     private readonly Func<TrainingPosition> _position;
+    private readonly List<string> _pendingSaves = [];
 
     internal TrainingContext(IRnnModel model, Optimizer optimizer, History history, int epochs, int stepsPerEpoch, Func<TrainingPosition> position)
     {
@@ -69,4 +70,25 @@ public sealed class TrainingContext
 
     /// <summary>Saves the model, the optimizer state and <see cref="Position"/> to a checkpoint at <paramref name="path"/>.</summary>
     public void SaveCheckpoint(string path) => Checkpoint.Save(path, Model, Optimizer, Position);
+
+    /// <summary>
+    /// From <see cref="Callback.OnEpochEnd"/>: saves the checkpoint once every callback has handled the epoch's end, so
+    /// that it holds their states after this epoch (a callback listed before EarlyStopping would otherwise save the
+    /// early-stopping state of the epoch before).
+    /// </summary>
+    public void SaveCheckpointWhenEpochEnds(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _pendingSaves.Add(path);
+    }
+
+    internal void SavePendingCheckpoints()
+    {
+        foreach (string path in _pendingSaves)
+        {
+            SaveCheckpoint(path);
+        }
+
+        _pendingSaves.Clear();
+    }
 }

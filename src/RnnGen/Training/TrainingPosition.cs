@@ -17,6 +17,7 @@ namespace RnnGen.Training;
 /// <param name="Correct">The number of correctly classified samples in those batches.</param>
 /// <param name="Seen">The number of samples in those batches.</param>
 /// <param name="History">The finished epochs.</param>
+/// <param name="Callbacks">The callbacks' states (<see cref="Callback.SaveState"/>) by <see cref="Callback.StateName"/>; null when none has any.</param>
 public sealed record TrainingPosition(
     int Epoch,
     int Step,
@@ -28,4 +29,5 @@ public sealed record TrainingPosition(
     double LossSum,
     long Correct,
     long Seen,
-    History History);
+    History History,
+    IReadOnlyDictionary<string, CallbackState>? Callbacks = null);
