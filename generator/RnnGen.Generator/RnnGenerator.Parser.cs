@@ -29,9 +29,27 @@ public sealed partial class RnnGenerator
     private static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type)
         {
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        if (context.TargetNode is not ClassDeclarationSyntax declaration)
+        {
+            // A record, struct or interface would otherwise be skipped without a word.
+            if (context.TargetNode is TypeDeclarationSyntax other)
+            {
+                string kind = other switch
+                {
+                    RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                    StructDeclarationSyntax => "struct",
+                    InterfaceDeclarationSyntax => "interface",
+                    _ => other.Keyword.ValueText,
+                };
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAClass, LocationInfo.From(other.Identifier.GetLocation()), type.Name, kind));
+            }
+
+            return new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
         ImmutableArray<AttributeData> attributes = context.Attributes;
@@ -189,7 +207,50 @@ public sealed partial class RnnGenerator
             Dropout = dropout,
             RecurrentDropout = recurrentDropout,
         };
+
+        CheckGeneratedNames(type, spec, identifier, diagnostics);
+        if (diagnostics.Count > 0)
+        {
+            return new ParseResult(null, diagnostics.ToEquatableArray());
+        }
+
         return new ParseResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>
+    /// Names the generated code declares as members of the model class: a class of that name (CS0542) or a user-written
+    /// member of that name (CS0102), or a user constructor taking one int (CS0111), would be an error inside a
+    /// generated file, far from its cause.
+    /// </summary>
+    private static void CheckGeneratedNames(INamedTypeSymbol type, ModelSpec spec, LocationInfo? identifier, List<DiagnosticInfo> diagnostics)
+    {
+        HashSet<string> generated = GeneratedMembers.Names(spec);
+        if (GeneratedMembers.IsGenerated(type.Name, generated))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameOfAGeneratedMember, identifier, type.Name));
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || member.Locations.Length == 0 || !member.Locations[0].IsInSource)
+            {
+                continue;
+            }
+
+            string? clash = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor
+                    when constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32 =>
+                    "a constructor taking one int (the generated one is (int seed = 0))",
+                IMethodSymbol => null, // overloads of generated methods are legal C#
+                _ when GeneratedMembers.IsGenerated(member.Name, generated) => $"a member named '{member.Name}'",
+                _ => null,
+            };
+            if (clash is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberClashesWithGenerated, LocationInfo.From(member.Locations[0]), type.Name, clash));
+            }
+        }
     }
 
     /// <summary>Options that only one kind of cell has are errors on the others, so a setting never silently does nothing.</summary>
@@ -231,6 +292,11 @@ public sealed partial class RnnGenerator
         if (type.IsStatic)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticClass, identifier, type.Name));
+        }
+
+        if (type.IsFileLocal)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocalClass, identifier, type.Name));
         }
 
         bool generic = type.TypeParameters.Length > 0;

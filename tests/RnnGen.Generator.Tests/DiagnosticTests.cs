@@ -161,6 +161,97 @@ public class DiagnosticTests
 
     private static string s_source = string.Empty;
 
+    /// <summary>
+    /// Every name the emitters declare in a model class, as the class's own name: RNNG0014 or a clean compile, never an
+    /// error inside a generated file (CS0542 before). The issue's names must be refused.
+    /// </summary>
+    [Theory]
+    [InlineData("Vocab", true)]
+    [InlineData("SeqLen", true)]
+    [InlineData("Predict", true)]
+    [InlineData("Parameters", true)]
+    [InlineData("Description", true)]
+    [InlineData("Shard", true)]
+    [InlineData("Threads", true)]
+    [InlineData("Summary", true)]
+    [InlineData("ParameterCount", true)]
+    [InlineData("SimpleRnnKernel", true)]
+    [InlineData("DenseBiasOffset", true)]
+    [InlineData("MatMul4", true)]
+    [InlineData("MatMul12Vector256", true)]
+    [InlineData("AddTransposedProduct4", true)]
+    [InlineData("RowsPerShard", true)]
+    [InlineData("Forward", false)]
+    [InlineData("Backward", false)]
+    [InlineData("Model", false)]
+    public void RNNG0014_ClassNamedLikeAGeneratedMember(string name, bool refused)
+    {
+        string source = $"using RnnGen;\nnamespace App;\n[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] public partial class {name} {{ }}";
+        (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run(source);
+        if (refused)
+        {
+            Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+            Assert.Equal("RNNG0014", diagnostic.Id);
+            Assert.Contains($"The class '{name}' has the name of a member RnnGen generates for it", diagnostic.GetMessage(), StringComparison.Ordinal);
+            Assert.Empty(result.GeneratedTrees.Where(static t => !t.FilePath.EndsWith("Attribute.g.cs", StringComparison.Ordinal) && t.FilePath.Contains(".g.cs", StringComparison.Ordinal)));
+        }
+        else
+        {
+            Assert.Empty(result.Diagnostics);
+            Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+        }
+    }
+
+    [Theory]
+    [InlineData("public int Threads { get; set; }", "Threads", "a member named 'Threads'")]
+    [InlineData("public App.M2(int seed) { }", "M2", "a constructor taking one int")]
+    [InlineData("private float[] _parameters = [];", "_parameters", "a member named '_parameters'")]
+    [InlineData("public const int Vocab = 3;", "Vocab", "a member named 'Vocab'")]
+    public void RNNG0015_MemberClashesWithAGeneratedMember(string member, string text, string clash)
+    {
+        Diagnostic diagnostic = Single($"namespace App {{ [RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] public partial class M2 {{ {member.Replace("App.M2", "M2", StringComparison.Ordinal)} }} }}", "RNNG0015");
+        Assert.Equal(text, Text(diagnostic));
+        Assert.Contains($"'M2' declares {clash}", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Members_that_do_not_clash_still_compile()
+    {
+        (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run("""
+            using RnnGen;
+            namespace App;
+            [RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)]
+            public partial class M3
+            {
+                private int _count;
+                public M3() : this(seed: 7) { _count = 1; }
+                public string Summary(int indent) => new string(' ', indent + _count) + Summary();
+                public float[] Predict(int[] tokens, bool quiet) => Predict(tokens);
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Theory]
+    [InlineData("partial record R;", "R", "record")]
+    [InlineData("partial record struct RS;", "RS", "record struct")]
+    [InlineData("partial struct S { }", "S", "struct")]
+    [InlineData("partial interface I { }", "I", "interface")]
+    public void RNNG0016_NotAClass(string declaration, string name, string kind)
+    {
+        Diagnostic diagnostic = Single($"[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] {declaration}", "RNNG0016");
+        Assert.Equal(name, Text(diagnostic));
+        Assert.Contains($"[RnnModel] applies to classes, but '{name}' is a {kind}", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RNNG0017_FileLocalClass()
+    {
+        Diagnostic diagnostic = Single("[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3)] file partial class Local { }", "RNNG0017");
+        Assert.Equal("Local", Text(diagnostic));
+    }
+
     private static Diagnostic Single(string declaration, string id)
     {
         Diagnostic[] diagnostics = Generated(declaration);

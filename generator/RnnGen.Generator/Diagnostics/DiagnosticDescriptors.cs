@@ -117,4 +117,36 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NameOfAGeneratedMember = new(
+        id: "RNNG0014",
+        title: "Class named like a generated member",
+        messageFormat: "The class '{0}' has the name of a member RnnGen generates for it (a member cannot have its class's name); rename the class",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor MemberClashesWithGenerated = new(
+        id: "RNNG0015",
+        title: "Member clashes with a generated member",
+        messageFormat: "'{0}' declares {1}, which RnnGen generates for the model; remove or rename it",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NotAClass = new(
+        id: "RNNG0016",
+        title: "[RnnModel] on a type that is not a class",
+        messageFormat: "[RnnModel] applies to classes, but '{0}' is a {1}; declare it as 'partial class {0}'",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor FileLocalClass = new(
+        id: "RNNG0017",
+        title: "[RnnModel] on a file-local class",
+        messageFormat: "'{0}' is file-local ('file'), so the generated files cannot extend it; remove the 'file' modifier",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }
