@@ -37,6 +37,26 @@ public class RobustnessTests
         Assert.DoesNotContain(result.Diagnostics, static d => d.Id is "CS8785" or "AD0001");
     }
 
+    /// <summary>
+    /// Generated code grows only mildly with the shapes: kernels loop over column panels past a few of them, so Units = 10000
+    /// (53.6 MB before, whose compilation exhausted a 4 GiB heap) or Embed = 46341 (249 MB) emit about what Units = 64 does,
+    /// and compile.
+    /// </summary>
+    [Theory]
+    [InlineData("Vocab = 50, Embed = 8, Units = 10000, SeqLen = 10")]
+    [InlineData("Vocab = 50, Embed = 46341, Units = 4, SeqLen = 10, Cell = RnnCell.Lstm")]
+    [InlineData("Vocab = 50, Embed = 8, Units = 1000, SeqLen = 10, Cell = RnnCell.Gru")]
+    public void Generated_code_stays_small_for_wide_shapes_and_compiles(string arguments)
+    {
+        static long Characters(GeneratorDriverRunResult result) => result.GeneratedTrees.Sum(static t => (long)t.Length);
+        (GeneratorDriverRunResult baseline, _) = GeneratorHarness.Run("using RnnGen; [RnnModel(Vocab = 50, Embed = 8, Units = 64, SeqLen = 10)] partial class M { }");
+        (GeneratorDriverRunResult wide, Compilation output) = GeneratorHarness.Run($"using RnnGen; [RnnModel({arguments})] partial class M {{ }}");
+
+        Assert.Empty(wide.Diagnostics);
+        Assert.True(Characters(wide) < 2 * Characters(baseline), $"{Characters(wide):N0} characters generated, against {Characters(baseline):N0} for Units = 64");
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     /// <summary>Keywords as names, written with '@': the hint names drop the '@' (was CS8785), the code keeps it (was "partial class event").</summary>
     [Fact]
     public void VerbatimIdentifiersAsNamespaceContainingTypeAndClassCompile()

@@ -28,6 +28,7 @@ public class CrossWidthDeterminismTests
     [InlineData(nameof(LstmDropout), "rmsprop", "ad626413e29e3d5a8b467df6d74efded4fec77dd3bec51fe5593297d0cfa39e0")]
     [InlineData(nameof(GruDropout), "adam", "e5acabc5521a7243a7d3fcacbeaba281d70e3a4e9bc8f7b23be0d2fb0c3e5963")]
     [InlineData(nameof(GruBeforeDropout), "adam", "ecc5fabd21957e41a3d25397dadca8269c3136fe3eb42cec9bc51872237ae121")]
+    [InlineData(nameof(LoopedPanels), "rmsprop", "bd4d84f011b4a9bb90b2ff9ae6280050be4f1358739b811ccd33a6d79fd1e05b")]
     [InlineData(nameof(WidePanels), "adam", "fd3c9487e3b3832e014c6ae51e7be1a8308a4c37a3aa655b218f6210d4ecedf3")]
     public void TrainingAndPredictionGiveTheCommittedBitsOnEveryVectorWidth(string model, string optimizer, string expected)
     {
@@ -83,6 +84,7 @@ public class CrossWidthDeterminismTests
         nameof(GruDropout) => new GruDropout(seed),
         nameof(GruBeforeDropout) => new GruBeforeDropout(seed),
         nameof(WidePanels) => new WidePanels(seed),
+        nameof(LoopedPanels) => new LoopedPanels(seed),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such test model"),
     };
 }

@@ -17,7 +17,7 @@ public partial class KernelTests
     public static TheoryData<string, string> Kernels()
     {
         var data = new TheoryData<string, string>();
-        Type[] models = [typeof(SeedModel), typeof(S1Tanh), typeof(S2Tanh), typeof(OddShapes), typeof(WidePanels), typeof(LstmHardOdd), typeof(S1GruBefore), typeof(ImdbLstm), typeof(GruDropout)];
+        Type[] models = [typeof(SeedModel), typeof(S1Tanh), typeof(S2Tanh), typeof(OddShapes), typeof(WidePanels), typeof(LoopedPanels), typeof(LstmHardOdd), typeof(S1GruBefore), typeof(ImdbLstm), typeof(GruDropout)];
         foreach (Type model in models)
         {
             foreach (MethodInfo method in model.GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(static m => KernelName().IsMatch(m.Name)))

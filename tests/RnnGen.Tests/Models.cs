@@ -54,6 +54,15 @@ public partial class WidePanels
 {
 }
 
+/// <summary>
+/// 4 × 130 = 520 gate columns: 8 full panels of 64 on AVX-512 (and 32 of 16 on AVX2), which the kernels loop over
+/// (KernelEmitter.LoopedPanelsFrom), then a tail panel with an overlapping tile.
+/// </summary>
+[RnnModel(Vocab = 10, Embed = 4, Units = 130, Layers = 1, SeqLen = 2, Cell = RnnCell.Lstm)]
+public partial class LoopedPanels
+{
+}
+
 /// <summary>The synthetic learning task's model.</summary>
 [RnnModel(Vocab = 20, Embed = 8, Units = 16, Layers = 1, SeqLen = 12)]
 public partial class MarkerDetector
