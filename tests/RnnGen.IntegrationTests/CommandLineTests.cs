@@ -27,7 +27,7 @@ public sealed partial class CommandLineTests
     [Fact]
     public void The_catalog_holds_the_seed_model_and_the_three_cells_of_the_second_setup()
     {
-        // Parameter counts from KERAS-CONVENTIONS 1.2 (GRU with reset_after: 3u(d+u+2) = 6,336 recurrent parameters).
+        // Parameter counts from docs/keras-conventions.md, Parameter counts (GRU with reset_after: 3u(d+u+2) = 6,336 recurrent parameters).
         var expected = new Dictionary<string, (RnnCell Cell, int SeqLen, int Parameters, string Optimizer)>
         {
             ["seed"] = (RnnCell.SimpleRnn, 80, 1_018_881, "adam"),

@@ -3,7 +3,7 @@ using RnnGen.Kernels;
 namespace RnnGen.Tests;
 
 /// <summary>
-/// Dropout with Keras semantics (KERAS-CONVENTIONS §1.4): inverted masks drawn once per batch and reused at every step,
+/// Dropout with Keras semantics (docs/keras-conventions.md, Dropout): inverted masks drawn once per batch and reused at every step,
 /// per-gate masks when recurrent dropout is on, nothing at inference. The training pass is compared with the scalar
 /// reference given the same masks, which the test redraws from the model's documented stream: RnnRandom(~seed), layer by
 /// layer, the input mask(s) [k][b][j] then the recurrent mask(s) [k][b][j], each value 1/(1 − rate) if a uniform draw

@@ -46,7 +46,7 @@ public class InitializerTests
     {
         var tensor = new float[100 * 64];
         Initializers.GlorotUniform(tensor, 100, 64, new RnnRandom(1));
-        float limit = MathF.Sqrt(6f / 164); // 0.1913, KERAS-CONVENTIONS §1.3
+        float limit = MathF.Sqrt(6f / 164); // 0.1913, docs/keras-conventions.md, Initializers
         Assert.Equal(0.1913f, limit, 4);
         Assert.All(tensor, w => Assert.InRange(w, -limit, limit));
         Assert.InRange(tensor.Average(), -0.01, 0.01);

@@ -1,7 +1,7 @@
 namespace RnnGen.Tests;
 
 /// <summary>
-/// The fused SIMD optimizers against the Keras formulas (KERAS-CONVENTIONS §1.7) written as scalar double loops, over
+/// The fused SIMD optimizers against the Keras formulas (docs/keras-conventions.md, Optimizers) written as scalar double loops, over
 /// lengths that cover every vector tail.
 /// </summary>
 public class OptimizerTests

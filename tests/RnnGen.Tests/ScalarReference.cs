@@ -1,7 +1,7 @@
 namespace RnnGen.Tests;
 
 /// <summary>
-/// A plain, double-precision implementation of the whole model, written from the equations in KERAS-CONVENTIONS §1.1
+/// A plain, double-precision implementation of the whole model, written from the equations in docs/keras-conventions.md, Layers
 /// with no shared code, no vectors and no clever indexing. SimpleRNN has a hand-derived backward pass; for LSTM and GRU
 /// the reference gradient is the central difference of the double-precision forward pass (h = 1e-6, exact to ~1e-9),
 /// so it shares no derivation with the generated backward. The generated code must agree with it.

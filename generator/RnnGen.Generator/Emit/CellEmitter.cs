@@ -107,7 +107,7 @@ internal abstract class CellEmitter(ModelSpec spec)
     protected static string SpanOf(string array, string offset, string length, bool readOnly = false) =>
         $"new global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<float>({array}, (int)({offset}), (int)({length}))";
 
-    // ---- Dropout (KERAS-CONVENTIONS §1.4). Masks are drawn once per batch; "groups" are the gate blocks that get their
+    // ---- Dropout (docs/keras-conventions.md, Dropout). Masks are drawn once per batch; "groups" are the gate blocks that get their
     // own masks: all gates share one mask unless recurrent dropout is on, when each gate has its own input and recurrent
     // mask (tf.keras implementation 1). Masked copies x_t⊙m and h_(t-1)⊙m are kept, because the weight gradients need them.
 

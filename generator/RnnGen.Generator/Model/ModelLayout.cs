@@ -3,7 +3,7 @@ using System.Text;
 
 namespace RnnGen.Generator.Model;
 
-/// <summary>How a parameter tensor is initialized (Keras defaults, KERAS-CONVENTIONS §1.3).</summary>
+/// <summary>How a parameter tensor is initialized (Keras defaults, docs/keras-conventions.md, Initializers).</summary>
 internal enum InitializerKind
 {
     EmbeddingUniform,
@@ -133,7 +133,7 @@ internal sealed class ModelLayout
         }
     }
 
-    /// <summary>The Keras-style summary table (tf.keras 2.9+ layout, KERAS-CONVENTIONS §1.9).</summary>
+    /// <summary>The Keras-style summary table (tf.keras 2.9+ layout, docs/keras-conventions.md, Console output).</summary>
     public string SummaryText()
     {
         var text = new StringBuilder();

@@ -4,7 +4,7 @@ using System.Text;
 namespace RnnGen.Data;
 
 /// <summary>
-/// Words ranked by their frequency in the training reviews, with Keras' IMDB id convention (KERAS-CONVENTIONS §1.6):
+/// Words ranked by their frequency in the training reviews, with Keras' IMDB id convention (docs/keras-conventions.md, IMDB data):
 /// 0 pads, 1 starts a sequence, 2 is out-of-vocabulary, 3 is unused, and the word of rank r (1 = most frequent) has id 3 + r,
 /// so the most frequent word is 4. Equal counts are ranked in ordinal string order.
 /// </summary>

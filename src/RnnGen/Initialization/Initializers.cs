@@ -1,7 +1,7 @@
 namespace RnnGen;
 
 /// <summary>
-/// Keras' default initializers (KERAS-CONVENTIONS §1.3), drawn from an <see cref="RnnRandom"/> so that a seed fixes
+/// Keras' default initializers (docs/keras-conventions.md, Initializers), drawn from an <see cref="RnnRandom"/> so that a seed fixes
 /// every weight. Generated constructors call these tensor by tensor in Keras' weight order.
 /// </summary>
 public static class Initializers

@@ -1,4 +1,4 @@
-// Inverted dropout as Keras applies it inside recurrent layers (KERAS-CONVENTIONS §1.4): a mask of 0 or 1/(1 − rate)
+// Inverted dropout as Keras applies it inside recurrent layers (docs/keras-conventions.md, Dropout): a mask of 0 or 1/(1 − rate)
 // is drawn once per batch and reused at every time step, so the kept values keep their expected size and nothing needs
 // rescaling at inference, when no mask is applied at all.
 using System.Numerics.Tensors;

@@ -4,7 +4,7 @@ using RnnGen.Kernels;
 namespace RnnGen;
 
 /// <summary>
-/// Adam as Keras computes it (KERAS-CONVENTIONS §1.7), with ε added to √v ("epsilon hat"):
+/// Adam as Keras computes it (docs/keras-conventions.md, Optimizers), with ε added to √v ("epsilon hat"):
 /// <c>m += (g − m)(1 − β1)</c>, <c>v += (g² − v)(1 − β2)</c>, <c>α = lr·√(1 − β2^t)/(1 − β1^t)</c>,
 /// <c>θ −= α·m/(√v + ε)</c>.
 /// </summary>

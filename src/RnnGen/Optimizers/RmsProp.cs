@@ -4,7 +4,7 @@ using RnnGen.Kernels;
 namespace RnnGen;
 
 /// <summary>
-/// RMSprop as tf.keras and Keras 3 compute it (KERAS-CONVENTIONS §1.7), with ε inside the square root:
+/// RMSprop as tf.keras and Keras 3 compute it (docs/keras-conventions.md, Optimizers), with ε inside the square root:
 /// <c>v = ρv + (1 − ρ)g²</c>, <c>θ −= lr·g/√(v + ε)</c>. No momentum, not centered.
 /// </summary>
 public sealed class RmsProp : Optimizer

@@ -2,7 +2,7 @@ namespace RnnGen;
 
 /// <summary>
 /// Binary cross-entropy computed from logits in the numerically stable form Keras uses on the TensorFlow backend
-/// (KERAS-CONVENTIONS §1.8): <c>ℓ(z, y) = max(z, 0) − z·y + log(1 + e^(−|z|))</c>, averaged over the batch.
+/// (docs/keras-conventions.md, Loss and metrics): <c>ℓ(z, y) = max(z, 0) − z·y + log(1 + e^(−|z|))</c>, averaged over the batch.
 /// Its gradient is <c>dℓ/dz = (σ(z) − y)/batch</c>.
 /// </summary>
 public static class BinaryCrossEntropy

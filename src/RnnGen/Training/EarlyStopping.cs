@@ -9,7 +9,7 @@ namespace RnnGen.Training;
 /// </summary>
 public sealed class EarlyStopping : Callback
 {
-    private readonly Monitor _monitor;
+    private readonly MetricMonitor _monitor;
     private float[]? _bestWeights;
 
     /// <summary>Creates the callback with Keras' defaults.</summary>
@@ -24,7 +24,7 @@ public sealed class EarlyStopping : Callback
     {
         ArgumentOutOfRangeException.ThrowIfNegative(patience);
         ArgumentOutOfRangeException.ThrowIfNegative(startFromEpoch);
-        _monitor = new Monitor(monitor, mode);
+        _monitor = new MetricMonitor(monitor, mode);
         Patience = patience;
         MinDelta = Math.Abs(minDelta);
         Baseline = baseline;

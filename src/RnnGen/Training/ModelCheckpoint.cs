@@ -13,14 +13,14 @@ namespace RnnGen.Training;
 /// </summary>
 public sealed class ModelCheckpoint : Callback
 {
-    private readonly Monitor _monitor;
+    private readonly MetricMonitor _monitor;
 
     /// <summary>Creates the callback with Keras' defaults.</summary>
     public ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, MonitorMode mode = MonitorMode.Auto)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = path;
-        _monitor = new Monitor(monitor, mode);
+        _monitor = new MetricMonitor(monitor, mode);
         SaveBestOnly = saveBestOnly;
         Best = _monitor.Worst;
     }

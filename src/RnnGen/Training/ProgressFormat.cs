@@ -4,7 +4,7 @@ using System.Text;
 namespace RnnGen.Training;
 
 /// <summary>
-/// The pieces of tf.keras 2.x's progress bar (<c>keras.utils.Progbar</c>, verbose=1; KERAS-CONVENTIONS §1.9), as pure
+/// The pieces of tf.keras 2.x's progress bar (<c>keras.utils.Progbar</c>, verbose=1; docs/keras-conventions.md, Console output), as pure
 /// functions of their inputs, so that every line can be checked character for character:
 /// <code>196/196 [==============================] - 3s 15ms/step - loss: 0.4521 - accuracy: 0.7890 - val_loss: 0.4012 - val_accuracy: 0.8190</code>
 /// </summary>

@@ -5,7 +5,7 @@ namespace RnnGen.Training;
 
 /// <summary>
 /// Keras' <c>model.fit</c> and <c>model.evaluate</c> for any <see cref="IRnnModel"/>. The semantics follow Keras
-/// (KERAS-CONVENTIONS §1.6, §1.8): <c>validation_split</c> takes the last fraction of the samples before any shuffling;
+/// (docs/keras-conventions.md, IMDB data and Loss and metrics): <c>validation_split</c> takes the last fraction of the samples before any shuffling;
 /// only the training part is shuffled, every epoch, here by a seeded <see cref="RnnRandom"/>; the last batch may be
 /// partial; the epoch's loss and accuracy are running means weighted by batch size while the weights change; the
 /// validation metrics are computed after the epoch with its final weights.

@@ -14,9 +14,9 @@ public enum MonitorMode
 }
 
 /// <summary>The metric lookup and comparison shared by <see cref="EarlyStopping"/> and <see cref="ModelCheckpoint"/>.</summary>
-internal readonly struct Monitor
+internal readonly struct MetricMonitor
 {
-    public Monitor(string name, MonitorMode mode)
+    public MetricMonitor(string name, MonitorMode mode)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (!EpochLogs.Names.Contains(name))
