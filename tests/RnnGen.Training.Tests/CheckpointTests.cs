@@ -281,6 +281,33 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains(expected, error.Message);
     }
 
+    /// <summary>Every optimizer writes its own settings and is rebuilt from them, non-default values included.</summary>
+    [Theory]
+    [InlineData("adam")]
+    [InlineData("rmsprop")]
+    [InlineData("sgd")]
+    public void Each_optimizer_is_rebuilt_with_its_own_settings(string name)
+    {
+        Optimizer optimizer = name switch
+        {
+            "adam" => new Adam(learningRate: 0.02f, beta1: 0.8f, beta2: 0.99f, epsilon: 1e-5f),
+            "rmsprop" => new RmsProp(learningRate: 0.03f, rho: 0.7f, epsilon: 1e-6f),
+            _ => new Sgd(learningRate: 0.04f, momentum: 0.5f, nesterov: true),
+        };
+        var model = new TinyModel();
+        SequenceDataset data = TestData.Sentiment(8);
+        model.TrainStep(data.Tokens, data.Labels, optimizer);
+        string path = PathOf($"{name}.safetensors");
+        Checkpoint.Save(path, model, optimizer);
+
+        Optimizer rebuilt = Checkpoint.Load(path, new TinyModel()).Optimizer!;
+
+        Assert.Equal(optimizer.GetType(), rebuilt.GetType());
+        Assert.Equal((optimizer.LearningRate, optimizer.Iterations), (rebuilt.LearningRate, rebuilt.Iterations));
+        Assert.Equal(optimizer.Settings, rebuilt.Settings);
+        Assert.NotEmpty(rebuilt.Settings);
+    }
+
     [Fact]
     public void Non_finite_weights_are_refused_unless_the_caller_opts_in()
     {

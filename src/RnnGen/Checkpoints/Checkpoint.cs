@@ -252,21 +252,9 @@ public static class Checkpoint
             metadata[CheckpointMetadata.OptimizerName] = optimizer.Name;
             metadata[CheckpointMetadata.OptimizerIterations] = Invariant(optimizer.Iterations);
             metadata[CheckpointMetadata.OptimizerLearningRate] = Invariant(optimizer.LearningRate);
-            switch (optimizer)
+            foreach ((string name, string value) in optimizer.Settings)
             {
-                case Adam adam:
-                    metadata[CheckpointMetadata.OptimizerBeta1] = Invariant(adam.Beta1);
-                    metadata[CheckpointMetadata.OptimizerBeta2] = Invariant(adam.Beta2);
-                    metadata[CheckpointMetadata.OptimizerEpsilon] = Invariant(adam.Epsilon);
-                    break;
-                case RmsProp rmsProp:
-                    metadata[CheckpointMetadata.OptimizerRho] = Invariant(rmsProp.Rho);
-                    metadata[CheckpointMetadata.OptimizerEpsilon] = Invariant(rmsProp.Epsilon);
-                    break;
-                case Sgd sgd:
-                    metadata[CheckpointMetadata.OptimizerMomentum] = Invariant(sgd.Momentum);
-                    metadata[CheckpointMetadata.OptimizerNesterov] = sgd.Nesterov ? "true" : "false";
-                    break;
+                metadata[CheckpointMetadata.OptimizerSetting(name)] = value;
             }
         }
 
@@ -409,27 +397,13 @@ public static class Checkpoint
         }
     }
 
-    private static Optimizer CreateOptimizerUnchecked(string path, IReadOnlyDictionary<string, string> metadata, string name)
-    {
-        float learningRate = ParseFloat(path, metadata, CheckpointMetadata.OptimizerLearningRate);
-        return name switch
-        {
-            "adam" => new Adam(
-                learningRate,
-                ParseFloat(path, metadata, CheckpointMetadata.OptimizerBeta1),
-                ParseFloat(path, metadata, CheckpointMetadata.OptimizerBeta2),
-                ParseFloat(path, metadata, CheckpointMetadata.OptimizerEpsilon)),
-            "rmsprop" => new RmsProp(
-                learningRate,
-                ParseFloat(path, metadata, CheckpointMetadata.OptimizerRho),
-                ParseFloat(path, metadata, CheckpointMetadata.OptimizerEpsilon)),
-            "sgd" => new Sgd(
-                learningRate,
-                ParseFloat(path, metadata, CheckpointMetadata.OptimizerMomentum),
-                metadata.GetValueOrDefault(CheckpointMetadata.OptimizerNesterov) == "true"),
-            _ => throw new CheckpointException(path, $"Checkpoint '{path}' holds the state of a '{name}' optimizer, which RnnGen cannot rebuild; pass that optimizer to Load."),
-        };
-    }
+    private static Optimizer CreateOptimizerUnchecked(string path, IReadOnlyDictionary<string, string> metadata, string name) =>
+        Optimizer.Rebuild(
+            name,
+            ParseFloat(path, metadata, CheckpointMetadata.OptimizerLearningRate),
+            setting => ParseFloat(path, metadata, CheckpointMetadata.OptimizerSetting(setting)),
+            setting => metadata.GetValueOrDefault(CheckpointMetadata.OptimizerSetting(setting)))
+        ?? throw new CheckpointException(path, $"Checkpoint '{path}' holds the state of a '{name}' optimizer, which RnnGen cannot rebuild; pass that optimizer to Load.");
 
     private static TrainingPosition? ReadPosition(string path, IReadOnlyDictionary<string, string> metadata)
     {

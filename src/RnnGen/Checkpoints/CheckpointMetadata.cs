@@ -57,6 +57,9 @@ public static class CheckpointMetadata
     /// <summary>The learning rate.</summary>
     public const string OptimizerLearningRate = "optimizer.learning_rate";
 
+    /// <summary>The key of an optimizer setting (Optimizer.Settings): <c>optimizer.{name}</c>, such as <c>optimizer.beta_1</c>.</summary>
+    public static string OptimizerSetting(string name) => "optimizer." + name;
+
     /// <summary>Adam's β1.</summary>
     public const string OptimizerBeta1 = "optimizer.beta_1";
 

@@ -37,6 +37,10 @@ public sealed class Adam : Optimizer
     public override IReadOnlyList<string> SlotNames => s_slotNames;
 
     /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, string>> Settings =>
+        [new("beta_1", Setting(Beta1)), new("beta_2", Setting(Beta2)), new("epsilon", Setting(Epsilon))];
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> slot1, Span<float> slot2)
     {
         // Keras computes the bias correction in float32 from float32 powers of the betas.

@@ -39,6 +39,35 @@ public abstract class Optimizer
     /// <summary>The names of the per-parameter state slots, such as <c>m</c> and <c>v</c> for Adam.</summary>
     public abstract IReadOnlyList<string> SlotNames { get; }
 
+    /// <summary>
+    /// The settings besides the learning rate that rebuild this optimizer, under Keras' names (<c>beta_1</c>,
+    /// <c>epsilon</c>, ...) and in invariant text; a checkpoint stores each as <c>optimizer.{name}</c>.
+    /// </summary>
+    public abstract IReadOnlyList<KeyValuePair<string, string>> Settings { get; }
+
+    // How each optimizer is rebuilt from a checkpoint: its Keras name, and a factory that reads its settings by name
+    // (a number, or null when the setting is absent). A new optimizer adds its class and one line here.
+    private static readonly Dictionary<string, Func<float, Func<string, float>, Func<string, string?>, Optimizer>> s_rebuilders = new(StringComparer.Ordinal)
+    {
+        ["adam"] = static (learningRate, number, _) => new Adam(learningRate, number("beta_1"), number("beta_2"), number("epsilon")),
+        ["rmsprop"] = static (learningRate, number, _) => new RmsProp(learningRate, number("rho"), number("epsilon")),
+        ["sgd"] = static (learningRate, number, text) => new Sgd(learningRate, number("momentum"), text("nesterov") == "true"),
+    };
+
+    /// <summary>
+    /// Rebuilds the optimizer named <paramref name="name"/> with the settings <paramref name="number"/> and
+    /// <paramref name="text"/> read by their <see cref="Settings"/> names, or returns null for a name RnnGen does not know.
+    /// </summary>
+    public static Optimizer? Rebuild(string name, float learningRate, Func<string, float> number, Func<string, string?> text)
+    {
+        ArgumentNullException.ThrowIfNull(number);
+        ArgumentNullException.ThrowIfNull(text);
+        return s_rebuilders.TryGetValue(name, out var rebuild) ? rebuild(learningRate, number, text) : null;
+    }
+
+    /// <summary>A float as the settings write it: the shortest text that reads back to the same bits.</summary>
+    protected static string Setting(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The state slot <paramref name="index"/> (empty before the first step).</summary>
     public ReadOnlySpan<float> GetSlot(int index) => index < _slots.Length ? _slots[index] : [];
 

@@ -32,6 +32,9 @@ public sealed class RmsProp : Optimizer
     public override IReadOnlyList<string> SlotNames => s_slotNames;
 
     /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, string>> Settings => [new("rho", Setting(Rho)), new("epsilon", Setting(Epsilon))];
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> slot1, Span<float> slot2) =>
         ParameterUpdate.Run(new RmsPropOp(Rho, 1 - Rho, LearningRate, Epsilon), parameters, gradients, slot1, slot2);
 

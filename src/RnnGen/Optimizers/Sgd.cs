@@ -37,6 +37,10 @@ public sealed class Sgd : Optimizer
     public override IReadOnlyList<string> SlotNames => s_slotNames;
 
     /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, string>> Settings =>
+        [new("momentum", Setting(Momentum)), new("nesterov", Nesterov ? "true" : "false")];
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> slot1, Span<float> slot2) =>
         ParameterUpdate.Run(new SgdOp(LearningRate, Momentum, Nesterov ? 1f : 0f), parameters, gradients, slot1, slot2);
 
