@@ -12,6 +12,14 @@ public sealed partial class RnnGenerator
     /// <summary>The version written into <c>[GeneratedCode]</c> (scrubbed by the snapshot tests).</summary>
     internal static readonly string GeneratorVersion = typeof(RnnGenerator).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
+    private static void EmitKernels(SourceProductionContext context, KernelSet kernels)
+    {
+        if (kernels.Widths.Count > 0)
+        {
+            context.AddSource(KernelsFileEmitter.HintName, SourceText.From(KernelsFileEmitter.Emit(kernels, GeneratorVersion), Encoding.UTF8));
+        }
+    }
+
     private static void Emit(SourceProductionContext context, ModelSpec spec)
     {
         foreach ((string hintName, string source) in EmitSources(spec))
@@ -29,7 +37,6 @@ public sealed partial class RnnGenerator
         yield return ($"{prefix}.Model.g.cs", WriteFile(layout, declareInterface: true, ModelEmitter.Emit));
         yield return ($"{prefix}.Forward.g.cs", WriteFile(layout, declareInterface: false, ForwardEmitter.Emit));
         yield return ($"{prefix}.Backward.g.cs", WriteFile(layout, declareInterface: false, BackwardEmitter.Emit));
-        yield return ($"{prefix}.Kernels.g.cs", WriteFile(layout, declareInterface: false, KernelsFileEmitter.Emit));
     }
 
     private static string WriteFile(ModelLayout layout, bool declareInterface, Action<SourceWriter, ModelLayout> body)

@@ -34,6 +34,14 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Diagnostics);
 
         context.RegisterSourceOutput(specs, static (context, spec) => Emit(context, spec));
+
+        // One kernels file for the whole compilation: the union of the models' kernel widths, re-emitted only when it changes.
+        IncrementalValueProvider<Model.KernelSet> kernels = specs
+            .Select(static (spec, _) => Model.KernelSet.Of(spec))
+            .Collect()
+            .Select(static (sets, _) => Model.KernelSet.Union(sets))
+            .WithTrackingName(TrackingNames.Kernels);
+        context.RegisterSourceOutput(kernels, static (context, set) => EmitKernels(context, set));
         context.RegisterSourceOutput(diagnostics, static (context, diagnostics) =>
         {
             foreach (Diagnostics.DiagnosticInfo diagnostic in diagnostics)

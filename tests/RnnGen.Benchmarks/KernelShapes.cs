@@ -30,7 +30,8 @@ internal static class KernelShapes
         };
         foreach (var shape in shapes)
         {
-            MatMul kernel = shape.Model.GetMethod($"MatMul{shape.Columns}", BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
+            // The kernels of every model of this assembly live in one generated class; shape.Model names whose shape it is.
+            MatMul kernel = typeof(RnnGen.Generated.MatrixKernels).GetMethod($"MatMul{shape.Columns}", BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
             int aLength = ((shape.Rows - 1) * shape.ARowStride) + ((shape.Steps - 1) * shape.AStepStride) + 1;
             float[] a = Filled(aLength);
             float[] b = Filled(shape.Steps * shape.Columns);

@@ -49,7 +49,7 @@ internal static class GeneratorHarness
     /// <summary>Fails if any value reachable from the pipeline's step outputs is a compilation, symbol or syntax node.</summary>
     public static void AssertNoRoslynObjects(GeneratorRunResult result)
     {
-        string[] ownSteps = [Helpers.TrackingNames.Parse, Helpers.TrackingNames.Specs, Helpers.TrackingNames.Diagnostics];
+        string[] ownSteps = [Helpers.TrackingNames.Parse, Helpers.TrackingNames.Specs, Helpers.TrackingNames.Diagnostics, Helpers.TrackingNames.Kernels];
         foreach (KeyValuePair<string, ImmutableArray<IncrementalGeneratorRunStep>> step in result.TrackedSteps.Where(s => ownSteps.Contains(s.Key)))
         {
             foreach (IncrementalGeneratorRunStep run in step.Value)

@@ -73,6 +73,44 @@ public class IncrementalTests
         Assert.Contains("public const int Units = 24;", result.GeneratedSources.Single(static s => s.HintName.EndsWith(".Model.g.cs", StringComparison.Ordinal)).SourceText.ToString());
     }
 
+    [Fact]
+    public void ChangingOnlyTheVocabularyReemitsTheModelButNotTheSharedKernels()
+    {
+        GeneratorRunResult result = RunEdit(Model.Replace("Vocab = 100", "Vocab = 200"));
+        AssertAllOutputs(result, TrackingNames.Specs, IncrementalStepRunReason.Modified);
+        AssertAllOutputs(result, TrackingNames.Kernels, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    /// <summary>Models that share a column count share its kernel: one kernels file per compilation, each width once.</summary>
+    [Fact]
+    public void TwoModelsShareOneKernelsFile()
+    {
+        (GeneratorDriverRunResult result, Compilation output) = GeneratorHarness.Run("""
+            using RnnGen;
+            namespace App;
+            [RnnModel(Vocab = 100, Embed = 8, Units = 16, SeqLen = 10)] public partial class First { }
+            [RnnModel(Vocab = 50, Embed = 8, Units = 16, Layers = 2, SeqLen = 4)] public partial class Second { }
+            [RnnModel(Vocab = 50, Embed = 8, Units = 4, SeqLen = 4, Cell = RnnCell.Lstm)] public partial class Third { }
+            """);
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity == DiagnosticSeverity.Error));
+        SyntaxTree kernels = Assert.Single(result.GeneratedTrees, static t => t.FilePath.EndsWith("RnnGen.MatrixKernels.g.cs", StringComparison.Ordinal));
+        string text = kernels.ToString();
+        Assert.Equal(1, CountOf(text, "internal static void MatMul16(")); // First and Second's products, and Third's 4 × 4 gates
+        Assert.Equal(1, CountOf(text, "internal static void MatMul8(")); // dx = dz·Wᵀ of all three (Embed = 8)
+        Assert.DoesNotContain(result.GeneratedTrees, static t => t.FilePath.EndsWith(".Kernels.g.cs", StringComparison.Ordinal));
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     private static GeneratorRunResult RunEdit(string edited)
     {
         CSharpCompilation compilation = GeneratorHarness.Compile(Model);

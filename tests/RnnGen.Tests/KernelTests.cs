@@ -5,7 +5,7 @@ using RnnGen.Kernels;
 namespace RnnGen.Tests;
 
 /// <summary>
-/// Every generated matrix kernel of every test model (each dispatcher <c>MatMul{N}</c> and each of its Vector512, Vector256
+/// Every generated matrix kernel of the test models (each dispatcher <c>MatMul{N}</c> and each of its Vector512, Vector256
 /// and Vector128 variants, called directly, so all run whatever this machine accelerates) against the scalar reference,
 /// bit for bit: they use the same fused multiply-adds in the same order. Row counts 0 … 13 cover every remainder of the
 /// 6-row blocks; strides wider than the columns cover the column blocks of fused gate matrices; init = c covers accumulation.
@@ -14,16 +14,13 @@ public partial class KernelTests
 {
     private delegate void MatMul(int rows, int steps, ref float a, nint aRowStride, nint aStepStride, ref float b, nint bRowStride, ref float init, nint initRowStride, ref float c, nint cRowStride);
 
-    public static TheoryData<string, string> Kernels()
+    public static TheoryData<string> Kernels()
     {
-        var data = new TheoryData<string, string>();
-        Type[] models = [typeof(SeedModel), typeof(S1Tanh), typeof(S2Tanh), typeof(OddShapes), typeof(WidePanels), typeof(LoopedPanels), typeof(LstmHardOdd), typeof(S1GruBefore), typeof(ImdbLstm), typeof(GruDropout)];
-        foreach (Type model in models)
+        // The assembly's one kernels class holds the kernels of all its models (Models.cs): every width they use.
+        var data = new TheoryData<string>();
+        foreach (MethodInfo method in typeof(RnnGen.Generated.MatrixKernels).GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(static m => KernelName().IsMatch(m.Name)))
         {
-            foreach (MethodInfo method in model.GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(static m => KernelName().IsMatch(m.Name)))
-            {
-                data.Add(model.Name, method.Name);
-            }
+            data.Add(method.Name);
         }
 
         return data;
@@ -31,10 +28,9 @@ public partial class KernelTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void GeneratedKernelEqualsTheScalarReferenceBitForBit(string model, string kernel)
+    public void GeneratedKernelEqualsTheScalarReferenceBitForBit(string kernel)
     {
-        Type type = typeof(KernelTests).Assembly.GetType($"RnnGen.Tests.{model}")!;
-        MatMul generated = type.GetMethod(kernel, BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
+        MatMul generated = typeof(RnnGen.Generated.MatrixKernels).GetMethod(kernel, BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
         int columns = int.Parse(KernelName().Match(kernel).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var random = new RnnRandom(columns);
         foreach ((int rows, int steps) in new[] { (0, 3), (1, 1), (5, 0), (6, 4), (7, 9), (11, 2), (13, 17) })
@@ -61,7 +57,7 @@ public partial class KernelTests
                     generated(rows, steps, ref a[0], aRowStride, aStepStride, ref b[0], bRowStride, ref bias[0], 0, ref actual[0], cRowStride);
                 }
 
-                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{model}.{kernel}: rows {rows}, steps {steps}, accumulate {accumulate}: first difference at {expected.AsSpan().CommonPrefixLength(actual)}");
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{kernel}: rows {rows}, steps {steps}, accumulate {accumulate}: first difference at {expected.AsSpan().CommonPrefixLength(actual)}");
             }
         }
     }

@@ -39,7 +39,7 @@ internal static class KernelEmitter
     public static void EmitTransposed(SourceWriter writer, int columns)
     {
         writer.WriteLine($"/// <summary><c>c[i, 0..{columns}) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..{columns})</c> for i &lt; rows: c += aᵀ·b, in blocks of {StepBlock} steps.</summary>");
-        using (writer.WriteBlock($"private static void {TransposedKernelName(columns)}(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)"))
+        using (writer.WriteBlock($"internal static void {TransposedKernelName(columns)}(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)"))
         {
             using (writer.WriteBlock($"for (int first = 0; first < steps; first += {StepBlock})"))
             {
@@ -58,7 +58,7 @@ internal static class KernelEmitter
         writer.WriteLine($"/// for i &lt; rows, s &lt; steps. The strides let a product read or write a column block of a fused gate matrix.");
         writer.WriteLine($"/// init may be c itself (accumulate) or one row reused by every row (stride 0: a bias or zeros).");
         writer.WriteLine($"/// </summary>");
-        using (writer.WriteBlock($"private static void {KernelName(columns)}({Parameters})"))
+        using (writer.WriteBlock($"internal static void {KernelName(columns)}({Parameters})"))
         {
             string prefix = "if";
             foreach (int width in variantWidths)
@@ -104,7 +104,7 @@ internal static class KernelEmitter
         int budget = maxWidth == 16 ? 24 : 12;
         List<List<Tile>> panels = SplitPanels(tiles, maxWidth == 16 ? 4 : 2);
         writer.WriteLine($"// {columns} columns as {Describe(tiles)}{(panels.Count > 1 ? $", in {panels.Count} panels" : string.Empty)}.");
-        using (writer.WriteBlock($"private static void {VariantName(columns, maxWidth)}({Parameters})"))
+        using (writer.WriteBlock($"internal static void {VariantName(columns, maxWidth)}({Parameters})"))
         {
             // Row blocks outside, panels inside: a block's rows of a are read from memory once and stay in L1 for every
             // panel, and each row of c is finished while it is in cache (panels outside re-read all of a per panel).

@@ -21,6 +21,10 @@ internal static class ModelEmitter
         EmitEntryPoints(writer, spec);
         EmitBuffers(writer, layout);
         EmitSummary(writer, layout);
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>A reference to <paramref name=\"array\"/>[<paramref name=\"offset\"/>] for the kernels; callers keep offsets in bounds.</summary>");
+        writer.WriteLine("private static ref float At(float[] array, nint offset) =>");
+        writer.WriteLine("    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);");
     }
 
     private static void EmitConstants(SourceWriter writer, ModelLayout layout)

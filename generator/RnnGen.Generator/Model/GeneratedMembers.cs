@@ -15,13 +15,14 @@ internal static class GeneratedMembers
         "Vocab", "Embed", "Units", "Layers", "SeqLen", "ParameterCount", "Description", "Parameters", "Gradients",
         "Threads", "ComputeGradients", "ComputeGradientsOfOneCaller", "TrainStep", "PredictLogits", "PredictLogitsOfOneCaller",
         "Logits", "Predict", "Summary", "SummaryText", "DropoutRandom", "Shard", "PrepareBatch", "ReduceGradients",
-        "TransposeWeights", "MaxShards", "RowsPerShard",
+        "TransposeWeights", "MaxShards", "RowsPerShard", "At",
         "_backwardShard", "_batchTokens", "_caller", "_dLogits", "_dropoutRandom", "_forwardShard", "_gradients", "_logits",
         "_logitsOfTraining", "_parameters", "_runner", "_shardCount", "_shards", "_usedRows", "s_zeros",
     ];
 
-    // The matrix kernels of the Kernels file (MatMul{N}, its variants MatMul{N}Vector{W}, AddTransposedProduct{N}) and the
-    // transposed weights of each layer (_kernelT{i}, _recurrentT{i}).
+    // The transposed weights of each layer (_kernelT{i}, _recurrentT{i}). The kernels (MatMul{N}, ...) live in
+    // RnnGen.Generated.MatrixKernels, so they clash with nothing; their names stay here, refused as class names, so
+    // that a model never shadows them.
     private static readonly Regex s_numbered = new(
         @"^(MatMul\d+(Vector(128|256|512))?|AddTransposedProduct\d+|_kernelT\d+|_recurrentT\d+)$", RegexOptions.CultureInvariant);
 

@@ -342,4 +342,8 @@ partial class OneLayer : global::RnnGen.IRnnModel
         "Trainable params: 322,113\n" +
         "Non-trainable params: 0\n" +
         "_________________________________________________________________\n";
+
+    /// <summary>A reference to <paramref name="array"/>[<paramref name="offset"/>] for the kernels; callers keep offsets in bounds.</summary>
+    private static ref float At(float[] array, nint offset) =>
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
 }
