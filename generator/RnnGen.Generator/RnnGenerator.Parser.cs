@@ -206,6 +206,7 @@ public sealed partial class RnnGenerator
             UnitForgetBias = unitForgetBias,
             Dropout = dropout,
             RecurrentDropout = recurrentDropout,
+            KernelsClass = global::RnnGen.Generator.Emit.KernelsFileEmitter.ClassFor(context.SemanticModel.Compilation.AssemblyName),
         };
 
         CheckGeneratedNames(type, spec, identifier, diagnostics);

@@ -31,7 +31,7 @@ internal static class KernelShapes
         foreach (var shape in shapes)
         {
             // The kernels of every model of this assembly live in one generated class; shape.Model names whose shape it is.
-            MatMul kernel = typeof(RnnGen.Generated.MatrixKernels).GetMethod($"MatMul{shape.Columns}", BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
+            MatMul kernel = typeof(RnnGen.Generated.MatrixKernels_RnnGen_Benchmarks).GetMethod($"MatMul{shape.Columns}", BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
             int aLength = ((shape.Rows - 1) * shape.ARowStride) + ((shape.Steps - 1) * shape.AStepStride) + 1;
             float[] a = Filled(aLength);
             float[] b = Filled(shape.Steps * shape.Columns);

@@ -100,6 +100,33 @@ public class IncrementalTests
         Assert.DoesNotContain(result.GeneratedTrees, static t => t.FilePath.EndsWith(".Kernels.g.cs", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Two assemblies with models, one seeing the other's internals (a test project with InternalsVisibleTo): each has
+    /// its own kernels class, and the one that sees both must still compile without a warning.
+    /// </summary>
+    [Fact]
+    public void A_project_that_sees_another_projects_internals_and_has_models_of_its_own_compiles_cleanly()
+    {
+        CSharpCompilation source = GeneratorHarness.Compile("""
+            using RnnGen;
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("UserAssembly")]
+            namespace Lib;
+            [RnnModel(Vocab = 20, Embed = 8, Units = 16, SeqLen = 4)] public partial class LibraryModel { }
+            """).WithAssemblyName("Library");
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(source, out Compilation library, out _);
+        using var image = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = library.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+
+        CSharpCompilation user = GeneratorHarness.Compile("""
+            using RnnGen;
+            namespace App;
+            [RnnModel(Vocab = 20, Embed = 8, Units = 16, SeqLen = 4)] public partial class UserModel { }
+            """).AddReferences(MetadataReference.CreateFromImage(image.ToArray()));
+        GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(user, out Compilation output, out _);
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
     private static int CountOf(string text, string part)
     {
         int count = 0;

@@ -18,7 +18,7 @@ public partial class KernelTests
     {
         // The assembly's one kernels class holds the kernels of all its models (Models.cs): every width they use.
         var data = new TheoryData<string>();
-        foreach (MethodInfo method in typeof(RnnGen.Generated.MatrixKernels).GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(static m => KernelName().IsMatch(m.Name)))
+        foreach (MethodInfo method in typeof(RnnGen.Generated.MatrixKernels_RnnGen_Tests).GetMethods(BindingFlags.NonPublic | BindingFlags.Static).Where(static m => KernelName().IsMatch(m.Name)))
         {
             data.Add(method.Name);
         }
@@ -30,7 +30,7 @@ public partial class KernelTests
     [MemberData(nameof(Kernels))]
     public void GeneratedKernelEqualsTheScalarReferenceBitForBit(string kernel)
     {
-        MatMul generated = typeof(RnnGen.Generated.MatrixKernels).GetMethod(kernel, BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
+        MatMul generated = typeof(RnnGen.Generated.MatrixKernels_RnnGen_Tests).GetMethod(kernel, BindingFlags.NonPublic | BindingFlags.Static)!.CreateDelegate<MatMul>();
         int columns = int.Parse(KernelName().Match(kernel).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var random = new RnnRandom(columns);
         foreach ((int rows, int steps) in new[] { (0, 3), (1, 1), (5, 0), (6, 4), (7, 9), (11, 2), (13, 17) })

@@ -96,12 +96,12 @@ internal abstract class CellEmitter(ModelSpec spec)
     }
 
     /// <summary>A call of <c>MatMul{columns}</c>: c = init + a·b, each operand an (array, offset) with its row stride.</summary>
-    protected static string MatMul(int columns, string rows, string steps, string a, string aOffset, string aRowStride, string aStepStride, string b, string bOffset, string bRowStride, string init, string initOffset, string initRowStride, string c, string cOffset, string cRowStride) =>
-        $"{KernelsFileEmitter.ClassName}.{KernelEmitter.KernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aRowStride}, {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({init}, {initOffset}), {initRowStride}, ref At({c}, {cOffset}), {cRowStride});";
+    protected string MatMul(int columns, string rows, string steps, string a, string aOffset, string aRowStride, string aStepStride, string b, string bOffset, string bRowStride, string init, string initOffset, string initRowStride, string c, string cOffset, string cRowStride) =>
+        $"{KernelsFileEmitter.Qualified(Spec.KernelsClass)}.{KernelEmitter.KernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aRowStride}, {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({init}, {initOffset}), {initRowStride}, ref At({c}, {cOffset}), {cRowStride});";
 
     /// <summary>A call of <c>AddTransposedProduct{columns}</c>: c += aᵀ·b.</summary>
-    protected static string AddTransposedProduct(int columns, string rows, string steps, string a, string aOffset, string aStepStride, string b, string bOffset, string bRowStride, string c, string cOffset, string cRowStride) =>
-        $"{KernelsFileEmitter.ClassName}.{KernelEmitter.TransposedKernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({c}, {cOffset}), {cRowStride});";
+    protected string AddTransposedProduct(int columns, string rows, string steps, string a, string aOffset, string aStepStride, string b, string bOffset, string bRowStride, string c, string cOffset, string cRowStride) =>
+        $"{KernelsFileEmitter.Qualified(Spec.KernelsClass)}.{KernelEmitter.TransposedKernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({c}, {cOffset}), {cRowStride});";
 
     /// <summary>A span over a buffer slice.</summary>
     protected static string SpanOf(string array, string offset, string length, bool readOnly = false) =>

@@ -7,12 +7,12 @@ namespace RnnGen.Generator.Model;
 /// weight-gradient products (<c>AddTransposedProduct{N}</c>). Kernels depend on the column count only, so models that
 /// share a width share its kernel, emitted once per compilation.
 /// </summary>
-internal sealed record KernelSet(EquatableArray<int> Widths, EquatableArray<int> TransposedWidths)
+internal sealed record KernelSet(string ClassName, EquatableArray<int> Widths, EquatableArray<int> TransposedWidths)
 {
     public static KernelSet Of(ModelSpec spec)
     {
         var layout = new ModelLayout(spec);
-        return new KernelSet(layout.KernelWidths.ToEquatableArray(), layout.TransposedKernelWidths.ToEquatableArray());
+        return new KernelSet(spec.KernelsClass, layout.KernelWidths.ToEquatableArray(), layout.TransposedKernelWidths.ToEquatableArray());
     }
 
     /// <summary>The union of several models' kernels, each width once, in ascending order.</summary>
@@ -20,12 +20,14 @@ internal sealed record KernelSet(EquatableArray<int> Widths, EquatableArray<int>
     {
         var widths = new SortedSet<int>();
         var transposed = new SortedSet<int>();
+        string className = string.Empty; // every model of a compilation names the same class
         foreach (KernelSet set in sets)
         {
+            className = set.ClassName;
             widths.UnionWith(set.Widths);
             transposed.UnionWith(set.TransposedWidths);
         }
 
-        return new KernelSet(widths.ToList().ToEquatableArray(), transposed.ToList().ToEquatableArray());
+        return new KernelSet(className, widths.ToList().ToEquatableArray(), transposed.ToList().ToEquatableArray());
     }
 }

@@ -86,6 +86,9 @@ internal sealed record ModelSpec(
     /// <summary>The number of stacked recurrent layers.</summary>
     public int LayerCount => Layers.Count;
 
+    /// <summary>The simple name of the compilation's kernels class (<see cref="Emit.KernelsFileEmitter.ClassFor"/>).</summary>
+    public string KernelsClass { get; init; } = Emit.KernelsFileEmitter.ClassFor(null);
+
     /// <summary>The class name as generated code writes it (<c>@event</c> for a class named "event").</summary>
     public string TypeIdentifier => CSharpIdentifier.Escape(TypeName);
 

@@ -87,19 +87,19 @@ namespace Samples
                 for (int t = 499; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dRecurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 32, false);
-                    global::RnnGen.Generated.MatrixKernels.MatMul32(batch, 96, ref At(_dRecurrent0, t * gateStep), 96, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 96, ref At(_dRecurrent0, t * gateStep), 96, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
                 }
                 global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), new global::System.Span<float>(_dRecurrent0, (int)(0), (int)(gateStep)), default, 32, false);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct96(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dRecurrent0, gateStep), 96, ref At(_gradients, GruRecurrentKernelOffset), 96);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dRecurrent0, gateStep), 96, ref At(_gradients, GruRecurrentKernelOffset), 96);
                 // db_1 += Σ_t Σ_b dz_rec,t[b] (b_1 enters every step, the first included).
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dRecurrent0, (int)(0), (int)(500 * gateStep)), 96, new global::System.Span<float>(_gradients, (int)(GruBiasOffset + 96), (int)(96)));
                 // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct96(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dGates0, 0), 96, ref At(_gradients, GruKernelOffset), 96);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dGates0, 0), 96, ref At(_gradients, GruKernelOffset), 96);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(500 * batch * 96)), 96, new global::System.Span<float>(_gradients, (int)(GruBiasOffset), (int)(96)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels.MatMul32(500 * batch, 96, ref At(_dGates0, 0), 96, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 96, ref At(_dGates0, 0), 96, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -64,13 +64,13 @@ namespace Samples
                 nint step = (nint)batch * 32; // floats of one time step of h
                 nint gateStep = (nint)batch * 96; // floats of one time step of the gates
                 // Input projections of all 500 steps as one [500·B, 32]·[32, 96] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul96(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, GruKernelOffset), 96, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 96);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, GruKernelOffset), 96, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 96);
                 // t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).
-                global::RnnGen.Generated.MatrixKernels.MatMul96(batch, 0, ref At(_hidden0, 0), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, 0), 96);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(batch, 0, ref At(_hidden0, 0), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, 0), 96);
                 global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
                 for (int t = 1; t <= 499; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels.MatMul96(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, t * gateStep), 96);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, t * gateStep), 96);
                     global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
                 }
             }

@@ -99,22 +99,22 @@ namespace Samples
                 for (int t = 5; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_dGates1, t * gateStep + 14), 21, 1, ref At(_recurrentT1, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden1, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dGates1, t * gateStep + 14), 21, 1, ref At(_recurrentT1, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden1, 0), 7);
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 14, ref At(_dGates1, t * gateStep), 21, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 14, ref At(_dGates1, t * gateStep), 21, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
                 }
                 // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
                 // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct14(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 21, ref At(_gradients, Gru1RecurrentKernelOffset), 21);
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden1, step), 7, ref At(_dGates1, gateStep + 14), 21, ref At(_gradients, Gru1RecurrentKernelOffset + 14), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 21, ref At(_gradients, Gru1RecurrentKernelOffset), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden1, step), 7, ref At(_dGates1, gateStep + 14), 21, ref At(_gradients, Gru1RecurrentKernelOffset + 14), 21);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct21(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 21, ref At(_gradients, Gru1KernelOffset), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 21, ref At(_gradients, Gru1KernelOffset), 21);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(Gru1BiasOffset), (int)(21)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels.MatMul7(6 * batch, 21, ref At(_dGates1, 0), 21, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 21, ref At(_dGates1, 0), 21, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
             }
 
             /// <summary>gru: backpropagation through all 6 steps of GRU(7, reset_after=False, return_sequences=True).</summary>
@@ -126,22 +126,22 @@ namespace Samples
                 for (int t = 5; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_dGates0, t * gateStep + 14), 21, 1, ref At(_recurrentT0, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden0, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dGates0, t * gateStep + 14), 21, 1, ref At(_recurrentT0, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden0, 0), 7);
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 14, ref At(_dGates0, t * gateStep), 21, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 14, ref At(_dGates0, t * gateStep), 21, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
                 }
                 // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
                 // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct14(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 21, ref At(_gradients, GruRecurrentKernelOffset), 21);
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden0, step), 7, ref At(_dGates0, gateStep + 14), 21, ref At(_gradients, GruRecurrentKernelOffset + 14), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 21, ref At(_gradients, GruRecurrentKernelOffset), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden0, step), 7, ref At(_dGates0, gateStep + 14), 21, ref At(_gradients, GruRecurrentKernelOffset + 14), 21);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct21(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 21, ref At(_gradients, GruKernelOffset), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 21, ref At(_gradients, GruKernelOffset), 21);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(GruBiasOffset), (int)(21)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels.MatMul5(6 * batch, 21, ref At(_dGates0, 0), 21, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(6 * batch, 21, ref At(_dGates0, 0), 21, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -74,17 +74,17 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 5]·[5, 21] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul21(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, GruKernelOffset), 21, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, GruKernelOffset), 21, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 21);
                 // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden0, (int)(0), (int)(step)), 7, false);
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7);
                 for (int t = 1; t <= 5; t++)
                 {
                     // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                    global::RnnGen.Generated.MatrixKernels.MatMul14(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset), 21, ref At(_gates0, t * gateStep), 21, ref At(_gates0, t * gateStep), 21);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset), 21, ref At(_gates0, t * gateStep), 21, ref At(_gates0, t * gateStep), 21);
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden0, (int)(t * step), (int)(step)), 7, false);
                     // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_resetHidden0, t * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset + 14), 21, ref At(_gates0, t * gateStep + 14), 21, ref At(_gates0, t * gateStep + 14), 21);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_resetHidden0, t * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset + 14), 21, ref At(_gates0, t * gateStep + 14), 21, ref At(_gates0, t * gateStep + 14), 21);
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7);
                 }
             }
@@ -98,17 +98,17 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 7]·[7, 21] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul21(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Gru1KernelOffset), 21, ref At(_parameters, Gru1BiasOffset), 0, ref At(_gates1, 0), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Gru1KernelOffset), 21, ref At(_parameters, Gru1BiasOffset), 0, ref At(_gates1, 0), 21);
                 // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden1, (int)(0), (int)(step)), 7, false);
                 global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7);
                 for (int t = 1; t <= 5; t++)
                 {
                     // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                    global::RnnGen.Generated.MatrixKernels.MatMul14(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset), 21, ref At(_gates1, t * gateStep), 21, ref At(_gates1, t * gateStep), 21);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset), 21, ref At(_gates1, t * gateStep), 21, ref At(_gates1, t * gateStep), 21);
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden1, (int)(t * step), (int)(step)), 7, false);
                     // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_resetHidden1, t * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset + 14), 21, ref At(_gates1, t * gateStep + 14), 21, ref At(_gates1, t * gateStep + 14), 21);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_resetHidden1, t * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset + 14), 21, ref At(_gates1, t * gateStep + 14), 21, ref At(_gates1, t * gateStep + 14), 21);
                     global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7);
                 }
             }

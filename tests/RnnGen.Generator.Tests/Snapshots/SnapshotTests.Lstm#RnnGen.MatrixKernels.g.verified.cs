@@ -7,7 +7,7 @@ namespace RnnGen.Generated
 {
     /// <summary>Register-blocked matrix kernels, one per column count; every variant equals RnnGen.Kernels.ReferenceKernels bit for bit.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "<version>")]
-    internal static partial class MatrixKernels
+    internal static partial class MatrixKernels_UserAssembly
     {
         /// <summary><c>c[i, 0..128) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..128)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
         internal static void AddTransposedProduct128(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)

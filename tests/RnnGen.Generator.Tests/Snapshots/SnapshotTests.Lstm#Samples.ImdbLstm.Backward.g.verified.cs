@@ -89,17 +89,17 @@ namespace Samples
                 for (int t = 499; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 32, false);
-                    global::RnnGen.Generated.MatrixKernels.MatMul32(batch, 128, ref At(_dGates0, t * gateStep), 128, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 128, ref At(_dGates0, t * gateStep), 128, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
                 }
                 global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 32, false);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct128(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dGates0, gateStep), 128, ref At(_gradients, LstmRecurrentKernelOffset), 128);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dGates0, gateStep), 128, ref At(_gradients, LstmRecurrentKernelOffset), 128);
                 // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct128(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dGates0, 0), 128, ref At(_gradients, LstmKernelOffset), 128);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dGates0, 0), 128, ref At(_gradients, LstmKernelOffset), 128);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(500 * batch * 128)), 128, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(128)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels.MatMul32(500 * batch, 128, ref At(_dGates0, 0), 128, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 128, ref At(_dGates0, 0), 128, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

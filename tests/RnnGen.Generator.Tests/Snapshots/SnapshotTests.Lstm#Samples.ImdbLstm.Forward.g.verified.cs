@@ -65,12 +65,12 @@ namespace Samples
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
                 // Input projections of all 500 steps as one [500·B, 32]·[32, 128] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul128(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, LstmKernelOffset), 128, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 128);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, LstmKernelOffset), 128, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 128);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
                 global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
                 for (int t = 1; t <= 499; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels.MatMul128(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, LstmRecurrentKernelOffset), 128, ref At(_gates0, t * gateStep), 128, ref At(_gates0, t * gateStep), 128);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, LstmRecurrentKernelOffset), 128, ref At(_gates0, t * gateStep), 128, ref At(_gates0, t * gateStep), 128);
                     global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
                 }
             }

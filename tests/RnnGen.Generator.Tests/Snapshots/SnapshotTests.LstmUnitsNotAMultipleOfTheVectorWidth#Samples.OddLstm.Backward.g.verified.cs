@@ -102,17 +102,17 @@ namespace Samples
                 for (int t = 5; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), 7, true);
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 28, ref At(_dGates1, t * gateStep), 28, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 28, ref At(_dGates1, t * gateStep), 28, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
                 }
                 global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), 7, true);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct28(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 28, ref At(_gradients, Lstm1RecurrentKernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 28, ref At(_gradients, Lstm1RecurrentKernelOffset), 28);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct28(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 28, ref At(_gradients, Lstm1KernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 28, ref At(_gradients, Lstm1KernelOffset), 28);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(6 * batch * 28)), 28, new global::System.Span<float>(_gradients, (int)(Lstm1BiasOffset), (int)(28)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels.MatMul7(6 * batch, 28, ref At(_dGates1, 0), 28, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 28, ref At(_dGates1, 0), 28, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
             }
 
             /// <summary>lstm: backpropagation through all 6 steps of LSTM(7, recurrent_activation=hard_sigmoid, return_sequences=True).</summary>
@@ -125,17 +125,17 @@ namespace Samples
                 for (int t = 5; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 7, true);
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 28, ref At(_dGates0, t * gateStep), 28, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 28, ref At(_dGates0, t * gateStep), 28, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
                 }
                 global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 7, true);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct28(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 28, ref At(_gradients, LstmRecurrentKernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 28, ref At(_gradients, LstmRecurrentKernelOffset), 28);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct28(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 28, ref At(_gradients, LstmKernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 28, ref At(_gradients, LstmKernelOffset), 28);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(6 * batch * 28)), 28, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(28)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels.MatMul5(6 * batch, 28, ref At(_dGates0, 0), 28, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(6 * batch, 28, ref At(_dGates0, 0), 28, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

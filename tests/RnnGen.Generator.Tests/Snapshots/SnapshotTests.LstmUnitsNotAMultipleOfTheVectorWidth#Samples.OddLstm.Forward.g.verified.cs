@@ -76,12 +76,12 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 5]·[5, 28] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul28(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, LstmKernelOffset), 28, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, LstmKernelOffset), 28, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 28);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
                 global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7, true);
                 for (int t = 1; t <= 5; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels.MatMul28(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, LstmRecurrentKernelOffset), 28, ref At(_gates0, t * gateStep), 28, ref At(_gates0, t * gateStep), 28);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, LstmRecurrentKernelOffset), 28, ref At(_gates0, t * gateStep), 28, ref At(_gates0, t * gateStep), 28);
                     global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7, true);
                 }
             }
@@ -95,12 +95,12 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 7]·[7, 28] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul28(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Lstm1KernelOffset), 28, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Lstm1KernelOffset), 28, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 28);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
                 global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7, true);
                 for (int t = 1; t <= 5; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels.MatMul28(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 28, ref At(_gates1, t * gateStep), 28, ref At(_gates1, t * gateStep), 28);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 28, ref At(_gates1, t * gateStep), 28, ref At(_gates1, t * gateStep), 28);
                     global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7, true);
                 }
             }

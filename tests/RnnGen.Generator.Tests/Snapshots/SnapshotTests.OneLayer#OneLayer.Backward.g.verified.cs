@@ -79,17 +79,17 @@ partial class OneLayer
             for (int t = 499; t >= 1; t--)
             {
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                global::RnnGen.Generated.MatrixKernels.MatMul32(batch, 32, ref At(_dHidden0, t * gateStep), 32, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 32, ref At(_dHidden0, t * gateStep), 32, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
             }
             global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
             // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_498 read transposed.
-            global::RnnGen.Generated.MatrixKernels.AddTransposedProduct32(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dHidden0, gateStep), 32, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct32(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dHidden0, gateStep), 32, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 32);
             // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-            global::RnnGen.Generated.MatrixKernels.AddTransposedProduct32(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dHidden0, 0), 32, ref At(_gradients, SimpleRnnKernelOffset), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct32(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dHidden0, 0), 32, ref At(_gradients, SimpleRnnKernelOffset), 32);
             // db += Σ_t Σ_b dz_t[b].
             global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(500 * batch * 32)), 32, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(32)));
             // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-            global::RnnGen.Generated.MatrixKernels.MatMul32(500 * batch, 32, ref At(_dHidden0, 0), 32, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 32, ref At(_dHidden0, 0), 32, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
         }
 
         /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

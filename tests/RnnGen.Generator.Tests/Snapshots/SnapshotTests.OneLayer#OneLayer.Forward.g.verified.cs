@@ -55,12 +55,12 @@ partial class OneLayer
         {
             nint step = (nint)batch * 32; // floats of one time step of h
             // Input projections of all 500 steps as one [500·B, 32]·[32, 32] product, with the bias: x_t·W + b.
-            global::RnnGen.Generated.MatrixKernels.MatMul32(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, SimpleRnnKernelOffset), 32, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, SimpleRnnKernelOffset), 32, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 32);
             // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
             global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
             for (int t = 1; t <= 499; t++)
             {
-                global::RnnGen.Generated.MatrixKernels.MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 32, ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step), 32);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 32, ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step), 32);
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
             }
         }

@@ -80,19 +80,19 @@ namespace Samples
                 // Through time, last step first: da_t = dL/dh_t ⊙ [h_t > 0] in place, then dL/dh_(t-1) += da_t·Uᵀ.
                 // t = 2
                 global::RnnGen.Kernels.Activations.ReluBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(2 * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(2 * step), (int)(step)));
-                global::RnnGen.Generated.MatrixKernels.MatMul20(batch, 20, ref At(_dHidden0, 2 * gateStep), 20, 1, ref At(_recurrentT0, 0), 20, ref At(_dHidden0, (2 - 1) * step), 20, ref At(_dHidden0, (2 - 1) * step), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_dHidden0, 2 * gateStep), 20, 1, ref At(_recurrentT0, 0), 20, ref At(_dHidden0, (2 - 1) * step), 20, ref At(_dHidden0, (2 - 1) * step), 20);
                 // t = 1
                 global::RnnGen.Kernels.Activations.ReluBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(1 * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(1 * step), (int)(step)));
-                global::RnnGen.Generated.MatrixKernels.MatMul20(batch, 20, ref At(_dHidden0, 1 * gateStep), 20, 1, ref At(_recurrentT0, 0), 20, ref At(_dHidden0, (1 - 1) * step), 20, ref At(_dHidden0, (1 - 1) * step), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_dHidden0, 1 * gateStep), 20, 1, ref At(_recurrentT0, 0), 20, ref At(_dHidden0, (1 - 1) * step), 20, ref At(_dHidden0, (1 - 1) * step), 20);
                 global::RnnGen.Kernels.Activations.ReluBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_1 read transposed.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct20(20, 2 * batch, ref At(_hidden0, 0), 20, ref At(_dHidden0, gateStep), 20, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(20, 2 * batch, ref At(_hidden0, 0), 20, ref At(_dHidden0, gateStep), 20, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 20);
                 // dW += Σ_t x_tᵀ·dz_t over all 3·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct20(3, 3 * batch, ref At(_embedded, 0), 3, ref At(_dHidden0, 0), 20, ref At(_gradients, SimpleRnnKernelOffset), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(3, 3 * batch, ref At(_embedded, 0), 3, ref At(_dHidden0, 0), 20, ref At(_gradients, SimpleRnnKernelOffset), 20);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(3 * batch * 20)), 20, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(20)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels.MatMul3(3 * batch, 20, ref At(_dHidden0, 0), 20, 1, ref At(_kernelT0, 0), 3, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 3);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul3(3 * batch, 20, ref At(_dHidden0, 0), 20, 1, ref At(_kernelT0, 0), 3, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 3);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -57,14 +57,14 @@ namespace Samples
             {
                 nint step = (nint)batch * 20; // floats of one time step of h
                 // Input projections of all 3 steps as one [3·B, 3]·[3, 20] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul20(3 * batch, 3, ref At(_embedded, 0), 3, 1, ref At(_parameters, SimpleRnnKernelOffset), 20, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(3 * batch, 3, ref At(_embedded, 0), 3, 1, ref At(_parameters, SimpleRnnKernelOffset), 20, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 20);
                 // t = 0: h_(-1) = 0, so h_0 = relu(x_0·W + b).
                 global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
                 // t = 1
-                global::RnnGen.Generated.MatrixKernels.MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step), 20);
                 global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(1 * step), (int)(step)));
                 // t = 2
-                global::RnnGen.Generated.MatrixKernels.MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step), 20);
                 global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(2 * step), (int)(step)));
             }
 

@@ -89,17 +89,17 @@ namespace Samples
                 for (int t = 79; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels.MatMul64(batch, 64, ref At(_dHidden1, t * gateStep), 64, 1, ref At(_recurrentT1, 0), 64, ref At(_dHidden1, (t - 1) * step), 64, ref At(_dHidden1, (t - 1) * step), 64);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_dHidden1, t * gateStep), 64, 1, ref At(_recurrentT1, 0), 64, ref At(_dHidden1, (t - 1) * step), 64, ref At(_dHidden1, (t - 1) * step), 64);
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct64(64, 79 * batch, ref At(_hidden1, 0), 64, ref At(_dHidden1, gateStep), 64, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(64, 79 * batch, ref At(_hidden1, 0), 64, ref At(_dHidden1, gateStep), 64, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 64);
                 // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct64(64, 80 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden1, 0), 64, ref At(_gradients, SimpleRnn1KernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(64, 80 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden1, 0), 64, ref At(_gradients, SimpleRnn1KernelOffset), 64);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(80 * batch * 64)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(64)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels.MatMul64(80 * batch, 64, ref At(_dHidden1, 0), 64, 1, ref At(_kernelT1, 0), 64, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(80 * batch, 64, ref At(_dHidden1, 0), 64, 1, ref At(_kernelT1, 0), 64, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 64);
             }
 
             /// <summary>simple_rnn: backpropagation through all 80 steps of SimpleRNN(64, activation=tanh, return_sequences=True).</summary>
@@ -111,17 +111,17 @@ namespace Samples
                 for (int t = 79; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels.MatMul64(batch, 64, ref At(_dHidden0, t * gateStep), 64, 1, ref At(_recurrentT0, 0), 64, ref At(_dHidden0, (t - 1) * step), 64, ref At(_dHidden0, (t - 1) * step), 64);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_dHidden0, t * gateStep), 64, 1, ref At(_recurrentT0, 0), 64, ref At(_dHidden0, (t - 1) * step), 64, ref At(_dHidden0, (t - 1) * step), 64);
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct64(64, 79 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden0, gateStep), 64, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(64, 79 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden0, gateStep), 64, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 64);
                 // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
-                global::RnnGen.Generated.MatrixKernels.AddTransposedProduct64(100, 80 * batch, ref At(_embedded, 0), 100, ref At(_dHidden0, 0), 64, ref At(_gradients, SimpleRnnKernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(100, 80 * batch, ref At(_embedded, 0), 100, ref At(_dHidden0, 0), 64, ref At(_gradients, SimpleRnnKernelOffset), 64);
                 // db += Σ_t Σ_b dz_t[b].
                 global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(80 * batch * 64)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(64)));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels.MatMul100(80 * batch, 64, ref At(_dHidden0, 0), 64, 1, ref At(_kernelT0, 0), 100, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 100);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul100(80 * batch, 64, ref At(_dHidden0, 0), 64, 1, ref At(_kernelT0, 0), 100, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 100);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -63,12 +63,12 @@ namespace Samples
             {
                 nint step = (nint)batch * 64; // floats of one time step of h
                 // Input projections of all 80 steps as one [80·B, 100]·[100, 64] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul64(80 * batch, 100, ref At(_embedded, 0), 100, 1, ref At(_parameters, SimpleRnnKernelOffset), 64, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(80 * batch, 100, ref At(_embedded, 0), 100, 1, ref At(_parameters, SimpleRnnKernelOffset), 64, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 64);
                 // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
                 for (int t = 1; t <= 79; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels.MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 64, ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step), 64);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 64, ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step), 64);
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
                 }
             }
@@ -81,12 +81,12 @@ namespace Samples
             {
                 nint step = (nint)batch * 64; // floats of one time step of h
                 // Input projections of all 80 steps as one [80·B, 64]·[64, 64] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels.MatMul64(80 * batch, 64, ref At(_hidden0, 0), 64, 1, ref At(_parameters, SimpleRnn1KernelOffset), 64, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(80 * batch, 64, ref At(_hidden0, 0), 64, 1, ref At(_parameters, SimpleRnn1KernelOffset), 64, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 64);
                 // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
                 global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
                 for (int t = 1; t <= 79; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels.MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 64, ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step), 64);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 64, ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step), 64);
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
                 }
             }

@@ -91,17 +91,17 @@ namespace Odd.Shapes
                     for (int t = 5; t >= 1; t--)
                     {
                         global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
-                        global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_dHidden1, t * gateStep), 7, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dHidden1, t * gateStep), 7, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
                     }
                     global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
                     // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
-                    global::RnnGen.Generated.MatrixKernels.AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, gateStep), 7, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, gateStep), 7, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 7);
                     // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                    global::RnnGen.Generated.MatrixKernels.AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), 7, ref At(_gradients, SimpleRnn1KernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), 7, ref At(_gradients, SimpleRnn1KernelOffset), 7);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(7)));
                     // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(6 * batch, 7, ref At(_dHidden1, 0), 7, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 7, ref At(_dHidden1, 0), 7, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
                 }
 
                 /// <summary>simple_rnn: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh, return_sequences=True).</summary>
@@ -113,17 +113,17 @@ namespace Odd.Shapes
                     for (int t = 5; t >= 1; t--)
                     {
                         global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                        global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_dHidden0, t * gateStep), 7, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dHidden0, t * gateStep), 7, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
                     }
                     global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
                     // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
-                    global::RnnGen.Generated.MatrixKernels.AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, gateStep), 7, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, gateStep), 7, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 7);
                     // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                    global::RnnGen.Generated.MatrixKernels.AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), 7, ref At(_gradients, SimpleRnnKernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), 7, ref At(_gradients, SimpleRnnKernelOffset), 7);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(7)));
                     // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                    global::RnnGen.Generated.MatrixKernels.MatMul5(6 * batch, 7, ref At(_dHidden0, 0), 7, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(6 * batch, 7, ref At(_dHidden0, 0), 7, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
                 }
 
                 /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -65,12 +65,12 @@ namespace Odd.Shapes
                 {
                     nint step = (nint)batch * 7; // floats of one time step of h
                     // Input projections of all 6 steps as one [6·B, 5]·[5, 7] product, with the bias: x_t·W + b.
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, SimpleRnnKernelOffset), 7, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, SimpleRnnKernelOffset), 7, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 7);
                     // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
                     for (int t = 1; t <= 5; t++)
                     {
-                        global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 7, ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step), 7);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 7, ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step), 7);
                         global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
                     }
                 }
@@ -83,12 +83,12 @@ namespace Odd.Shapes
                 {
                     nint step = (nint)batch * 7; // floats of one time step of h
                     // Input projections of all 6 steps as one [6·B, 7]·[7, 7] product, with the bias: x_t·W + b.
-                    global::RnnGen.Generated.MatrixKernels.MatMul7(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, SimpleRnn1KernelOffset), 7, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, SimpleRnn1KernelOffset), 7, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 7);
                     // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
                     global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
                     for (int t = 1; t <= 5; t++)
                     {
-                        global::RnnGen.Generated.MatrixKernels.MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 7, ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step), 7);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 7, ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step), 7);
                         global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
                     }
                 }
