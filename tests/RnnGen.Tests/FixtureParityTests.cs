@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RnnGen.Execution;
 using Xunit.Abstractions;
 
 namespace RnnGen.Tests;

@@ -1,3 +1,5 @@
+using RnnGen.Execution;
+
 namespace RnnGen.Tests;
 
 /// <summary>

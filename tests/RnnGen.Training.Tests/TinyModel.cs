@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using RnnGen.Execution;
 
 namespace RnnGen.Training.Tests;
 

@@ -106,7 +106,7 @@ internal static class ModelEmitter
         writer.WriteLine("// gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the");
         writer.WriteLine("// same bits.");
         writer.WriteLine("private readonly Shard[] _shards = new Shard[MaxShards];");
-        writer.WriteLine("private readonly global::RnnGen.ShardRunner _runner = new global::RnnGen.ShardRunner();");
+        writer.WriteLine("private readonly global::RnnGen.Execution.ShardRunner _runner = new global::RnnGen.Execution.ShardRunner();");
         writer.WriteLine("// One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.");
         writer.WriteLine("private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();");
         writer.WriteLine("private readonly global::System.Action<int> _forwardShard;");
@@ -207,11 +207,11 @@ internal static class ModelEmitter
         writer.WriteLine();
         using (writer.WriteBlock("private float ComputeGradientsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)"))
         {
-            writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
-            writer.WriteLine("global::RnnGen.ModelInput.CheckLabels(labels, batch);");
+            writer.WriteLine("int batch = global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
+            writer.WriteLine("global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch);");
             writer.WriteLine("PrepareBatch(tokens, batch, training: true);");
             writer.WriteLine("_runner.Run(_shardCount, _forwardShard);");
-            writer.WriteLine("float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));");
+            writer.WriteLine("float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));");
             writer.WriteLine("TransposeWeights();");
             writer.WriteLine("_runner.Run(_shardCount, _backwardShard);");
             writer.WriteLine("ReduceGradients();");
@@ -241,8 +241,8 @@ internal static class ModelEmitter
         writer.WriteLine();
         using (writer.WriteBlock("private void PredictLogitsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits)"))
         {
-            writer.WriteLine("int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
-            writer.WriteLine("global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
+            writer.WriteLine("int batch = global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
+            writer.WriteLine("global::RnnGen.Execution.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
             writer.WriteLine("PrepareBatch(tokens, batch, training: false);");
             writer.WriteLine("_logitsOfTraining = 0;");
             writer.WriteLine("_runner.Run(_shardCount, _forwardShard);");
@@ -272,7 +272,7 @@ internal static class ModelEmitter
         writer.WriteLine("/// <summary>Returns the probability σ(logit) of every sample of a <c>[batch, SeqLen]</c> token batch.</summary>");
         using (writer.WriteBlock("public float[] Predict(global::System.ReadOnlySpan<int> tokens)"))
         {
-            writer.WriteLine("var probabilities = new float[global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen)];");
+            writer.WriteLine("var probabilities = new float[global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen)];");
             writer.WriteLine("Predict(tokens, probabilities);");
             writer.WriteLine("return probabilities;");
         }

@@ -1,4 +1,5 @@
 using RnnGen.Data;
+using RnnGen.Execution;
 
 namespace RnnGen.Training;
 

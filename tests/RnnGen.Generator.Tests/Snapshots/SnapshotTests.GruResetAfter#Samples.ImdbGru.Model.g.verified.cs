@@ -87,7 +87,7 @@ namespace Samples
         // gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the
         // same bits.
         private readonly Shard[] _shards = new Shard[MaxShards];
-        private readonly global::RnnGen.ShardRunner _runner = new global::RnnGen.ShardRunner();
+        private readonly global::RnnGen.Execution.ShardRunner _runner = new global::RnnGen.Execution.ShardRunner();
         // One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.
         private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();
         private readonly global::System.Action<int> _forwardShard;
@@ -162,11 +162,11 @@ namespace Samples
 
         private float ComputeGradientsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)
         {
-            int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
-            global::RnnGen.ModelInput.CheckLabels(labels, batch);
+            int batch = global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
+            global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch);
             PrepareBatch(tokens, batch, training: true);
             _runner.Run(_shardCount, _forwardShard);
-            float loss = global::RnnGen.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
+            float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
             TransposeWeights();
             _runner.Run(_shardCount, _backwardShard);
             ReduceGradients();
@@ -193,8 +193,8 @@ namespace Samples
 
         private void PredictLogitsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits)
         {
-            int batch = global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
-            global::RnnGen.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));
+            int batch = global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen);
+            global::RnnGen.Execution.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));
             PrepareBatch(tokens, batch, training: false);
             _logitsOfTraining = 0;
             _runner.Run(_shardCount, _forwardShard);
@@ -215,7 +215,7 @@ namespace Samples
         /// <summary>Returns the probability σ(logit) of every sample of a <c>[batch, SeqLen]</c> token batch.</summary>
         public float[] Predict(global::System.ReadOnlySpan<int> tokens)
         {
-            var probabilities = new float[global::RnnGen.ModelInput.CheckTokens(tokens, Vocab, SeqLen)];
+            var probabilities = new float[global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen)];
             Predict(tokens, probabilities);
             return probabilities;
         }

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Execution;
 
 /// <summary>
 /// Runs the shards of a batch on up to <see cref="Threads"/> threads, with persistent worker threads so that a training

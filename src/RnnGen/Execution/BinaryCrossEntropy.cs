@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Execution;
 
 /// <summary>
 /// Binary cross-entropy computed from logits in the numerically stable form Keras uses on the TensorFlow backend

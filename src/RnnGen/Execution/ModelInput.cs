@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Execution;
 
 /// <summary>Checks of the token and label batches every generated entry point runs before touching its buffers.</summary>
 public static class ModelInput
