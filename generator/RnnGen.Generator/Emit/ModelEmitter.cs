@@ -315,32 +315,8 @@ internal static class ModelEmitter
         writer.WriteLine("/// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>");
         using (writer.WriteBlock("private void ReduceGradients()"))
         {
-            writer.WriteLine($"var dense = new global::System.Span<float>(_gradients, {embeddingLength}, ParameterCount - {embeddingLength});");
-            writer.WriteLine($"new global::System.ReadOnlySpan<float>(_shards[0].Gradients, {embeddingLength}, ParameterCount - {embeddingLength}).CopyTo(dense);");
-            using (writer.WriteBlock("for (int s = 1; s < _shardCount; s++)"))
-            {
-                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Add(dense, new global::System.ReadOnlySpan<float>(_shards[s].Gradients, {embeddingLength}, ParameterCount - {embeddingLength}), dense);");
-            }
-
-            writer.WriteLine("_usedRows.ClearRows(_gradients, Embed);");
-            using (writer.WriteBlock("for (int s = 0; s < _shardCount; s++)"))
-            {
-                writer.WriteLine("Shard shard = _shards[s];");
-                using (writer.WriteBlock("foreach (int id in shard.UsedRows.Rows)"))
-                {
-                    writer.WriteLine("var row = new global::System.Span<float>(_gradients, id * Embed, Embed);");
-                    writer.WriteLine("var shardRow = new global::System.ReadOnlySpan<float>(shard.Gradients, id * Embed, Embed);");
-                    using (writer.WriteBlock("if (_usedRows.Add(id))"))
-                    {
-                        writer.WriteLine("shardRow.CopyTo(row);");
-                    }
-
-                    using (writer.WriteBlock("else"))
-                    {
-                        writer.WriteLine("global::System.Numerics.Tensors.TensorPrimitives.Add(row, shardRow, row);");
-                    }
-                }
-            }
+            writer.WriteLine("global::RnnGen.Execution.GradientReduction.Reduce(");
+            writer.WriteLine($"    _gradients, embeddingLength: {embeddingLength}, embed: Embed, _usedRows, new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount));");
         }
 
         writer.WriteLine();
@@ -355,7 +331,7 @@ internal static class ModelEmitter
         int widest = Math.Max(spec.Embed, spec.Layers.Max(static l => l.GateWidth));
         string typeName = spec.TypeIdentifier;
         writer.WriteLine("/// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>");
-        using (writer.WriteBlock("private sealed partial class Shard"))
+        using (writer.WriteBlock("private sealed partial class Shard : global::RnnGen.Execution.IShardGradients"))
         {
             writer.WriteLine($"private readonly {typeName} _owner;");
             writer.WriteLine("private readonly float[] _parameters;");

@@ -236,34 +236,12 @@ namespace Samples
         /// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>
         private void ReduceGradients()
         {
-            var dense = new global::System.Span<float>(_gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength);
-            new global::System.ReadOnlySpan<float>(_shards[0].Gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength).CopyTo(dense);
-            for (int s = 1; s < _shardCount; s++)
-            {
-                global::System.Numerics.Tensors.TensorPrimitives.Add(dense, new global::System.ReadOnlySpan<float>(_shards[s].Gradients, EmbeddingEmbeddingsLength, ParameterCount - EmbeddingEmbeddingsLength), dense);
-            }
-            _usedRows.ClearRows(_gradients, Embed);
-            for (int s = 0; s < _shardCount; s++)
-            {
-                Shard shard = _shards[s];
-                foreach (int id in shard.UsedRows.Rows)
-                {
-                    var row = new global::System.Span<float>(_gradients, id * Embed, Embed);
-                    var shardRow = new global::System.ReadOnlySpan<float>(shard.Gradients, id * Embed, Embed);
-                    if (_usedRows.Add(id))
-                    {
-                        shardRow.CopyTo(row);
-                    }
-                    else
-                    {
-                        global::System.Numerics.Tensors.TensorPrimitives.Add(row, shardRow, row);
-                    }
-                }
-            }
+            global::RnnGen.Execution.GradientReduction.Reduce(
+                _gradients, embeddingLength: EmbeddingEmbeddingsLength, embed: Embed, _usedRows, new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount));
         }
 
         /// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>
-        private sealed partial class Shard
+        private sealed partial class Shard : global::RnnGen.Execution.IShardGradients
         {
             private readonly ReluUnrolled _owner;
             private readonly float[] _parameters;
