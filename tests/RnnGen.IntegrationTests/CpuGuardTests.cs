@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Runtime.Versioning;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Versioning;
 using Xunit.Abstractions;
 
 namespace RnnGen.IntegrationTests;
@@ -50,7 +49,7 @@ public sealed class CpuGuardTests(PublishedSample published, ITestOutputHelper l
     [Fact]
     public void This_machine_starts_every_level_it_has_and_refuses_the_others()
     {
-        bool v4 = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512CD.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;
+        bool v4 = HostCpu.HasAvx512;
         bool v3 = Avx2.IsSupported && Fma.IsSupported && Bmi1.IsSupported && Bmi2.IsSupported && Lzcnt.IsSupported;
         foreach ((int level, bool expected) in new[] { (3, v3), (4, v4) })
         {
@@ -66,11 +65,10 @@ public sealed class CpuGuardTests(PublishedSample published, ITestOutputHelper l
         string sibling = guarded + ".x86-64-v4";
         File.WriteAllText(sibling, "#!/bin/sh\necho \"v4 build ran with: $*\"\n");
         File.SetUnixFileMode(sibling, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        bool hasAvx512 = Avx512F.IsSupported && Avx512BW.IsSupported && Avx512CD.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;
 
         SampleRun native = Run(guarded, arguments: ["a", "b c"]);
         Assert.True(native.ExitCode == 0, native.ToString());
-        Assert.Equal(hasAvx512 ? "v4 build ran with: a b c\n" : "guard passed\n", native.Output);
+        Assert.Equal(HostCpu.HasAvx512 ? "v4 build ran with: a b c\n" : "guard passed\n", native.Output);
 
         SampleRun kept = Run(guarded, environment: new() { ["RNNGEN_NO_DISPATCH"] = "1" });
         Assert.Equal("guard passed\n", kept.Output);
@@ -115,29 +113,6 @@ public sealed class CpuGuardTests(PublishedSample published, ITestOutputHelper l
         return run with { Error = error };
     }
 
-    private static SampleRun Run(string executable, string[]? arguments = null, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments ?? [])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach ((string name, string value) in environment ?? [])
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{executable} did not finish within 2 minutes.");
-        }
-
-        process.WaitForExit();
-        return new SampleRun(process.ExitCode, output.Result, error.Result);
-    }
+    private static SampleRun Run(string executable, string[]? arguments = null, Dictionary<string, string>? environment = null) =>
+        SampleProcess.RunExecutable(executable, TimeSpan.FromMinutes(2), environment, arguments ?? []);
 }

@@ -21,12 +21,6 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
 
     private static readonly TimeSpan s_trainTimeout = TimeSpan.FromMinutes(15);
 
-    /// <summary>Whether this machine has what the x86-64-v4 build needs; the test process runs under the JIT.</summary>
-    private static bool HasAvx512 =>
-        System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported
-        && System.Runtime.Intrinsics.X86.Avx512CD.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported
-        && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
-
     [Fact]
     public void The_published_builds_predict_exactly_as_the_JIT_build_whatever_kernels_each_runs()
     {
@@ -112,7 +106,7 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
         if (System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64)
         {
             Assert.Equal("SIMD: Vector512 off, Vector256 on, Vector128 on, FMA on", Line(v3, "SIMD: "));
-            Assert.Equal($"SIMD: Vector512 {(HasAvx512 ? "on" : "off")}, Vector256 on, Vector128 on, FMA on", Line(fleet, "SIMD: "));
+            Assert.Equal($"SIMD: Vector512 {(HostCpu.HasAvx512 ? "on" : "off")}, Vector256 on, Vector128 on, FMA on", Line(fleet, "SIMD: "));
             Assert.Equal($"SIMD: Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "on" : "off")}, Vector256 on, Vector128 on, FMA on", Line(jit, "SIMD: "));
         }
     }

@@ -68,6 +68,16 @@ internal static class SampleProcess
     }
 }
 
+/// <summary>What this machine's CPU has, asked through the JIT (which reflects the CPU, unlike a NativeAOT binary).</summary>
+internal static class HostCpu
+{
+    /// <summary>Whether the CPU has what an x86-64-v4 build needs: AVX-512 F, BW, CD, DQ and VL.</summary>
+    public static bool HasAvx512 =>
+        System.Runtime.Intrinsics.X86.Avx512F.IsSupported && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported
+        && System.Runtime.Intrinsics.X86.Avx512CD.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported
+        && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported;
+}
+
 /// <summary>A folder under the system's temporary folder, deleted with its contents on dispose.</summary>
 internal sealed class TempFolder : IDisposable
 {

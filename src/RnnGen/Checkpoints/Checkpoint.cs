@@ -175,15 +175,15 @@ public static class Checkpoint
                     slots.Add(values);
                 }
             }
+
+            if (position is not null)
+            {
+                position = position with { Callbacks = ReadCallbackStates(path, file, header, description) };
+            }
         }
         catch (EndOfStreamException e)
         {
             throw new CheckpointException(path, $"Checkpoint '{path}' ended while its tensors were read; it is truncated or was changed while loading.", e);
-        }
-
-        if (position is not null)
-        {
-            position = position with { Callbacks = ReadCallbackStates(path, file, header, description) };
         }
 
         if (!allowNonFinite)
@@ -468,15 +468,7 @@ public static class Checkpoint
                 }
 
                 float[] data = new float[info.Shape[0]];
-                try
-                {
-                    SafeTensors.ReadData(file, header, info, data);
-                }
-                catch (EndOfStreamException e)
-                {
-                    throw new CheckpointException(path, $"Checkpoint '{path}' ended while its tensors were read; it is truncated or was changed while loading.", e);
-                }
-
+                SafeTensors.ReadData(file, header, info, data);
                 tensors[tensor] = data;
             }
 

@@ -60,24 +60,6 @@ public static class CheckpointMetadata
     /// <summary>The key of an optimizer setting (Optimizer.Settings): <c>optimizer.{name}</c>, such as <c>optimizer.beta_1</c>.</summary>
     public static string OptimizerSetting(string name) => "optimizer." + name;
 
-    /// <summary>Adam's β1.</summary>
-    public const string OptimizerBeta1 = "optimizer.beta_1";
-
-    /// <summary>Adam's β2.</summary>
-    public const string OptimizerBeta2 = "optimizer.beta_2";
-
-    /// <summary>Adam's or RMSprop's ε.</summary>
-    public const string OptimizerEpsilon = "optimizer.epsilon";
-
-    /// <summary>RMSprop's ρ.</summary>
-    public const string OptimizerRho = "optimizer.rho";
-
-    /// <summary>SGD's momentum.</summary>
-    public const string OptimizerMomentum = "optimizer.momentum";
-
-    /// <summary>Whether SGD uses Nesterov momentum.</summary>
-    public const string OptimizerNesterov = "optimizer.nesterov";
-
     /// <summary><see cref="Training.TrainingPosition.Epoch"/>.</summary>
     public const string TrainingEpoch = "training.epoch";
 

@@ -40,6 +40,9 @@ public sealed class Adam : Optimizer
     public override IReadOnlyList<KeyValuePair<string, string>> Settings =>
         [new("beta_1", Setting(Beta1)), new("beta_2", Setting(Beta2)), new("epsilon", Setting(Epsilon))];
 
+    internal static Adam FromSettings(float learningRate, Func<string, float> number, Func<string, string?> text) =>
+        new(learningRate, number("beta_1"), number("beta_2"), number("epsilon"));
+
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> slot1, Span<float> slot2)
     {

@@ -47,13 +47,13 @@ public abstract class Optimizer
     /// </summary>
     public abstract IReadOnlyList<KeyValuePair<string, string>> Settings { get; }
 
-    // How each optimizer is rebuilt from a checkpoint: its Keras name, and a factory that reads its settings by name
-    // (a number, or null when the setting is absent). A new optimizer adds its class and one line here.
+    // How each optimizer is rebuilt from a checkpoint: its Keras name, and its factory (beside its Settings), which reads
+    // the settings by name (a number, or the text, null when absent). A new optimizer adds its class and one line here.
     private static readonly Dictionary<string, Func<float, Func<string, float>, Func<string, string?>, Optimizer>> s_rebuilders = new(StringComparer.Ordinal)
     {
-        ["adam"] = static (learningRate, number, _) => new Adam(learningRate, number("beta_1"), number("beta_2"), number("epsilon")),
-        ["rmsprop"] = static (learningRate, number, _) => new RmsProp(learningRate, number("rho"), number("epsilon")),
-        ["sgd"] = static (learningRate, number, text) => new Sgd(learningRate, number("momentum"), text("nesterov") == "true"),
+        ["adam"] = Adam.FromSettings,
+        ["rmsprop"] = RmsProp.FromSettings,
+        ["sgd"] = Sgd.FromSettings,
     };
 
     /// <summary>

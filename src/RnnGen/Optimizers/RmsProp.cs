@@ -34,6 +34,9 @@ public sealed class RmsProp : Optimizer
     /// <inheritdoc/>
     public override IReadOnlyList<KeyValuePair<string, string>> Settings => [new("rho", Setting(Rho)), new("epsilon", Setting(Epsilon))];
 
+    internal static RmsProp FromSettings(float learningRate, Func<string, float> number, Func<string, string?> text) =>
+        new(learningRate, number("rho"), number("epsilon"));
+
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> slot1, Span<float> slot2) =>
         ParameterUpdate.Run(new RmsPropOp(Rho, 1 - Rho, LearningRate, Epsilon), parameters, gradients, slot1, slot2);

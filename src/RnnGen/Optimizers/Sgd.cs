@@ -40,6 +40,9 @@ public sealed class Sgd : Optimizer
     public override IReadOnlyList<KeyValuePair<string, string>> Settings =>
         [new("momentum", Setting(Momentum)), new("nesterov", Nesterov ? "true" : "false")];
 
+    internal static Sgd FromSettings(float learningRate, Func<string, float> number, Func<string, string?> text) =>
+        new(learningRate, number("momentum"), text("nesterov") == "true");
+
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> slot1, Span<float> slot2) =>
         ParameterUpdate.Run(new SgdOp(LearningRate, Momentum, Nesterov ? 1f : 0f), parameters, gradients, slot1, slot2);
