@@ -37,7 +37,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
 
         // One kernels file for the whole compilation: the union of the models' kernel widths, re-emitted only when it changes.
         IncrementalValueProvider<Model.KernelSet> kernels = specs
-            .Select(static (spec, _) => Model.KernelSet.Of(spec))
+            .Select(static (spec, _) => global::RnnGen.Generator.Emit.KernelsFileEmitter.KernelsOf(spec))
             .Collect()
             .Select(static (sets, _) => Model.KernelSet.Union(sets))
             .WithTrackingName(TrackingNames.Kernels);

@@ -54,37 +54,63 @@ internal static class TrainCommand
     /// <summary>The exit code after Ctrl+C, as shells report a process ended by SIGINT (128 + 2).</summary>
     public const int InterruptedExitCode = 130;
 
+    /// <summary>Trains, evaluates and saves; each step is a method below. Returns the exit code.</summary>
+    /// <remarks>
+    /// The steps run in the order they always have. The same seed gives the same weights only while every draw from a
+    /// generator (the initial weights, the shuffles) and every step that touches the model, optimizer or data happens in
+    /// the same order, so keep it when changing them.
+    /// </remarks>
     public static int Run(TrainOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        ModelEntry entry = options.Model;
-        TrainingRecipe recipe = entry.Recipe;
-        int epochs = Positive(options.Epochs ?? recipe.Epochs, "--epochs");
-        int batchSize = Positive(options.BatchSize ?? recipe.BatchSize, "--batch-size");
-        int patience = options.Patience ?? recipe.Patience;
-        float learningRate = options.LearningRate ?? recipe.LearningRate;
-        if (!(learningRate > 0) || float.IsInfinity(learningRate))
-        {
-            throw new UsageException($"--learning-rate must be a positive number, not {learningRate.ToString(CultureInfo.InvariantCulture)}.");
-        }
-
-        if (patience < 0)
-        {
-            throw new UsageException($"--patience must be 0 or more, not {patience}.");
-        }
-
-        bool normal = options.Verbosity != Verbosity.Quiet;
-        bool verbose = options.Verbosity == Verbosity.Verbose;
-        IRnnModel model = entry.Create(options.Seed);
+        TrainSettings settings = TrainSettings.From(options);
+        IRnnModel model = CreateModel(settings, output);
         ModelDescription description = model.Description;
-        if (normal)
+        LoadedData data = LoadData(settings, description, output);
+
+        // Keras' validation_split: the last 20% of the training arrays, which load_data shuffled once (seed 113).
+        (SequenceDataset train, SequenceDataset validation) = data.Dataset.Train.SplitValidation(settings.Recipe.ValidationSplit);
+        Optimizer optimizer = settings.Recipe.CreateOptimizer(settings.LearningRate);
+        PrintDataAndSettings(settings, data, train.Count, validation.Count, optimizer.Name, output);
+        bool resuming = File.Exists(settings.Folder.BackupPath);
+        PrintHowToStopOrResume(settings, resuming, output);
+
+        FitOutcome fit = Train(model, train, validation, optimizer, settings, resuming, output, cancellationToken);
+        PrintKeptWeights(settings, fit, output);
+        TestResult? test = null;
+        if (!fit.Interrupted)
+        {
+            test = EvaluateOnTestReviews(model, data.Dataset.Test, settings.BatchSize, output);
+            PrintEpochs(fit, output);
+        }
+
+        ModelInfo info = DescribeRun(settings, description, data, optimizer.Name, fit, test);
+        Save(settings.Folder, model, data.Dataset.Vocabulary, fit.History, info);
+        if (fit.Interrupted)
+        {
+            PrintInterrupted(settings.Folder, output);
+            return InterruptedExitCode;
+        }
+
+        PrintSavedFiles(settings, output);
+        return 0;
+    }
+
+    /// <summary>
+    /// Creates the model, its initial weights drawn from the seed, and prints its Keras summary (verbose: also its weights
+    /// and the runtime).
+    /// </summary>
+    private static IRnnModel CreateModel(TrainSettings settings, TextWriter output)
+    {
+        IRnnModel model = settings.Model.Create(settings.Seed);
+        if (settings.PrintsReport)
         {
             output.Write(model.Summary());
         }
 
-        if (verbose)
+        if (settings.PrintsDetails)
         {
             // Keras' model.weights: the tensors of the one parameter buffer, in checkpoint order.
-            foreach (TensorInfo tensor in description.Tensors)
+            foreach (TensorInfo tensor in model.Description.Tensors)
             {
                 output.WriteLine(Invariant($"  {tensor.Name,-32} {tensor.ShapeText,-14} offset {tensor.Offset}"));
             }
@@ -92,121 +118,181 @@ internal static class TrainCommand
             RuntimeReport.Write(output);
         }
 
+        return model;
+    }
+
+    /// <summary>Loads IMDB encoded for the model, timing the load for the Data line.</summary>
+    private static LoadedData LoadData(TrainSettings settings, ModelDescription description, TextWriter output)
+    {
         // The loader's own lines say where the data was found, whether the encoded cache served it, and how long it took.
-        var dataOptions = new ImdbOptions
+        var options = new ImdbOptions
         {
             NumWords = description.Vocab,
             SeqLen = description.SeqLen,
-            DataPath = options.DataPath,
-            CacheFolder = options.CacheFolder,
-            Log = normal ? output : null,
+            DataPath = settings.DataPath,
+            CacheFolder = settings.CacheFolder,
+            Log = settings.PrintsReport ? output : null,
         };
         var clock = Stopwatch.StartNew();
-        ImdbDataset data = ImdbDataset.Load(dataOptions);
+        ImdbDataset dataset = ImdbDataset.Load(options);
         double loadSeconds = clock.Elapsed.TotalSeconds;
-        if (verbose)
+        if (settings.PrintsDetails)
         {
-            output.WriteLine(Invariant(
-                $"Encoding: num_words={dataOptions.NumWords}, maxlen={dataOptions.SeqLen}, padding and truncating 'pre', load_data's shuffle seed {dataOptions.ShuffleSeed}; encoded cache {data.CachePath ?? "none"}"));
+            string sizes = Invariant($"num_words={options.NumWords}, maxlen={options.SeqLen}");
+            string shuffle = Invariant($"load_data's shuffle seed {options.ShuffleSeed}");
+            output.WriteLine(Invariant($"Encoding: {sizes}, padding and truncating 'pre', {shuffle}; encoded cache {dataset.CachePath ?? "none"}"));
         }
 
-        // Keras' validation_split: the last 20% of the training arrays, which load_data shuffled once (seed 113).
-        (SequenceDataset train, SequenceDataset validation) = data.Train.SplitValidation(recipe.ValidationSplit);
-        Optimizer optimizer = recipe.CreateOptimizer(learningRate);
-        var folder = new ModelFolder(options.Output);
-        if (normal)
+        return new LoadedData(dataset, options, loadSeconds);
+    }
+
+    private static void PrintDataAndSettings(
+        TrainSettings settings, LoadedData data, int trainCount, int validationCount, string optimizerName, TextWriter output)
+    {
+        if (!settings.PrintsReport)
         {
-            output.WriteLine(Invariant(
-                $"Data: {data.Train.Count:N0} training reviews ({train.Count:N0} to train, the last {validation.Count:N0} to validate) and {data.Test.Count:N0} test reviews, loaded in {loadSeconds:F2} s ({DescribeOrigin(data.Source)})."));
-            output.WriteLine(Invariant(
-                $"Training: {optimizer.Name}(learning_rate={learningRate:G}), batch size {batchSize}, up to {epochs} epoch{(epochs == 1 ? "" : "s")}, EarlyStopping(monitor=val_loss, patience={patience}, restore_best_weights=True), seed {options.Seed}; output folder {folder.Path}"));
+            return;
         }
 
-        bool resuming = File.Exists(folder.BackupPath);
-        if (resuming && normal)
+        ImdbDataset dataset = data.Dataset;
+        string split = Invariant($"{trainCount:N0} to train, the last {validationCount:N0} to validate");
+        string loaded = Invariant($"loaded in {data.LoadSeconds:F2} s ({DescribeOrigin(dataset.Source)})");
+        output.WriteLine(Invariant($"Data: {dataset.Train.Count:N0} training reviews ({split}) and {dataset.Test.Count:N0} test reviews, {loaded}."));
+
+        string optimizer = Invariant($"{optimizerName}(learning_rate={settings.LearningRate:G})");
+        string epochs = Invariant($"up to {settings.Epochs} epoch{(settings.Epochs == 1 ? "" : "s")}");
+        string earlyStopping = Invariant($"EarlyStopping(monitor=val_loss, patience={settings.Patience}, restore_best_weights=True)");
+        string run = Invariant($"{optimizer}, batch size {settings.BatchSize}, {epochs}, {earlyStopping}, seed {settings.Seed}");
+        output.WriteLine($"Training: {run}; output folder {settings.Folder.Path}");
+    }
+
+    private static void PrintHowToStopOrResume(TrainSettings settings, bool resuming, TextWriter output)
+    {
+        if (!settings.PrintsReport)
         {
-            output.WriteLine($"Resuming the interrupted run saved in {folder.BackupPath} ({DescribePosition(folder.BackupPath)}); delete that file to start over.");
+            return;
         }
-        else if (normal)
+
+        if (resuming)
+        {
+            string backupPath = settings.Folder.BackupPath;
+            output.WriteLine($"Resuming the interrupted run saved in {backupPath} ({DescribePosition(backupPath)}); delete that file to start over.");
+        }
+        else
         {
             output.WriteLine("Ctrl+C stops after the current batch and saves; running the same command again resumes.");
         }
+    }
 
-        var earlyStopping = new EarlyStopping(monitor: "val_loss", patience: patience, restoreBestWeights: true);
+    /// <summary>
+    /// Keras' model.fit with EarlyStopping(monitor="val_loss", restore_best_weights=True) and BackupAndRestore into the
+    /// output folder, resuming from a backup found there. A run that cannot go on becomes a <see cref="UsageException"/>.
+    /// </summary>
+    private static FitOutcome Train(
+        IRnnModel model, SequenceDataset train, SequenceDataset validation, Optimizer optimizer, TrainSettings settings, bool resuming,
+        TextWriter output, CancellationToken cancellationToken)
+    {
+        ModelFolder folder = settings.Folder;
+        var earlyStopping = new EarlyStopping(monitor: "val_loss", patience: settings.Patience, restoreBestWeights: true);
         var monitor = new RunMonitor();
         Directory.CreateDirectory(folder.Path);
+        var backup = new BackupAndRestore(folder.BackupPath);
         History history;
         try
         {
             history = model.Fit(
-                train, epochs, batchSize, optimizer, validation: validation, seed: options.Seed,
-                callbacks: [new BackupAndRestore(folder.BackupPath), earlyStopping, monitor],
-                output: output, verbose: normal ? 1 : 0, cancellationToken: cancellationToken);
+                train, settings.Epochs, settings.BatchSize, optimizer, validation: validation, seed: settings.Seed,
+                callbacks: [backup, earlyStopping, monitor],
+                output: output, verbose: settings.PrintsReport ? 1 : 0, cancellationToken: cancellationToken);
         }
         catch (TrainingDivergedException e)
         {
             // Nothing is saved over the folder: a model file, if any, is the previous run's; the backup holds the last
             // finite epoch of this one.
-            string kept = File.Exists(folder.BackupPath) ? $" The last finite epoch is kept in {folder.BackupPath}; delete it to start over." : string.Empty;
+            string kept = File.Exists(folder.BackupPath)
+                ? $" The last finite epoch is kept in {folder.BackupPath}; delete it to start over."
+                : string.Empty;
             throw new UsageException($"{e.Message} Nothing was saved.{kept}");
         }
-        catch (Exception e) when (resuming && e is CheckpointException or ArgumentException)
+        catch (CheckpointException e) when (resuming)
         {
-            // The backup belongs to another model or to a run with other data or settings: say so, and how to start over.
-            string message = e is ArgumentException { ParamName: string name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
-            throw new UsageException($"{message} To start over instead, delete {folder.BackupPath}.");
+            // The backup belongs to another model, is damaged, or was saved by a run with other data or settings: say so,
+            // and how to start over.
+            throw new UsageException($"{e.Message} To start over instead, delete {folder.BackupPath}.");
         }
 
-        int? bestEpoch = earlyStopping.RestoreBestWeights && monitor.EpochsRun > 0 ? earlyStopping.BestEpoch + 1 : null;
-        double? secondsPerEpoch = monitor.FullEpochSeconds.Count > 0 ? monitor.FullEpochSeconds.Average() : null;
-        if (normal && bestEpoch is int best)
-        {
-            output.WriteLine(Invariant($"Kept the weights of epoch {best} (lowest val_loss, {earlyStopping.Best:F4}){(earlyStopping.StoppedEpoch > 0 ? $"; stopped early after epoch {earlyStopping.StoppedEpoch + 1}" : "")}."));
-        }
+        return new FitOutcome(
+            history,
+            monitor.Interrupted,
+            BestEpoch: earlyStopping.RestoreBestWeights && monitor.EpochsRun > 0 ? earlyStopping.BestEpoch + 1 : null,
+            BestValLoss: earlyStopping.Best,
+            StoppedEarlyAfterEpoch: earlyStopping.StoppedEpoch > 0 ? earlyStopping.StoppedEpoch + 1 : null,
+            SecondsPerEpoch: monitor.FullEpochSeconds.Count > 0 ? monitor.FullEpochSeconds.Average() : null,
+            TimedEpochs: monitor.FullEpochSeconds.Count);
+    }
 
-        TestResult? test = null;
-        if (!monitor.Interrupted)
+    private static void PrintKeptWeights(TrainSettings settings, FitOutcome fit, TextWriter output)
+    {
+        if (settings.PrintsReport && fit.BestEpoch is int best)
         {
-            clock.Restart();
-            (double loss, double accuracy) = model.Evaluate(data.Test, batchSize);
-            test = new TestResult(loss, accuracy, data.Test.Count);
-            output.WriteLine(Invariant($"Test accuracy: {accuracy:F4} (loss {loss:F4}) on all {data.Test.Count:N0} test reviews, evaluated in {clock.Elapsed.TotalSeconds:F1} s."));
-            output.WriteLine(secondsPerEpoch is double seconds
-                ? Invariant($"Epochs: {history.Count} trained, {seconds:F1} s per epoch (training and validation, mean of {monitor.FullEpochSeconds.Count} in this run).")
-                : Invariant($"Epochs: {history.Count} trained."));
+            string stoppedEarly = fit.StoppedEarlyAfterEpoch is int stopped ? Invariant($"; stopped early after epoch {stopped}") : "";
+            output.WriteLine(Invariant($"Kept the weights of epoch {best} (lowest val_loss, {fit.BestValLoss:F4}){stoppedEarly}."));
         }
+    }
 
-        (string padding, string truncating) = ModelInfo.EncodingNames(dataOptions);
-        var info = new ModelInfo
+    /// <summary>Keras' model.evaluate on every test review, printed even with --quiet: the result the run is for.</summary>
+    private static TestResult EvaluateOnTestReviews(IRnnModel model, SequenceDataset test, int batchSize, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        (double loss, double accuracy) = model.Evaluate(test, batchSize);
+        output.WriteLine(Invariant(
+            $"Test accuracy: {accuracy:F4} (loss {loss:F4}) on all {test.Count:N0} test reviews, evaluated in {clock.Elapsed.TotalSeconds:F1} s."));
+        return new TestResult(loss, accuracy, test.Count);
+    }
+
+    private static void PrintEpochs(FitOutcome fit, TextWriter output)
+    {
+        string trained = Invariant($"Epochs: {fit.History.Count} trained");
+        output.WriteLine(fit.SecondsPerEpoch is double seconds
+            ? Invariant($"{trained}, {seconds:F1} s per epoch (training and validation, mean of {fit.TimedEpochs} in this run).")
+            : $"{trained}.");
+    }
+
+    /// <summary>The contents of model.json: how to rebuild the model and encode text as in training, and how the run went.</summary>
+    private static ModelInfo DescribeRun(
+        TrainSettings settings, ModelDescription description, LoadedData data, string optimizerName, FitOutcome fit, TestResult? test)
+    {
+        (string padding, string truncating) = ModelInfo.EncodingNames(data.Options);
+        return new ModelInfo
         {
-            Model = entry.Name,
+            Model = settings.Model.Name,
             Spec = description.SpecText,
             NumWords = description.Vocab,
             SeqLen = description.SeqLen,
             Padding = padding,
             Truncating = truncating,
             Training = new TrainingInfo(
-                optimizer.Name, learningRate, batchSize, options.Seed, recipe.ValidationSplit, epochs, history.Count, bestEpoch,
-                !monitor.Interrupted, secondsPerEpoch, data.Source?.Path ?? ""),
+                optimizerName, settings.LearningRate, settings.BatchSize, settings.Seed, settings.Recipe.ValidationSplit, settings.Epochs,
+                fit.History.Count, fit.BestEpoch, !fit.Interrupted, fit.SecondsPerEpoch, data.Dataset.Source?.Path ?? ""),
             Test = test,
         };
-        Save(folder, model, data.Vocabulary, history, info);
-        if (monitor.Interrupted)
-        {
-            output.WriteLine($"Interrupted: the weights so far are saved in {folder.Path}, and {folder.BackupPath} holds the exact position; run the same command again to resume.");
-            return InterruptedExitCode;
-        }
+    }
 
+    private static void PrintInterrupted(ModelFolder folder, TextWriter output) =>
+        output.WriteLine($"Interrupted: the weights so far are saved in {folder.Path}, and {folder.BackupPath} holds the exact position; "
+            + "run the same command again to resume.");
+
+    private static void PrintSavedFiles(TrainSettings settings, TextWriter output)
+    {
+        ModelFolder folder = settings.Folder;
         output.WriteLine($"Saved in {folder.Path}: {string.Join(", ", ListFiles(folder))}");
-        if (verbose)
+        if (settings.PrintsDetails)
         {
             foreach (string file in Directory.EnumerateFiles(folder.Path).Order(StringComparer.Ordinal))
             {
                 output.WriteLine($"  {Path.GetFullPath(file)}");
             }
         }
-
-        return 0;
     }
 
     private static void Save(ModelFolder folder, IRnnModel model, Vocabulary vocabulary, History history, ModelInfo info)
@@ -256,10 +342,21 @@ internal static class TrainCommand
             : "no training position";
     }
 
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw new UsageException($"{option} must be at least 1, not {value}.");
-
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The loaded reviews, the options that encoded them (model.json records their encoding) and the load time.</summary>
+    private sealed record LoadedData(ImdbDataset Dataset, ImdbOptions Options, double LoadSeconds);
+
+    /// <summary>What the fit leaves for the report and for model.json.</summary>
+    /// <param name="History">Every epoch trained, a resumed run's earlier ones included.</param>
+    /// <param name="Interrupted">Whether Ctrl+C stopped the run; the backup then holds its exact position.</param>
+    /// <param name="BestEpoch">The 1-based epoch whose weights EarlyStopping put back; null when this run finished no epoch.</param>
+    /// <param name="BestValLoss">That epoch's val_loss.</param>
+    /// <param name="StoppedEarlyAfterEpoch">The 1-based epoch after which EarlyStopping ended the run, if it did.</param>
+    /// <param name="SecondsPerEpoch">The mean duration of this run's whole epochs (a resumed partial one left out), if any.</param>
+    /// <param name="TimedEpochs">How many epochs that mean is over.</param>
+    private sealed record FitOutcome(
+        History History, bool Interrupted, int? BestEpoch, double BestValLoss, int? StoppedEarlyAfterEpoch, double? SecondsPerEpoch, int TimedEpochs);
 
     /// <summary>Times whole epochs and notes an interruption: what <c>train</c> reports besides the history.</summary>
     private sealed class RunMonitor : Callback

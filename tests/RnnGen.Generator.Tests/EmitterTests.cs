@@ -32,7 +32,7 @@ public class EmitterTests
         Assert.Contains("global::RnnGen.Generated.MatrixKernels_Assembly.MatMul3(", files[1].Source, StringComparison.Ordinal);
 
         // The compilation's kernels file; narrower than one Vector128, the scalar reference is the whole kernel.
-        string kernels = RnnGen.Generator.Emit.KernelsFileEmitter.Emit(KernelSet.Of(spec), "1.0");
+        string kernels = RnnGen.Generator.Emit.KernelsFileEmitter.Emit(RnnGen.Generator.Emit.KernelsFileEmitter.KernelsOf(spec), "1.0");
         Assert.Contains("internal static partial class MatrixKernels", kernels, StringComparison.Ordinal);
         Assert.Contains("internal static void MatMul3(", kernels, StringComparison.Ordinal);
         Assert.DoesNotContain("MatMul3Vector", kernels, StringComparison.Ordinal);

@@ -323,9 +323,38 @@ public sealed class TrainerTests : IDisposable
         var optimizer = new Adam();
         TrainingCheckpoint checkpoint = Checkpoint.Load(path, model, optimizer);
 
-        ArgumentException error = Assert.Throws<ArgumentException>(() => model.Fit(data, epochs: 2, batchSize: 8, optimizer, verbose: 0, resume: checkpoint));
+        CheckpointException error = Assert.Throws<CheckpointException>(() => model.Fit(data, epochs: 2, batchSize: 8, optimizer, verbose: 0, resume: checkpoint));
+
+        Assert.Equal(path, error.Path);
 
         Assert.Contains("batch size 10", error.Message);
         Assert.Contains("batch size 8", error.Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_with_an_invalid_callback_state_is_a_checkpoint_error_naming_the_file_and_the_callback()
+    {
+        SequenceDataset data = TestData.Sentiment(40);
+        string path = Path.Combine(_directory, "edited.safetensors");
+        var saved = new TinyModel();
+        var state = new CallbackState(
+            new Dictionary<string, string> { ["best"] = "not a number", ["best_epoch"] = "0", ["wait"] = "0", ["stopped_epoch"] = "0" },
+            new Dictionary<string, float[]>());
+        var position = new TrainingPosition(1, 0, 10, 40, true, 0, new RnnRandom(0).State, 0, 0, 0, new History())
+        {
+            Callbacks = new Dictionary<string, CallbackState> { [nameof(EarlyStopping)] = state },
+        };
+        var optimizer = new Adam();
+        Checkpoint.Save(path, saved, optimizer, position);
+        var model = new TinyModel();
+        TrainingCheckpoint checkpoint = Checkpoint.Load(path, model, optimizer);
+
+        // Was a FormatException from deep inside Fit, which names neither the file nor the callback.
+        CheckpointException error = Assert.Throws<CheckpointException>(
+            () => model.Fit(data, epochs: 2, batchSize: 10, optimizer, verbose: 0, resume: checkpoint, callbacks: [new EarlyStopping(patience: 1)]));
+
+        Assert.Equal(path, error.Path);
+        Assert.Contains("EarlyStopping", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'not a number'", error.Message, StringComparison.Ordinal);
     }
 }

@@ -9,10 +9,9 @@ namespace RnnGen.Generator.Emit;
 /// </summary>
 internal static class BackwardEmitter
 {
-    public static void Emit(SourceWriter writer, ModelLayout layout)
+    public static void Emit(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
-        CellEmitter cell = CellEmitter.For(spec);
         LayerSpec top = layout.TopLayer;
         string embeddingOffset = layout.Embedding.PropertyName + "Offset";
         string embeddingLength = layout.Embedding.PropertyName + "Length";
@@ -38,7 +37,7 @@ internal static class BackwardEmitter
             writer.WriteLine("DenseBackward(batch);");
             for (int i = spec.LayerCount - 1; i >= 0; i--)
             {
-                writer.WriteLine($"{layout.LayerMethodStem(spec.Layers[i])}Backward(batch);");
+                writer.WriteLine($"{ModelLayout.LayerMethodStem(spec.Layers[i])}Backward(batch);");
             }
 
             writer.WriteLine("EmbeddingBackward(tokens, batch);");
@@ -83,7 +82,7 @@ internal static class BackwardEmitter
             LayerSpec layer = spec.Layers[i];
             writer.WriteLine();
             writer.WriteLine($"/// <summary>{layer.KerasName}: backpropagation through all {spec.SeqLen} steps of {cell.KerasLayer(layer)}.</summary>");
-            using (writer.WriteBlock($"private void {layout.LayerMethodStem(layer)}Backward(int batch)"))
+            using (writer.WriteBlock($"private void {ModelLayout.LayerMethodStem(layer)}Backward(int batch)"))
             {
                 cell.EmitBackward(writer, layout, layer);
             }

@@ -5,6 +5,12 @@ using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Emit;
 
+/// <summary>A matrix operand of a kernel call: element [0, 0] at <c>Array[Offset]</c>, rows <c>RowStride</c> floats apart.</summary>
+internal readonly record struct Operand(string Array, string Offset, string RowStride)
+{
+    public string Reference => $"ref At({Array}, {Offset})";
+}
+
 /// <summary>A batch buffer a cell needs: [SeqLen, B, Width] for a sequence, or [B, Width] for one step's scratch.</summary>
 internal sealed record BufferSpec(string Field, int Width, bool PerStep, string Description);
 
@@ -51,7 +57,7 @@ internal abstract class CellEmitter(ModelSpec spec)
 
     protected string RecurrentActivationName => Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? "hard_sigmoid" : "sigmoid";
 
-    protected string HardSigmoidArgument => Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? "true" : "false";
+    protected string HardSigmoidArgument => Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? "hardSigmoid: true" : "hardSigmoid: false";
 
     protected static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -96,17 +102,31 @@ internal abstract class CellEmitter(ModelSpec spec)
         writer.WriteLine($"nint gateStep = (nint)batch * {layer.GateWidth}; // floats of one time step of the gates");
     }
 
-    /// <summary>A call of <c>MatMul{columns}</c>: c = init + a·b, each operand an (array, offset) with its row stride.</summary>
-    protected string MatMul(int columns, string rows, string steps, string a, string aOffset, string aRowStride, string aStepStride, string b, string bOffset, string bRowStride, string init, string initOffset, string initRowStride, string c, string cOffset, string cRowStride) =>
-        $"{KernelsFileEmitter.Qualified(Spec.KernelsClass)}.{KernelEmitter.KernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aRowStride}, {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({init}, {initOffset}), {initRowStride}, ref At({c}, {cOffset}), {cRowStride});";
+    /// <summary>
+    /// A call of <c>MatMul{columns}</c>, c = init + a·b over <paramref name="steps"/> inner steps (a's elements
+    /// <paramref name="aStepStride"/> apart), written with named arguments, one operand per line.
+    /// </summary>
+    protected string MatMul(int columns, string rows, string steps, Operand a, string aStepStride, Operand b, Operand init, Operand c) =>
+        $"{KernelsClass}.{KernelEmitter.KernelName(columns)}(\n" +
+        $"    rows: {rows}, steps: {steps},\n" +
+        $"    a: {a.Reference}, aRowStride: {a.RowStride}, aStepStride: {aStepStride},\n" +
+        $"    b: {b.Reference}, bRowStride: {b.RowStride},\n" +
+        $"    init: {init.Reference}, initRowStride: {init.RowStride},\n" +
+        $"    c: {c.Reference}, cRowStride: {c.RowStride});";
 
-    /// <summary>A call of <c>AddTransposedProduct{columns}</c>: c += aᵀ·b.</summary>
-    protected string AddTransposedProduct(int columns, string rows, string steps, string a, string aOffset, string aStepStride, string b, string bOffset, string bRowStride, string c, string cOffset, string cRowStride) =>
-        $"{KernelsFileEmitter.Qualified(Spec.KernelsClass)}.{KernelEmitter.TransposedKernelName(columns)}({rows}, {steps}, ref At({a}, {aOffset}), {aStepStride}, ref At({b}, {bOffset}), {bRowStride}, ref At({c}, {cOffset}), {cRowStride});";
+    /// <summary>A call of <c>AddTransposedProduct{columns}</c>, c += aᵀ·b, where a's rows are its columns (a.RowStride is its step stride).</summary>
+    protected string AddTransposedProduct(int columns, string rows, string steps, Operand a, Operand b, Operand c) =>
+        $"{KernelsClass}.{KernelEmitter.TransposedKernelName(columns)}(\n" +
+        $"    rows: {rows}, steps: {steps},\n" +
+        $"    a: {a.Reference}, aStepStride: {a.RowStride},\n" +
+        $"    b: {b.Reference}, bRowStride: {b.RowStride},\n" +
+        $"    c: {c.Reference}, cRowStride: {c.RowStride});";
 
-    /// <summary>A span over a buffer slice.</summary>
+    private string KernelsClass => KernelsFileEmitter.Qualified(KernelsFileEmitter.ClassFor(Spec.AssemblyName));
+
+    /// <summary><c>array[offset, offset + length)</c> as a span, through the model's Slice helpers (offsets are nint).</summary>
     protected static string SpanOf(string array, string offset, string length, bool readOnly = false) =>
-        $"new global::System.{(readOnly ? "ReadOnlySpan" : "Span")}<float>({array}, (int)({offset}), (int)({length}))";
+        $"{(readOnly ? "ReadOnlySlice" : "Slice")}({array}, {offset}, {length})";
 
     // ---- Dropout (docs/keras-conventions.md, Dropout). Masks are drawn once per batch; "groups" are the gate blocks that get their
     // own masks: all gates share one mask unless recurrent dropout is on, when each gate has its own input and recurrent
@@ -174,7 +194,7 @@ internal abstract class CellEmitter(ModelSpec spec)
                 writer.WriteLine($"// Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).");
                 for (int k = 0; k < groups; k++)
                 {
-                    writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), "0", $"{Spec.SeqLen} * batch * {d}", readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", Group(k, $"{Spec.SeqLen} * batch * {d}"), $"{Spec.SeqLen} * batch * {d}")}, false);");
+                    writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), "0", $"{Spec.SeqLen} * batch * {d}", readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", Group(k, $"{Spec.SeqLen} * batch * {d}"), $"{Spec.SeqLen} * batch * {d}")}, accumulate: false);");
                 }
             }
 
@@ -201,7 +221,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         if (!InputDropout)
         {
             writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps as one [{Spec.SeqLen}·B, {d}]·[{d}, {width}] product, with the bias: x_t·W + b.");
-            writer.WriteLine(MatMul(width, $"{Spec.SeqLen} * batch", Invariant(d), layout.InputField(layer), "0", Invariant(d), "1", "_parameters", kernel, Invariant(width), "_parameters", bias, "0", target, "0", Invariant(width)));
+            writer.WriteLine(MatMul(width, $"{Spec.SeqLen} * batch", Invariant(d), new(layout.InputField(layer), "0", Invariant(d)), "1", new("_parameters", kernel, Invariant(width)), new("_parameters", bias, "0"), new(target, "0", Invariant(width))));
             return;
         }
 
@@ -210,7 +230,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps, one product per mask (gate columns [k·{groupWidth}, (k+1)·{groupWidth})): (x_t⊙m_k)·W_k + b_k.");
         for (int k = 0; k < groups; k++)
         {
-            writer.WriteLine(MatMul(groupWidth, $"{Spec.SeqLen} * batch", Invariant(d), "projectionInput", Group(k, "projectionGroupStride"), Invariant(d), "1", "_parameters", Plus(kernel, k * groupWidth), Invariant(width), "_parameters", Plus(bias, k * groupWidth), "0", target, Invariant(k * groupWidth), Invariant(width)));
+            writer.WriteLine(MatMul(groupWidth, $"{Spec.SeqLen} * batch", Invariant(d), new("projectionInput", Group(k, "projectionGroupStride"), Invariant(d)), "1", new("_parameters", Plus(kernel, k * groupWidth), Invariant(width)), new("_parameters", Plus(bias, k * groupWidth), "0"), new(target, Invariant(k * groupWidth), Invariant(width))));
         }
     }
 
@@ -243,14 +263,14 @@ internal abstract class CellEmitter(ModelSpec spec)
         string recurrent = layout.RecurrentKernel(layer).PropertyName + "Offset";
         if (!RecurrentDropout)
         {
-            writer.WriteLine(MatMul(count, "batch", Invariant(u), ModelLayout.HiddenField(layer), $"({t} - 1) * step", Invariant(u), "1", "_parameters", Plus(recurrent, first), Invariant(width), init, Plus(initOffset, first), initStride, target, Plus(targetOffset, first), Invariant(width)));
+            writer.WriteLine(MatMul(count, "batch", Invariant(u), new(ModelLayout.HiddenField(layer), $"({t} - 1) * step", Invariant(u)), "1", new("_parameters", Plus(recurrent, first), Invariant(width)), new(init, Plus(initOffset, first), initStride), new(target, Plus(targetOffset, first), Invariant(width))));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(MatMul(groupWidth, "batch", Invariant(u), "recurrentInput", $"{Group(k, "recurrentGroupStride")} + {t} * step + recurrentShift", Invariant(u), "1", "_parameters", Plus(recurrent, k * groupWidth), Invariant(width), init, Plus(initOffset, k * groupWidth), initStride, target, Plus(targetOffset, k * groupWidth), Invariant(width)));
+            writer.WriteLine(MatMul(groupWidth, "batch", Invariant(u), new("recurrentInput", $"{Group(k, "recurrentGroupStride")} + {t} * step + recurrentShift", Invariant(u)), "1", new("_parameters", Plus(recurrent, k * groupWidth), Invariant(width)), new(init, Plus(initOffset, k * groupWidth), initStride), new(target, Plus(targetOffset, k * groupWidth), Invariant(width))));
         }
     }
 
@@ -261,14 +281,14 @@ internal abstract class CellEmitter(ModelSpec spec)
         string dh = ModelLayout.HiddenGradientField(layer);
         if (!RecurrentDropout)
         {
-            writer.WriteLine(MatMul(u, "batch", Invariant(count), dz, Plus($"{t} * gateStep", first), Invariant(width), "1", $"_recurrentT{i}", Invariant(first * u), Invariant(u), dh, $"({t} - 1) * step", Invariant(u), dh, $"({t} - 1) * step", Invariant(u)));
+            writer.WriteLine(MatMul(u, "batch", Invariant(count), new(dz, Plus($"{t} * gateStep", first), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(first * u), Invariant(u)), new(dh, $"({t} - 1) * step", Invariant(u)), new(dh, $"({t} - 1) * step", Invariant(u))));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(MatMul(u, "batch", Invariant(groupWidth), dz, Plus($"{t} * gateStep", k * groupWidth), Invariant(width), "1", $"_recurrentT{i}", Invariant(k * groupWidth * u), Invariant(u), "s_zeros", "0", "0", $"_dHiddenPart{i}", "0", Invariant(u)));
+            writer.WriteLine(MatMul(u, "batch", Invariant(groupWidth), new(dz, Plus($"{t} * gateStep", k * groupWidth), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(k * groupWidth * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dHiddenPart{i}", "0", Invariant(u))));
             writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", Group(k, "step"), "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
         }
     }
@@ -280,14 +300,14 @@ internal abstract class CellEmitter(ModelSpec spec)
         string gradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
         if (!RecurrentDropout)
         {
-            writer.WriteLine(AddTransposedProduct(count, Invariant(u), $"{last} * batch", ModelLayout.HiddenField(layer), "0", Invariant(u), dz, Plus("gateStep", first), Invariant(width), "_gradients", Plus(gradient, first), Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(count, Invariant(u), $"{last} * batch", new(ModelLayout.HiddenField(layer), "0", Invariant(u)), new(dz, Plus("gateStep", first), Invariant(width)), new("_gradients", Plus(gradient, first), Invariant(width))));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), $"{last} * batch", $"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + step", Invariant(u), dz, Plus("gateStep", k * groupWidth), Invariant(width), "_gradients", Plus(gradient, k * groupWidth), Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), $"{last} * batch", new($"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + step", Invariant(u)), new(dz, Plus("gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(gradient, k * groupWidth), Invariant(width))));
         }
     }
 
@@ -305,7 +325,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         for (int k = 0; k < groups; k++)
         {
             string input = InputDropout ? $"_droppedInput{i}" : layout.InputField(layer);
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), $"{Spec.SeqLen} * batch", input, Group(k, $"{Spec.SeqLen} * batch * {d}"), Invariant(d), dGates, Invariant(k * groupWidth), Invariant(width), "_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), $"{Spec.SeqLen} * batch", new(input, Group(k, $"{Spec.SeqLen} * batch * {d}"), Invariant(d)), new(dGates, Invariant(k * groupWidth), Invariant(width)), new("_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width))));
         }
 
         writer.WriteLine("// db += Σ_t Σ_b dz_t[b].");
@@ -314,10 +334,10 @@ internal abstract class CellEmitter(ModelSpec spec)
         string sequence = $"{Spec.SeqLen} * batch * {d}";
         if (groups == 1)
         {
-            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(width), dGates, "0", Invariant(width), "1", $"_kernelT{i}", "0", Invariant(d), "s_zeros", "0", "0", dx, "0", Invariant(d)));
+            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(width), new(dGates, "0", Invariant(width)), "1", new($"_kernelT{i}", "0", Invariant(d)), new("s_zeros", "0", "0"), new(dx, "0", Invariant(d))));
             if (InputDropout)
             {
-                writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(dx, "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", "0", $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, false);");
+                writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(dx, "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", "0", $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, accumulate: false);");
             }
 
             return;
@@ -325,8 +345,8 @@ internal abstract class CellEmitter(ModelSpec spec)
 
         for (int k = 0; k < groups; k++)
         {
-            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(groupWidth), dGates, Invariant(k * groupWidth), Invariant(width), "1", $"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d), "s_zeros", "0", "0", $"_dInputPart{i}", "0", Invariant(d)));
-            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, {(k > 0 ? "true" : "false")});");
+            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(groupWidth), new(dGates, Invariant(k * groupWidth), Invariant(width)), "1", new($"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d)), new("s_zeros", "0", "0"), new($"_dInputPart{i}", "0", Invariant(d))));
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, accumulate: {(k > 0 ? "true" : "false")});");
         }
     }
 }

@@ -6,10 +6,9 @@ namespace RnnGen.Generator.Emit;
 /// <summary>Emits the forward pass: Embedding → stacked cells → Dense, keeping every h_t for backward.</summary>
 internal static class ForwardEmitter
 {
-    public static void Emit(SourceWriter writer, ModelLayout layout)
+    public static void Emit(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
-        CellEmitter cell = CellEmitter.For(spec);
         using SourceWriter.Block shard = writer.WriteBlock("private sealed partial class Shard");
         writer.WriteLine("/// <summary>Runs the whole forward pass for the shard's rows; leaves their logits in the owner's <c>_logits</c>.</summary>");
         using (writer.WriteBlock("private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)"))
@@ -17,7 +16,7 @@ internal static class ForwardEmitter
             writer.WriteLine("EmbeddingForward(tokens, batch);");
             foreach (LayerSpec layer in spec.Layers)
             {
-                writer.WriteLine($"{layout.LayerMethodStem(layer)}Forward(batch);");
+                writer.WriteLine($"{ModelLayout.LayerMethodStem(layer)}Forward(batch);");
             }
 
             writer.WriteLine("DenseForward(batch);");
@@ -59,7 +58,7 @@ internal static class ForwardEmitter
             writer.WriteLine($"/// {layer.KerasName}: {cell.KerasLayer(layer)}. x: {layout.InputField(layer)} [{spec.SeqLen}, B, {layer.InputSize}];");
             writer.WriteLine($"/// W: {layout.Kernel(layer).KerasName} {layout.Kernel(layer).ShapeText}; U: {layout.RecurrentKernel(layer).ShapeText}; b: {layout.Bias(layer).ShapeText}; h: {ModelLayout.HiddenField(layer)} [{spec.SeqLen}, B, {layer.Units}].");
             writer.WriteLine("/// </summary>");
-            using (writer.WriteBlock($"private void {layout.LayerMethodStem(layer)}Forward(int batch)"))
+            using (writer.WriteBlock($"private void {ModelLayout.LayerMethodStem(layer)}Forward(int batch)"))
             {
                 cell.EmitForward(writer, layout, layer);
             }
@@ -75,7 +74,8 @@ internal static class ForwardEmitter
             writer.WriteLine($"float bias = _parameters[{layout.DenseBias.PropertyName}Offset];");
             using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
             {
-                writer.WriteLine($"_owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units}), kernel) + bias;");
+                writer.WriteLine($"var hidden = new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units});");
+                writer.WriteLine("_owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;");
             }
         }
     }

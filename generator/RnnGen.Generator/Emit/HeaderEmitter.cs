@@ -7,10 +7,9 @@ namespace RnnGen.Generator.Emit;
 /// <summary>Writes the <c>// Model:</c> comment that opens every generated file: layers, cell equations, buffer shapes.</summary>
 internal static class HeaderEmitter
 {
-    public static void Emit(SourceWriter writer, ModelLayout layout)
+    public static void Emit(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
-        CellEmitter cell = CellEmitter.For(spec);
         writer.WriteLine($"// Model: {spec.TypeName}, a Keras Sequential of");
         writer.WriteLine($"//   embedding{Pad("embedding")}Embedding({spec.Vocab}, {spec.Embed}) -> (batch, {spec.SeqLen}, {spec.Embed})");
         foreach (LayerSpec layer in spec.Layers)
@@ -48,7 +47,7 @@ internal static class HeaderEmitter
 
         writer.WriteLine("//   _logits, _dLogits      [B]");
         writer.WriteLine($"// Unrolled: every size is a constant and each row of a matrix product lives in vector registers");
-        writer.WriteLine($"// ({string.Join(", ", layout.KernelWidths.Select(KernelEmitter.KernelName))}); the time loop is {(spec.Unroll ? $"fully unrolled into {spec.SeqLen} steps (Unroll = true)" : "a loop (Unroll = false)")}.");
+        writer.WriteLine($"// ({string.Join(", ", KernelsFileEmitter.KernelsOf(spec, cell).Widths.Select(KernelEmitter.KernelName))}); the time loop is {(spec.Unroll ? $"fully unrolled into {spec.SeqLen} steps (Unroll = true)" : "a loop (Unroll = false)")}.");
     }
 
     private static string Pad(string name) => new(' ', Math.Max(2, 14 - name.Length));

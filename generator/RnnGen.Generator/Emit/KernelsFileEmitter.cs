@@ -30,6 +30,17 @@ internal static class KernelsFileEmitter
 
     public const string HintName = "RnnGen.MatrixKernels.g.cs";
 
+    /// <summary>The kernels one model calls: a <c>MatMul{N}</c> per column count of its products, which include the blocks of its transposed ones.</summary>
+    public static KernelSet KernelsOf(ModelSpec spec) => KernelsOf(spec, CellEmitter.For(spec));
+
+    public static KernelSet KernelsOf(ModelSpec spec, CellEmitter cell)
+    {
+        var transposed = new SortedSet<int>(spec.Layers.SelectMany(cell.TransposedProductWidths));
+        var widths = new SortedSet<int>(spec.Layers.SelectMany(cell.ProductWidths));
+        widths.UnionWith(transposed); // the transposed products call MatMul{N} block by block
+        return new KernelSet(ClassFor(spec.AssemblyName), widths.ToList().ToEquatableArray(), transposed.ToList().ToEquatableArray());
+    }
+
     public static string Emit(KernelSet kernels, string generatorVersion)
     {
         var writer = new SourceWriter();

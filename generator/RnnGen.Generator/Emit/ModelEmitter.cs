@@ -10,21 +10,27 @@ namespace RnnGen.Generator.Emit;
 /// </summary>
 internal static class ModelEmitter
 {
-    public static void Emit(SourceWriter writer, ModelLayout layout)
+    public static void Emit(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
         EmitConstants(writer, layout);
         EmitDescription(writer, layout);
-        EmitFields(writer, layout);
+        EmitFields(writer, layout, cell);
         EmitConstructor(writer, layout);
         EmitViews(writer, layout);
         EmitEntryPoints(writer, spec);
-        EmitBuffers(writer, layout);
-        EmitSummary(writer, layout);
+        EmitBuffers(writer, layout, cell);
+        SummaryEmitter.Emit(writer, layout);
         writer.WriteLine();
         writer.WriteLine("/// <summary>A reference to <paramref name=\"array\"/>[<paramref name=\"offset\"/>] for the kernels; callers keep offsets in bounds.</summary>");
         writer.WriteLine("private static ref float At(float[] array, nint offset) =>");
         writer.WriteLine("    ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary><paramref name=\"array\"/>[offset, offset + length) as a span (offsets are nint: a step is (nint)batch·width floats).</summary>");
+        writer.WriteLine("private static global::System.Span<float> Slice(float[] array, nint offset, nint length) => new(array, (int)offset, (int)length);");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc cref=\"Slice\"/>");
+        writer.WriteLine("private static global::System.ReadOnlySpan<float> ReadOnlySlice(float[] array, nint offset, nint length) => new(array, (int)offset, (int)length);");
     }
 
     private static void EmitConstants(SourceWriter writer, ModelLayout layout)
@@ -84,10 +90,10 @@ internal static class ModelEmitter
         writer.WriteLine();
     }
 
-    private static void EmitFields(SourceWriter writer, ModelLayout layout)
+    private static void EmitFields(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
-        int maxColumns = layout.KernelWidths.Max();
+        int maxColumns = KernelsFileEmitter.KernelsOf(spec, cell).Widths.Max();
         writer.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
         writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount]; // the sum of the shards' gradients, in shard order");
         writer.WriteLine($"private static readonly float[] s_zeros = new float[{maxColumns}]; // the init row of products that start from zero");
@@ -105,7 +111,7 @@ internal static class ModelEmitter
         writer.WriteLine("// Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and");
         writer.WriteLine("// gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the");
         writer.WriteLine("// same bits.");
-        writer.WriteLine("private readonly Shard[] _shards = new Shard[MaxShards];");
+        writer.WriteLine("private readonly Shard[] _shards = new Shard[global::RnnGen.Execution.ShardPlan.MaxShards];");
         writer.WriteLine("private readonly global::RnnGen.Execution.ShardRunner _runner = new global::RnnGen.Execution.ShardRunner();");
         writer.WriteLine("// One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.");
         writer.WriteLine("private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();");
@@ -116,19 +122,18 @@ internal static class ModelEmitter
         writer.WriteLine("private float[] _logits = []; // [batch], written by the shards");
         writer.WriteLine("private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards");
         writer.WriteLine("private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits");
-        writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows of _gradients the last reduction wrote");
-        writer.WriteLine();
-        writer.WriteLine("/// <summary>The most shards a batch is split into; a shard has at least <see cref=\"RowsPerShard\"/> rows.</summary>");
-        writer.WriteLine("private const int MaxShards = 8;");
-        writer.WriteLine("/// <summary>The fewest rows of a shard: enough for the 6-row register blocks of the kernels to dominate.</summary>");
-        writer.WriteLine("private const int RowsPerShard = 64;");
+        writer.WriteLine("// The embedding rows of _gradients the last reduction wrote.");
+        writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);");
         writer.WriteLine();
     }
 
     private static void EmitConstructor(SourceWriter writer, ModelLayout layout)
     {
         ModelSpec spec = layout.Spec;
-        writer.WriteLine("/// <summary>Creates the model with Keras' default initializers, drawn from <paramref name=\"seed\"/>; one seed gives the same weights on every run.</summary>");
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Creates the model with Keras' default initializers, drawn from <paramref name=\"seed\"/>;");
+        writer.WriteLine("/// one seed gives the same weights on every run.");
+        writer.WriteLine("/// </summary>");
         using (writer.WriteBlock($"public {spec.TypeIdentifier}(int seed = 0)"))
         {
             writer.WriteLine("_forwardShard = index => _shards[index].RunForward();");
@@ -280,11 +285,11 @@ internal static class ModelEmitter
         writer.WriteLine();
     }
 
-    private static void EmitBuffers(SourceWriter writer, ModelLayout layout)
+    private static void EmitBuffers(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
         string embeddingLength = layout.Embedding.PropertyName + "Length";
-        writer.WriteLine("/// <summary>Splits the batch into shards (rows [s·B/S, (s+1)·B/S)), copies its tokens, and sizes the buffers; afterwards a step allocates nothing.</summary>");
+        writer.WriteLine("/// <summary>Copies the batch's tokens and splits it into shards (ShardPlan); afterwards a step allocates nothing.</summary>");
         using (writer.WriteBlock("private void PrepareBatch(global::System.ReadOnlySpan<int> tokens, int batch, bool training)"))
         {
             using (writer.WriteBlock("if (_batchTokens.Length < tokens.Length)"))
@@ -296,11 +301,12 @@ internal static class ModelEmitter
             }
 
             writer.WriteLine("tokens.CopyTo(_batchTokens);");
-            writer.WriteLine("_shardCount = global::System.Math.Clamp(batch / RowsPerShard, 1, MaxShards);");
+            writer.WriteLine("_shardCount = global::RnnGen.Execution.ShardPlan.ShardCount(batch);");
             using (writer.WriteBlock("for (int s = 0; s < _shardCount; s++)"))
             {
-                writer.WriteLine("int first = s * batch / _shardCount;");
-                writer.WriteLine("(_shards[s] ??= new Shard(this)).Assign(first, ((s + 1) * batch / _shardCount) - first, training);");
+                writer.WriteLine("int first = global::RnnGen.Execution.ShardPlan.FirstRow(s, batch, _shardCount);");
+                writer.WriteLine("int rows = global::RnnGen.Execution.ShardPlan.RowCount(s, batch, _shardCount);");
+                writer.WriteLine("(_shards[s] ??= new Shard(this)).Assign(first, rows, training);");
                 if (spec.HasDropout)
                 {
                     using (writer.WriteBlock("if (training)"))
@@ -315,17 +321,17 @@ internal static class ModelEmitter
         writer.WriteLine("/// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>");
         using (writer.WriteBlock("private void ReduceGradients()"))
         {
-            writer.WriteLine("global::RnnGen.Execution.GradientReduction.Reduce(");
-            writer.WriteLine($"    _gradients, embeddingLength: {embeddingLength}, embed: Embed, _usedRows, new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount));");
+            writer.WriteLine("var shards = new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount);");
+            writer.WriteLine($"global::RnnGen.Execution.GradientReduction.Reduce(_gradients, embeddingLength: {embeddingLength}, embed: Embed, _usedRows, shards);");
         }
 
         writer.WriteLine();
-        EmitShard(writer, layout);
+        EmitShard(writer, layout, cell);
         writer.WriteLine();
     }
 
     /// <summary>The shard class: one slice of the batch with its own buffers and gradients (forward and backward are in their files).</summary>
-    private static void EmitShard(SourceWriter writer, ModelLayout layout)
+    private static void EmitShard(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
         int widest = Math.Max(spec.Embed, spec.Layers.Max(static l => l.GateWidth));
@@ -342,7 +348,8 @@ internal static class ModelEmitter
             }
 
             writer.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
-            writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows the last backward pass wrote");
+            writer.WriteLine("// The embedding rows the last backward pass wrote.");
+            writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);");
             writer.WriteLine("private int _firstRow;");
             writer.WriteLine("private int _rows;");
             if (spec.HasDropout)
@@ -354,7 +361,6 @@ internal static class ModelEmitter
             writer.WriteLine("private int _batchCapacity;");
             writer.WriteLine("private float[] _embedded = [];");
             writer.WriteLine("private float[] _dEmbedded = [];");
-            CellEmitter cell = CellEmitter.For(spec);
             foreach (LayerSpec layer in spec.Layers)
             {
                 writer.WriteLine($"private float[] {ModelLayout.HiddenField(layer)} = [];");
@@ -409,11 +415,7 @@ internal static class ModelEmitter
                     writer.WriteLine("return;");
                 }
 
-                using (writer.WriteBlock($"if ((long)SeqLen * batch * {widest} > global::System.Array.MaxLength)"))
-                {
-                    writer.WriteLine($"throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $\"A batch of {{batch}} sequences of {{SeqLen}} steps needs more than one array can hold per layer; split it into smaller batches.\");");
-                }
-
+                writer.WriteLine($"global::RnnGen.Execution.ShardPlan.CheckCapacity(batch, SeqLen, width: {widest}); // the widest buffer's floats per step");
                 writer.WriteLine("_embedded = new float[SeqLen * batch * Embed];");
                 writer.WriteLine("_dEmbedded = new float[SeqLen * batch * Embed];");
                 foreach (LayerSpec layer in spec.Layers)
@@ -432,22 +434,5 @@ internal static class ModelEmitter
                 writer.WriteLine("_batchCapacity = batch;");
             }
         }
-    }
-
-    private static void EmitSummary(SourceWriter writer, ModelLayout layout)
-    {
-        writer.WriteLine("/// <summary>The Keras-style summary (tf.keras 2.9+ layout): layers, output shapes, parameter counts.</summary>");
-        writer.WriteLine("public string Summary() => SummaryText;");
-        writer.WriteLine();
-        writer.WriteLine("private const string SummaryText =");
-        writer.Indentation++;
-        string[] lines = layout.SummaryText().TrimEnd('\n').Split('\n');
-        for (int i = 0; i < lines.Length; i++)
-        {
-            string literal = "\"" + lines[i].Replace("\\", "\\\\").Replace("\"", "\\\"") + "\\n\"";
-            writer.WriteLine(i < lines.Length - 1 ? literal + " +" : literal + ";");
-        }
-
-        writer.Indentation--;
     }
 }

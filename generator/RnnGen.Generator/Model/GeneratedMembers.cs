@@ -15,7 +15,7 @@ internal static class GeneratedMembers
         "Vocab", "Embed", "Units", "Layers", "SeqLen", "ParameterCount", "Description", "Parameters", "Gradients",
         "Threads", "ComputeGradients", "ComputeGradientsOfOneCaller", "TrainStep", "PredictLogits", "PredictLogitsOfOneCaller",
         "Logits", "Predict", "Summary", "SummaryText", "DropoutRandom", "Shard", "PrepareBatch", "ReduceGradients",
-        "TransposeWeights", "MaxShards", "RowsPerShard", "At",
+        "TransposeWeights", "At", "Slice", "ReadOnlySlice",
         "_backwardShard", "_batchTokens", "_caller", "_dLogits", "_dropoutRandom", "_forwardShard", "_gradients", "_logits",
         "_logitsOfTraining", "_parameters", "_runner", "_shardCount", "_shards", "_usedRows", "s_zeros",
     ];

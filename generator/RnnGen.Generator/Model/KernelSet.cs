@@ -9,12 +9,6 @@ namespace RnnGen.Generator.Model;
 /// </summary>
 internal sealed record KernelSet(string ClassName, EquatableArray<int> Widths, EquatableArray<int> TransposedWidths)
 {
-    public static KernelSet Of(ModelSpec spec)
-    {
-        var layout = new ModelLayout(spec);
-        return new KernelSet(spec.KernelsClass, layout.KernelWidths.ToEquatableArray(), layout.TransposedKernelWidths.ToEquatableArray());
-    }
-
     /// <summary>The union of several models' kernels, each width once, in ascending order.</summary>
     public static KernelSet Union(IEnumerable<KernelSet> sets)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace RnnGen.Generator.Model;
@@ -58,7 +57,7 @@ internal sealed class ModelLayout
             }
             else
             {
-                Add(layer.KerasName + "/bias", layer.GateWidth, 1, 1, spec.Cell == CellKind.Lstm && spec.UnitForgetBias ? InitializerKind.ForgetBiasOnes : InitializerKind.Zeros);
+                Add(layer.KerasName + "/bias", layer.GateWidth, 1, 1, layer.BiasInitializer);
             }
         }
 
@@ -88,16 +87,8 @@ internal sealed class ModelLayout
 
     public LayerSpec TopLayer => Spec.Layers[Spec.LayerCount - 1];
 
-    /// <summary>The Keras class name of the recurrent layers.</summary>
-    public string CellClassName => Spec.Cell switch
-    {
-        CellKind.Lstm => "LSTM",
-        CellKind.Gru => "GRU",
-        _ => "SimpleRNN",
-    };
-
-    /// <summary>The method-name stem of a layer, as llm.c names them: <c>SimpleRnn0</c>.</summary>
-    public string LayerMethodStem(LayerSpec layer) => $"{Spec.Cell}{layer.Index}";
+    /// <summary>The method-name stem of a layer, from its Keras name: <c>SimpleRnn</c>, <c>SimpleRnn1</c>, …</summary>
+    public static string LayerMethodStem(LayerSpec layer) => ToPascalCase(layer.KerasName);
 
     /// <summary>The field holding a layer's outputs h_t for every step: [SeqLen, batch, units].</summary>
     public static string HiddenField(LayerSpec layer) => $"_hidden{layer.Index}";
@@ -110,65 +101,6 @@ internal sealed class ModelLayout
 
     /// <summary>Where backward writes d loss / d input of a layer.</summary>
     public string InputGradientField(LayerSpec layer) => layer.Index == 0 ? "_dEmbedded" : HiddenGradientField(Spec.Layers[layer.Index - 1]);
-
-    /// <summary>The distinct column counts of the matrix products, each needing one generated <c>MatMul{N}</c>.</summary>
-    public IReadOnlyList<int> KernelWidths
-    {
-        get
-        {
-            var cell = Emit.CellEmitter.For(Spec);
-            var widths = new SortedSet<int>(Spec.Layers.SelectMany(cell.ProductWidths));
-            widths.UnionWith(TransposedKernelWidths); // the transposed products call MatMul{N} block by block
-            return widths.ToList();
-        }
-    }
-
-    /// <summary>The column counts of the weight-gradient products c += aᵀ·b.</summary>
-    public IReadOnlyList<int> TransposedKernelWidths
-    {
-        get
-        {
-            var cell = Emit.CellEmitter.For(Spec);
-            return new SortedSet<int>(Spec.Layers.SelectMany(cell.TransposedProductWidths)).ToList();
-        }
-    }
-
-    /// <summary>The Keras-style summary table (tf.keras 2.9+ layout, docs/keras-conventions.md, Console output).</summary>
-    public string SummaryText()
-    {
-        var text = new StringBuilder();
-        int[] stops = [29, 55, 65];
-        void Row(string name, string shape, string count)
-        {
-            string line = name.PadRight(stops[0]) + shape.PadRight(stops[1] - stops[0]) + count;
-            text.Append(line.PadRight(stops[2])).Append('\n');
-        }
-
-        text.Append("Model: \"").Append(Spec.TypeName).Append("\"\n");
-        text.Append('_', 65).Append('\n');
-        Row(" Layer (type)", "Output Shape", "Param #");
-        text.Append('=', 65).Append('\n');
-        Row(" embedding (Embedding)", $"(None, {Spec.SeqLen}, {Spec.Embed})", Count(Embedding.Length));
-        text.Append(' ', 65).Append('\n');
-        foreach (LayerSpec layer in Spec.Layers)
-        {
-            string shape = layer.ReturnSequences ? $"(None, {Spec.SeqLen}, {layer.Units})" : $"(None, {layer.Units})";
-            Row($" {layer.KerasName} ({CellClassName})", shape, Count(layer.ParameterCount));
-            text.Append(' ', 65).Append('\n');
-        }
-
-        Row(" dense (Dense)", "(None, 1)", Count(Spec.Units + 1));
-        text.Append(' ', 65).Append('\n');
-        text.Append('=', 65).Append('\n');
-        string total = ParameterCount.ToString("N0", CultureInfo.InvariantCulture);
-        text.Append("Total params: ").Append(total).Append('\n');
-        text.Append("Trainable params: ").Append(total).Append('\n');
-        text.Append("Non-trainable params: 0\n");
-        text.Append('_', 65).Append('\n');
-        return text.ToString();
-
-        static string Count(long count) => count.ToString(CultureInfo.InvariantCulture);
-    }
 
     private static string ToPascalCase(string kerasName)
     {

@@ -53,10 +53,10 @@ internal sealed record ModelSpec(
     public RecurrentActivationKind RecurrentActivation { get; init; }
 
     /// <summary>GRU: the reset gate applies after the recurrent product (bias (2, 3u)).</summary>
-    public bool ResetAfter { get; init; } = true;
+    public bool ResetAfter { get; init; }
 
     /// <summary>LSTM: the forget gate's bias starts at 1.</summary>
-    public bool UnitForgetBias { get; init; } = true;
+    public bool UnitForgetBias { get; init; }
 
     /// <summary>The input dropout rate of every recurrent layer, in [0, 1).</summary>
     public double Dropout { get; init; }
@@ -67,27 +67,14 @@ internal sealed record ModelSpec(
     /// <summary>Whether training applies dropout anywhere (evaluation and prediction never do).</summary>
     public bool HasDropout => Dropout > 0 || RecurrentDropout > 0;
 
-    /// <summary>The number of gate blocks of a cell: 1 (SimpleRNN), 4 (LSTM: i, f, c, o), 3 (GRU: z, r, h).</summary>
-    public static int GateCountOf(CellKind cell) => cell switch
-    {
-        CellKind.Lstm => 4,
-        CellKind.Gru => 3,
-        _ => 1,
-    };
-
-    /// <summary>The Keras auto-name stem of a cell's layers.</summary>
-    public static string KerasNameOf(CellKind cell) => cell switch
-    {
-        CellKind.Lstm => "lstm",
-        CellKind.Gru => "gru",
-        _ => "simple_rnn",
-    };
+    /// <summary>What the generator knows about the cell kind (names, gates, options).</summary>
+    public CellTraits CellTraits => CellTraits.Of(Cell);
 
     /// <summary>The number of stacked recurrent layers.</summary>
     public int LayerCount => Layers.Count;
 
-    /// <summary>The simple name of the compilation's kernels class (<see cref="Emit.KernelsFileEmitter.ClassFor"/>).</summary>
-    public string KernelsClass { get; init; } = Emit.KernelsFileEmitter.ClassFor(null);
+    /// <summary>The compilation's assembly name, which names its shared kernels class; null in hand-built specs.</summary>
+    public string? AssemblyName { get; init; }
 
     /// <summary>The class name as generated code writes it (<c>@event</c> for a class named "event").</summary>
     public string TypeIdentifier => CSharpIdentifier.Escape(TypeName);
@@ -134,6 +121,9 @@ internal sealed record LayerSpec(int Index, string KerasName, int InputSize, int
     /// <summary>The number of bias rows: 2 for a GRU with reset_after (input and recurrent bias), else 1.</summary>
     public int BiasRows { get; init; } = 1;
 
-    /// <summary>Keras' count for the layer: G·u·(d + u + bias rows).</summary>
-    public long ParameterCount => (long)GateWidth * (InputSize + Units + BiasRows);
+    /// <summary>How the bias starts (zeros, or the LSTM's unit forget bias).</summary>
+    public InitializerKind BiasInitializer { get; init; } = InitializerKind.Zeros;
+
+    /// <summary>Keras' count for the layer, G·u·(d + u + bias rows); decimal, so a declaration too large to build is reported, not wrapped.</summary>
+    public decimal ParameterCount => (decimal)GateCount * Units * ((decimal)InputSize + Units + BiasRows);
 }

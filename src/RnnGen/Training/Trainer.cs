@@ -381,19 +381,20 @@ public static class Trainer
                     nameof(checkpoint));
             }
 
+            // The file does not fit this run: a CheckpointException naming it, like any other checkpoint that cannot be used.
             TrainingPosition position = checkpoint.Position
-                ?? throw new ArgumentException($"Checkpoint '{checkpoint.Path}' has no training position to resume from.", nameof(checkpoint));
+                ?? throw new CheckpointException(checkpoint.Path, $"Checkpoint '{checkpoint.Path}' has no training position to resume from.");
             if (position.BatchSize != _batchSize || position.Samples != _train.Count || position.Shuffle != _shuffle)
             {
-                throw new ArgumentException(
+                throw new CheckpointException(
+                    checkpoint.Path,
                     $"Checkpoint '{checkpoint.Path}' was saved by a run with batch size {position.BatchSize}, {position.Samples} training samples and shuffle={position.Shuffle}; "
-                    + $"this run has batch size {_batchSize}, {_train.Count} samples and shuffle={_shuffle}. Resume with the same data and settings.",
-                    nameof(checkpoint));
+                    + $"this run has batch size {_batchSize}, {_train.Count} samples and shuffle={_shuffle}. Resume with the same data and settings.");
             }
 
             if (position.Step > _steps || (position.Step > 0 && position.Seen == 0))
             {
-                throw new ArgumentException($"Checkpoint '{checkpoint.Path}' is at batch {position.Step} of an epoch of {_steps} batches.", nameof(checkpoint));
+                throw new CheckpointException(checkpoint.Path, $"Checkpoint '{checkpoint.Path}' is at batch {position.Step} of an epoch of {_steps} batches.");
             }
 
             _epoch = position.Epoch;
@@ -409,7 +410,14 @@ public static class Trainer
             {
                 if (position.Callbacks?.GetValueOrDefault(callback.StateName) is { } state)
                 {
-                    callback.RestoreState(state);
+                    try
+                    {
+                        callback.RestoreState(state);
+                    }
+                    catch (FormatException e)
+                    {
+                        throw new CheckpointException(checkpoint.Path, $"Checkpoint '{checkpoint.Path}': the saved state of {callback.StateName} is invalid: {e.Message}", e);
+                    }
                 }
             }
         }

@@ -34,8 +34,16 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, GruKernelOffset, GruKernelLength), 32, 96, _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength), 32, 96, _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, GruKernelOffset, GruKernelLength),
+                32,
+                96,
+                _kernelT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength),
+                32,
+                96,
+                _recurrentT0);
         }
 
         private sealed partial class Shard
@@ -45,7 +53,7 @@ namespace Samples
             {
                 ClearGradients();
                 DenseBackward(batch);
-                Gru0Backward(batch);
+                GruBackward(batch);
                 EmbeddingBackward(tokens, batch);
             }
 
@@ -71,7 +79,11 @@ namespace Samples
                 {
                     float dz = _owner._dLogits[_firstRow + b];
                     int row = last + (b * 32);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden0, row, 32), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        new global::System.ReadOnlySpan<float>(_hidden0, row, 32),
+                        dz,
+                        dKernel,
+                        dKernel);
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden0, row, 32));
                     dBias += dz;
                 }
@@ -79,33 +91,82 @@ namespace Samples
             }
 
             /// <summary>gru: backpropagation through all 500 steps of GRU(32).</summary>
-            private void Gru0Backward(int batch)
+            private void GruBackward(int batch)
             {
                 nint step = (nint)batch * 32; // floats of one time step of h
                 nint gateStep = (nint)batch * 96; // floats of one time step of the gates
                 // Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.
                 for (int t = 499; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dRecurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 32, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 96, ref At(_dRecurrent0, t * gateStep), 96, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
+                    global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(
+                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                        ReadOnlySlice(_dHidden0, t * step, step),
+                        Slice(_dGates0, t * gateStep, gateStep),
+                        Slice(_dRecurrent0, t * gateStep, gateStep),
+                        Slice(_dHidden0, (t - 1) * step, step),
+                        32,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                        rows: batch, steps: 96,
+                        a: ref At(_dRecurrent0, t * gateStep), aRowStride: 96, aStepStride: 1,
+                        b: ref At(_recurrentT0, 0), bRowStride: 32,
+                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
+                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
                 }
-                global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), new global::System.Span<float>(_dRecurrent0, (int)(0), (int)(gateStep)), default, 32, false);
+                global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(
+                    ReadOnlySlice(_gates0, 0, gateStep),
+                    ReadOnlySlice(_recurrent0, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_dHidden0, 0, step),
+                    Slice(_dGates0, 0, gateStep),
+                    Slice(_dRecurrent0, 0, gateStep),
+                    default,
+                    32,
+                    hardSigmoid: false);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dRecurrent0, gateStep), 96, ref At(_gradients, GruRecurrentKernelOffset), 96);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(
+                    rows: 32, steps: 499 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 32,
+                    b: ref At(_dRecurrent0, gateStep), bRowStride: 96,
+                    c: ref At(_gradients, GruRecurrentKernelOffset), cRowStride: 96);
                 // db_1 += Σ_t Σ_b dz_rec,t[b] (b_1 enters every step, the first included).
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dRecurrent0, (int)(0), (int)(500 * gateStep)), 96, new global::System.Span<float>(_gradients, (int)(GruBiasOffset + 96), (int)(96)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dRecurrent0, 0, 500 * gateStep),
+                    96,
+                    Slice(_gradients, GruBiasOffset + 96, 96));
                 // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dGates0, 0), 96, ref At(_gradients, GruKernelOffset), 96);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(
+                    rows: 32, steps: 500 * batch,
+                    a: ref At(_embedded, 0), aStepStride: 32,
+                    b: ref At(_dGates0, 0), bRowStride: 96,
+                    c: ref At(_gradients, GruKernelOffset), cRowStride: 96);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(500 * batch * 96)), 96, new global::System.Span<float>(_gradients, (int)(GruBiasOffset), (int)(96)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dGates0, 0, 500 * batch * 96),
+                    96,
+                    Slice(_gradients, GruBiasOffset, 96));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 96, ref At(_dGates0, 0), 96, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                    rows: 500 * batch, steps: 96,
+                    a: ref At(_dGates0, 0), aRowStride: 96, aStepStride: 1,
+                    b: ref At(_kernelT0, 0), bRowStride: 32,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dEmbedded, 0), cRowStride: 32);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                    tokens,
+                    SeqLen,
+                    batch,
+                    new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                    Embed,
+                    _usedRows);
             }
         }
     }

@@ -37,7 +37,7 @@ namespace Samples
             private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 EmbeddingForward(tokens, batch);
-                Gru0Forward(batch);
+                GruForward(batch);
                 DenseForward(batch);
             }
 
@@ -59,19 +59,46 @@ namespace Samples
             /// gru: GRU(32). x: _embedded [500, B, 32];
             /// W: gru/kernel (32, 96); U: (32, 96); b: (2, 96); h: _hidden0 [500, B, 32].
             /// </summary>
-            private void Gru0Forward(int batch)
+            private void GruForward(int batch)
             {
                 nint step = (nint)batch * 32; // floats of one time step of h
                 nint gateStep = (nint)batch * 96; // floats of one time step of the gates
                 // Input projections of all 500 steps as one [500·B, 32]·[32, 96] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, GruKernelOffset), 96, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 96);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
+                    rows: 500 * batch, steps: 32,
+                    a: ref At(_embedded, 0), aRowStride: 32, aStepStride: 1,
+                    b: ref At(_parameters, GruKernelOffset), bRowStride: 96,
+                    init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
+                    c: ref At(_gates0, 0), cRowStride: 96);
                 // t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(batch, 0, ref At(_hidden0, 0), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, 0), 96);
-                global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
+                    rows: batch, steps: 0,
+                    a: ref At(_hidden0, 0), aRowStride: 32, aStepStride: 1,
+                    b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 96,
+                    init: ref At(_parameters, GruBiasOffset + 96), initRowStride: 0,
+                    c: ref At(_recurrent0, 0), cRowStride: 96);
+                global::RnnGen.Kernels.CellKernels.GruResetAfterForward(
+                    Slice(_gates0, 0, gateStep),
+                    ReadOnlySlice(_recurrent0, 0, gateStep),
+                    default,
+                    Slice(_hidden0, 0, step),
+                    32,
+                    hardSigmoid: false);
                 for (int t = 1; t <= 499; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, GruRecurrentKernelOffset), 96, ref At(_parameters, GruBiasOffset + 96), 0, ref At(_recurrent0, t * gateStep), 96);
-                    global::RnnGen.Kernels.CellKernels.GruResetAfterForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_recurrent0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
+                        rows: batch, steps: 32,
+                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                        b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 96,
+                        init: ref At(_parameters, GruBiasOffset + 96), initRowStride: 0,
+                        c: ref At(_recurrent0, t * gateStep), cRowStride: 96);
+                    global::RnnGen.Kernels.CellKernels.GruResetAfterForward(
+                        Slice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                        Slice(_hidden0, t * step, step),
+                        32,
+                        hardSigmoid: false);
                 }
             }
 
@@ -83,7 +110,8 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                    var hidden = new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32);
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                 }
             }
         }

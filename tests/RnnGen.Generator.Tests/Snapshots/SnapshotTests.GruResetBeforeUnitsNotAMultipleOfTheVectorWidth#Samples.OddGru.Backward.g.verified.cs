@@ -43,10 +43,26 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, GruKernelOffset, GruKernelLength), 5, 21, _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength), 7, 21, _recurrentT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Gru1KernelOffset, Gru1KernelLength), 7, 21, _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Gru1RecurrentKernelOffset, Gru1RecurrentKernelLength), 7, 21, _recurrentT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, GruKernelOffset, GruKernelLength),
+                5,
+                21,
+                _kernelT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength),
+                7,
+                21,
+                _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, Gru1KernelOffset, Gru1KernelLength),
+                7,
+                21,
+                _kernelT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, Gru1RecurrentKernelOffset, Gru1RecurrentKernelLength),
+                7,
+                21,
+                _recurrentT1);
         }
 
         private sealed partial class Shard
@@ -57,7 +73,7 @@ namespace Samples
                 ClearGradients();
                 DenseBackward(batch);
                 Gru1Backward(batch);
-                Gru0Backward(batch);
+                GruBackward(batch);
                 EmbeddingBackward(tokens, batch);
             }
 
@@ -83,7 +99,11 @@ namespace Samples
                 {
                     float dz = _owner._dLogits[_firstRow + b];
                     int row = last + (b * 7);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 7), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        new global::System.ReadOnlySpan<float>(_hidden1, row, 7),
+                        dz,
+                        dKernel,
+                        dKernel);
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 7));
                     dBias += dz;
                 }
@@ -98,56 +118,173 @@ namespace Samples
                 // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
                 for (int t = 5; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dGates1, t * gateStep + 14), 21, 1, ref At(_recurrentT1, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden1, 0), 7);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 14, ref At(_dGates1, t * gateStep), 21, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                        ReadOnlySlice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                        ReadOnlySlice(_dHidden1, t * step, step),
+                        Slice(_dGates1, t * gateStep, gateStep),
+                        Slice(_dHidden1, (t - 1) * step, step),
+                        7,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 7,
+                        a: ref At(_dGates1, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
+                        b: ref At(_recurrentT1, 98), bRowStride: 7,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dResetHidden1, 0), cRowStride: 7);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                        ReadOnlySlice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                        ReadOnlySlice(_dResetHidden1, 0, step),
+                        Slice(_dGates1, t * gateStep, gateStep),
+                        Slice(_dHidden1, (t - 1) * step, step),
+                        7,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 14,
+                        a: ref At(_dGates1, t * gateStep), aRowStride: 21, aStepStride: 1,
+                        b: ref At(_recurrentT1, 0), bRowStride: 7,
+                        init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
+                        c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
                 }
                 // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), default, 7, false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                    ReadOnlySlice(_gates1, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_dHidden1, 0, step),
+                    Slice(_dGates1, 0, gateStep),
+                    default,
+                    7,
+                    hardSigmoid: false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                    ReadOnlySlice(_gates1, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_dResetHidden1, 0, step),
+                    Slice(_dGates1, 0, gateStep),
+                    default,
+                    7,
+                    hardSigmoid: false);
                 // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 21, ref At(_gradients, Gru1RecurrentKernelOffset), 21);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden1, step), 7, ref At(_dGates1, gateStep + 14), 21, ref At(_gradients, Gru1RecurrentKernelOffset + 14), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
+                    rows: 7, steps: 5 * batch,
+                    a: ref At(_hidden1, 0), aStepStride: 7,
+                    b: ref At(_dGates1, gateStep), bRowStride: 21,
+                    c: ref At(_gradients, Gru1RecurrentKernelOffset), cRowStride: 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                    rows: 7, steps: 5 * batch,
+                    a: ref At(_resetHidden1, step), aStepStride: 7,
+                    b: ref At(_dGates1, gateStep + 14), bRowStride: 21,
+                    c: ref At(_gradients, Gru1RecurrentKernelOffset + 14), cRowStride: 21);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 21, ref At(_gradients, Gru1KernelOffset), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
+                    rows: 7, steps: 6 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 7,
+                    b: ref At(_dGates1, 0), bRowStride: 21,
+                    c: ref At(_gradients, Gru1KernelOffset), cRowStride: 21);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(Gru1BiasOffset), (int)(21)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates1, 0, 6 * batch * 21), 21, Slice(_gradients, Gru1BiasOffset, 21));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 21, ref At(_dGates1, 0), 21, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                    rows: 6 * batch, steps: 21,
+                    a: ref At(_dGates1, 0), aRowStride: 21, aStepStride: 1,
+                    b: ref At(_kernelT1, 0), bRowStride: 7,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dHidden0, 0), cRowStride: 7);
             }
 
             /// <summary>gru: backpropagation through all 6 steps of GRU(7, reset_after=False, return_sequences=True).</summary>
-            private void Gru0Backward(int batch)
+            private void GruBackward(int batch)
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
                 // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
                 for (int t = 5; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dGates0, t * gateStep + 14), 21, 1, ref At(_recurrentT0, 98), 7, ref At(s_zeros, 0), 0, ref At(_dResetHidden0, 0), 7);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), 7, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 14, ref At(_dGates0, t * gateStep), 21, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                        ReadOnlySlice(_dHidden0, t * step, step),
+                        Slice(_dGates0, t * gateStep, gateStep),
+                        Slice(_dHidden0, (t - 1) * step, step),
+                        7,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 7,
+                        a: ref At(_dGates0, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
+                        b: ref At(_recurrentT0, 98), bRowStride: 7,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dResetHidden0, 0), cRowStride: 7);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                        ReadOnlySlice(_dResetHidden0, 0, step),
+                        Slice(_dGates0, t * gateStep, gateStep),
+                        Slice(_dHidden0, (t - 1) * step, step),
+                        7,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 14,
+                        a: ref At(_dGates0, t * gateStep), aRowStride: 21, aStepStride: 1,
+                        b: ref At(_recurrentT0, 0), bRowStride: 7,
+                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
+                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
                 }
                 // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_dResetHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), default, 7, false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                    ReadOnlySlice(_gates0, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_dHidden0, 0, step),
+                    Slice(_dGates0, 0, gateStep),
+                    default,
+                    7,
+                    hardSigmoid: false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                    ReadOnlySlice(_gates0, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_dResetHidden0, 0, step),
+                    Slice(_dGates0, 0, gateStep),
+                    default,
+                    7,
+                    hardSigmoid: false);
                 // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 21, ref At(_gradients, GruRecurrentKernelOffset), 21);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_resetHidden0, step), 7, ref At(_dGates0, gateStep + 14), 21, ref At(_gradients, GruRecurrentKernelOffset + 14), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
+                    rows: 7, steps: 5 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 7,
+                    b: ref At(_dGates0, gateStep), bRowStride: 21,
+                    c: ref At(_gradients, GruRecurrentKernelOffset), cRowStride: 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                    rows: 7, steps: 5 * batch,
+                    a: ref At(_resetHidden0, step), aStepStride: 7,
+                    b: ref At(_dGates0, gateStep + 14), bRowStride: 21,
+                    c: ref At(_gradients, GruRecurrentKernelOffset + 14), cRowStride: 21);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 21, ref At(_gradients, GruKernelOffset), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
+                    rows: 5, steps: 6 * batch,
+                    a: ref At(_embedded, 0), aStepStride: 5,
+                    b: ref At(_dGates0, 0), bRowStride: 21,
+                    c: ref At(_gradients, GruKernelOffset), cRowStride: 21);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(6 * batch * 21)), 21, new global::System.Span<float>(_gradients, (int)(GruBiasOffset), (int)(21)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates0, 0, 6 * batch * 21), 21, Slice(_gradients, GruBiasOffset, 21));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(6 * batch, 21, ref At(_dGates0, 0), 21, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
+                    rows: 6 * batch, steps: 21,
+                    a: ref At(_dGates0, 0), aRowStride: 21, aStepStride: 1,
+                    b: ref At(_kernelT0, 0), bRowStride: 5,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dEmbedded, 0), cRowStride: 5);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                    tokens,
+                    SeqLen,
+                    batch,
+                    new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                    Embed,
+                    _usedRows);
             }
         }
     }

@@ -46,7 +46,7 @@ namespace Samples
             private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 EmbeddingForward(tokens, batch);
-                Gru0Forward(batch);
+                GruForward(batch);
                 Gru1Forward(batch);
                 DenseForward(batch);
             }
@@ -69,23 +69,52 @@ namespace Samples
             /// gru: GRU(7, reset_after=False, return_sequences=True). x: _embedded [6, B, 5];
             /// W: gru/kernel (5, 21); U: (7, 21); b: (21,); h: _hidden0 [6, B, 7].
             /// </summary>
-            private void Gru0Forward(int batch)
+            private void GruForward(int batch)
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 5]·[5, 21] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, GruKernelOffset), 21, ref At(_parameters, GruBiasOffset), 0, ref At(_gates0, 0), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
+                    rows: 6 * batch, steps: 5,
+                    a: ref At(_embedded, 0), aRowStride: 5, aStepStride: 1,
+                    b: ref At(_parameters, GruKernelOffset), bRowStride: 21,
+                    init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
+                    c: ref At(_gates0, 0), cRowStride: 21);
                 // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden0, (int)(0), (int)(step)), 7, false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                    Slice(_gates0, 0, gateStep),
+                    default,
+                    Slice(_resetHidden0, 0, step),
+                    7,
+                    hardSigmoid: false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(Slice(_gates0, 0, gateStep), default, Slice(_hidden0, 0, step), 7);
                 for (int t = 1; t <= 5; t++)
                 {
                     // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset), 21, ref At(_gates0, t * gateStep), 21, ref At(_gates0, t * gateStep), 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden0, (int)(t * step), (int)(step)), 7, false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(
+                        rows: batch, steps: 7,
+                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 21,
+                        init: ref At(_gates0, t * gateStep), initRowStride: 21,
+                        c: ref At(_gates0, t * gateStep), cRowStride: 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                        Slice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                        Slice(_resetHidden0, t * step, step),
+                        7,
+                        hardSigmoid: false);
                     // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_resetHidden0, t * step), 7, 1, ref At(_parameters, GruRecurrentKernelOffset + 14), 21, ref At(_gates0, t * gateStep + 14), 21, ref At(_gates0, t * gateStep + 14), 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 7,
+                        a: ref At(_resetHidden0, t * step), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, GruRecurrentKernelOffset + 14), bRowStride: 21,
+                        init: ref At(_gates0, t * gateStep + 14), initRowStride: 21,
+                        c: ref At(_gates0, t * gateStep + 14), cRowStride: 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
+                        Slice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                        Slice(_hidden0, t * step, step),
+                        7);
                 }
             }
 
@@ -98,18 +127,47 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 7]·[7, 21] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Gru1KernelOffset), 21, ref At(_parameters, Gru1BiasOffset), 0, ref At(_gates1, 0), 21);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
+                    rows: 6 * batch, steps: 7,
+                    a: ref At(_hidden0, 0), aRowStride: 7, aStepStride: 1,
+                    b: ref At(_parameters, Gru1KernelOffset), bRowStride: 21,
+                    init: ref At(_parameters, Gru1BiasOffset), initRowStride: 0,
+                    c: ref At(_gates1, 0), cRowStride: 21);
                 // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_resetHidden1, (int)(0), (int)(step)), 7, false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                    Slice(_gates1, 0, gateStep),
+                    default,
+                    Slice(_resetHidden1, 0, step),
+                    7,
+                    hardSigmoid: false);
+                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(Slice(_gates1, 0, gateStep), default, Slice(_hidden1, 0, step), 7);
                 for (int t = 1; t <= 5; t++)
                 {
                     // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset), 21, ref At(_gates1, t * gateStep), 21, ref At(_gates1, t * gateStep), 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_resetHidden1, (int)(t * step), (int)(step)), 7, false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(
+                        rows: batch, steps: 7,
+                        a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, Gru1RecurrentKernelOffset), bRowStride: 21,
+                        init: ref At(_gates1, t * gateStep), initRowStride: 21,
+                        c: ref At(_gates1, t * gateStep), cRowStride: 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                        Slice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                        Slice(_resetHidden1, t * step, step),
+                        7,
+                        hardSigmoid: false);
                     // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_resetHidden1, t * step), 7, 1, ref At(_parameters, Gru1RecurrentKernelOffset + 14), 21, ref At(_gates1, t * gateStep + 14), 21, ref At(_gates1, t * gateStep + 14), 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 7,
+                        a: ref At(_resetHidden1, t * step), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, Gru1RecurrentKernelOffset + 14), bRowStride: 21,
+                        init: ref At(_gates1, t * gateStep + 14), initRowStride: 21,
+                        c: ref At(_gates1, t * gateStep + 14), cRowStride: 21);
+                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
+                        Slice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                        Slice(_hidden1, t * step, step),
+                        7);
                 }
             }
 
@@ -121,7 +179,8 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                    var hidden = new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7);
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                 }
             }
         }

@@ -106,7 +106,7 @@ namespace Samples
         // Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and
         // gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the
         // same bits.
-        private readonly Shard[] _shards = new Shard[MaxShards];
+        private readonly Shard[] _shards = new Shard[global::RnnGen.Execution.ShardPlan.MaxShards];
         private readonly global::RnnGen.Execution.ShardRunner _runner = new global::RnnGen.Execution.ShardRunner();
         // One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.
         private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();
@@ -117,14 +117,13 @@ namespace Samples
         private float[] _logits = []; // [batch], written by the shards
         private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards
         private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
-        private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows of _gradients the last reduction wrote
+        // The embedding rows of _gradients the last reduction wrote.
+        private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
 
-        /// <summary>The most shards a batch is split into; a shard has at least <see cref="RowsPerShard"/> rows.</summary>
-        private const int MaxShards = 8;
-        /// <summary>The fewest rows of a shard: enough for the 6-row register blocks of the kernels to dominate.</summary>
-        private const int RowsPerShard = 64;
-
-        /// <summary>Creates the model with Keras' default initializers, drawn from <paramref name="seed"/>; one seed gives the same weights on every run.</summary>
+        /// <summary>
+        /// Creates the model with Keras' default initializers, drawn from <paramref name="seed"/>;
+        /// one seed gives the same weights on every run.
+        /// </summary>
         public OddGru(int seed = 0)
         {
             _forwardShard = index => _shards[index].RunForward();
@@ -148,13 +147,19 @@ namespace Samples
         public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
         /// <summary><c>embedding/embeddings</c>, (11, 5), row-major.</summary>
-        public global::System.Span<float> EmbeddingEmbeddings => new global::System.Span<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+        public global::System.Span<float> EmbeddingEmbeddings => new global::System.Span<float>(
+            _parameters,
+            EmbeddingEmbeddingsOffset,
+            EmbeddingEmbeddingsLength);
 
         /// <summary><c>gru/kernel</c>, (5, 21), row-major.</summary>
         public global::System.Span<float> GruKernel => new global::System.Span<float>(_parameters, GruKernelOffset, GruKernelLength);
 
         /// <summary><c>gru/recurrent_kernel</c>, (7, 21), row-major.</summary>
-        public global::System.Span<float> GruRecurrentKernel => new global::System.Span<float>(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength);
+        public global::System.Span<float> GruRecurrentKernel => new global::System.Span<float>(
+            _parameters,
+            GruRecurrentKernelOffset,
+            GruRecurrentKernelLength);
 
         /// <summary><c>gru/bias</c>, (21,), row-major.</summary>
         public global::System.Span<float> GruBias => new global::System.Span<float>(_parameters, GruBiasOffset, GruBiasLength);
@@ -163,7 +168,10 @@ namespace Samples
         public global::System.Span<float> Gru1Kernel => new global::System.Span<float>(_parameters, Gru1KernelOffset, Gru1KernelLength);
 
         /// <summary><c>gru_1/recurrent_kernel</c>, (7, 21), row-major.</summary>
-        public global::System.Span<float> Gru1RecurrentKernel => new global::System.Span<float>(_parameters, Gru1RecurrentKernelOffset, Gru1RecurrentKernelLength);
+        public global::System.Span<float> Gru1RecurrentKernel => new global::System.Span<float>(
+            _parameters,
+            Gru1RecurrentKernelOffset,
+            Gru1RecurrentKernelLength);
 
         /// <summary><c>gru_1/bias</c>, (21,), row-major.</summary>
         public global::System.Span<float> Gru1Bias => new global::System.Span<float>(_parameters, Gru1BiasOffset, Gru1BiasLength);
@@ -198,7 +206,10 @@ namespace Samples
             global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch);
             PrepareBatch(tokens, batch, training: true);
             _runner.Run(_shardCount, _forwardShard);
-            float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
+            float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(
+                new global::System.ReadOnlySpan<float>(_logits, 0, batch),
+                labels,
+                new global::System.Span<float>(_dLogits, 0, batch));
             TransposeWeights();
             _runner.Run(_shardCount, _backwardShard);
             ReduceGradients();
@@ -252,7 +263,7 @@ namespace Samples
             return probabilities;
         }
 
-        /// <summary>Splits the batch into shards (rows [s·B/S, (s+1)·B/S)), copies its tokens, and sizes the buffers; afterwards a step allocates nothing.</summary>
+        /// <summary>Copies the batch's tokens and splits it into shards (ShardPlan); afterwards a step allocates nothing.</summary>
         private void PrepareBatch(global::System.ReadOnlySpan<int> tokens, int batch, bool training)
         {
             if (_batchTokens.Length < tokens.Length)
@@ -263,19 +274,25 @@ namespace Samples
                 _usedRows.EnsureCapacity(SeqLen * batch);
             }
             tokens.CopyTo(_batchTokens);
-            _shardCount = global::System.Math.Clamp(batch / RowsPerShard, 1, MaxShards);
+            _shardCount = global::RnnGen.Execution.ShardPlan.ShardCount(batch);
             for (int s = 0; s < _shardCount; s++)
             {
-                int first = s * batch / _shardCount;
-                (_shards[s] ??= new Shard(this)).Assign(first, ((s + 1) * batch / _shardCount) - first, training);
+                int first = global::RnnGen.Execution.ShardPlan.FirstRow(s, batch, _shardCount);
+                int rows = global::RnnGen.Execution.ShardPlan.RowCount(s, batch, _shardCount);
+                (_shards[s] ??= new Shard(this)).Assign(first, rows, training);
             }
         }
 
         /// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>
         private void ReduceGradients()
         {
+            var shards = new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount);
             global::RnnGen.Execution.GradientReduction.Reduce(
-                _gradients, embeddingLength: EmbeddingEmbeddingsLength, embed: Embed, _usedRows, new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount));
+                _gradients,
+                embeddingLength: EmbeddingEmbeddingsLength,
+                embed: Embed,
+                _usedRows,
+                shards);
         }
 
         /// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>
@@ -288,7 +305,8 @@ namespace Samples
             private readonly float[] _kernelT1;
             private readonly float[] _recurrentT1;
             private readonly float[] _gradients = new float[ParameterCount];
-            private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows the last backward pass wrote
+            // The embedding rows the last backward pass wrote.
+            private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
             private int _firstRow;
             private int _rows;
             // Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).
@@ -322,7 +340,10 @@ namespace Samples
 
             public global::RnnGen.Kernels.RowTracker UsedRows => _usedRows;
 
-            private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(_owner._batchTokens, _firstRow * SeqLen, _rows * SeqLen);
+            private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(
+                _owner._batchTokens,
+                _firstRow * SeqLen,
+                _rows * SeqLen);
 
             public void Assign(int firstRow, int rows, bool training)
             {
@@ -342,10 +363,7 @@ namespace Samples
                 {
                     return;
                 }
-                if ((long)SeqLen * batch * 21 > global::System.Array.MaxLength)
-                {
-                    throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"A batch of {batch} sequences of {SeqLen} steps needs more than one array can hold per layer; split it into smaller batches.");
-                }
+                global::RnnGen.Execution.ShardPlan.CheckCapacity(batch, SeqLen, width: 21); // the widest buffer's floats per step
                 _embedded = new float[SeqLen * batch * Embed];
                 _dEmbedded = new float[SeqLen * batch * Embed];
                 _hidden0 = new float[SeqLen * batch * 7];
@@ -389,6 +407,17 @@ namespace Samples
 
         /// <summary>A reference to <paramref name="array"/>[<paramref name="offset"/>] for the kernels; callers keep offsets in bounds.</summary>
         private static ref float At(float[] array, nint offset) =>
-            ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
+            ref global::System.Runtime.CompilerServices.Unsafe.Add(
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array),
+                offset);
+
+        /// <summary><paramref name="array"/>[offset, offset + length) as a span (offsets are nint: a step is (nint)batch·width floats).</summary>
+        private static global::System.Span<float> Slice(float[] array, nint offset, nint length) => new(array, (int)offset, (int)length);
+
+        /// <inheritdoc cref="Slice"/>
+        private static global::System.ReadOnlySpan<float> ReadOnlySlice(float[] array, nint offset, nint length) => new(
+            array,
+            (int)offset,
+            (int)length);
     }
 }

@@ -35,8 +35,16 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength), 32, 128, _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength), 32, 128, _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength),
+                32,
+                128,
+                _kernelT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
+                32,
+                128,
+                _recurrentT0);
         }
 
         private sealed partial class Shard
@@ -46,7 +54,7 @@ namespace Samples
             {
                 ClearGradients();
                 DenseBackward(batch);
-                Lstm0Backward(batch);
+                LstmBackward(batch);
                 EmbeddingBackward(tokens, batch);
             }
 
@@ -72,7 +80,11 @@ namespace Samples
                 {
                     float dz = _owner._dLogits[_firstRow + b];
                     int row = last + (b * 32);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden0, row, 32), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        new global::System.ReadOnlySpan<float>(_hidden0, row, 32),
+                        dz,
+                        dKernel,
+                        dKernel);
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden0, row, 32));
                     dBias += dz;
                 }
@@ -80,32 +92,76 @@ namespace Samples
             }
 
             /// <summary>lstm: backpropagation through all 500 steps of LSTM(32).</summary>
-            private void Lstm0Backward(int batch)
+            private void LstmBackward(int batch)
             {
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
-                new global::System.Span<float>(_dCell0, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
+                Slice(_dCell0, 0, step).Clear(); // dL/dc_T = 0: the cell state leaves only through h
                 // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
                 for (int t = 499; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 32, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 128, ref At(_dGates0, t * gateStep), 128, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
+                    global::RnnGen.Kernels.CellKernels.LstmBackward(
+                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell0, (t - 1) * step, step),
+                        ReadOnlySlice(_cellTanh0, t * step, step),
+                        ReadOnlySlice(_dHidden0, t * step, step),
+                        Slice(_dCell0, 0, step),
+                        Slice(_dGates0, t * gateStep, gateStep),
+                        32,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                        rows: batch, steps: 128,
+                        a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
+                        b: ref At(_recurrentT0, 0), bRowStride: 32,
+                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
+                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
                 }
-                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 32, false);
+                global::RnnGen.Kernels.CellKernels.LstmBackward(
+                    ReadOnlySlice(_gates0, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_cellTanh0, 0, step),
+                    ReadOnlySlice(_dHidden0, 0, step),
+                    Slice(_dCell0, 0, step),
+                    Slice(_dGates0, 0, gateStep),
+                    32,
+                    hardSigmoid: false);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dGates0, gateStep), 128, ref At(_gradients, LstmRecurrentKernelOffset), 128);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
+                    rows: 32, steps: 499 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 32,
+                    b: ref At(_dGates0, gateStep), bRowStride: 128,
+                    c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 128);
                 // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dGates0, 0), 128, ref At(_gradients, LstmKernelOffset), 128);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
+                    rows: 32, steps: 500 * batch,
+                    a: ref At(_embedded, 0), aStepStride: 32,
+                    b: ref At(_dGates0, 0), bRowStride: 128,
+                    c: ref At(_gradients, LstmKernelOffset), cRowStride: 128);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(500 * batch * 128)), 128, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(128)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dGates0, 0, 500 * batch * 128),
+                    128,
+                    Slice(_gradients, LstmBiasOffset, 128));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 128, ref At(_dGates0, 0), 128, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                    rows: 500 * batch, steps: 128,
+                    a: ref At(_dGates0, 0), aRowStride: 128, aStepStride: 1,
+                    b: ref At(_kernelT0, 0), bRowStride: 32,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dEmbedded, 0), cRowStride: 32);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                    tokens,
+                    SeqLen,
+                    batch,
+                    new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                    Embed,
+                    _usedRows);
             }
         }
     }

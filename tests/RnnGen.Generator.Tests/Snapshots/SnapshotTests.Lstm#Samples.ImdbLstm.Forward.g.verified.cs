@@ -38,7 +38,7 @@ namespace Samples
             private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 EmbeddingForward(tokens, batch);
-                Lstm0Forward(batch);
+                LstmForward(batch);
                 DenseForward(batch);
             }
 
@@ -60,18 +60,42 @@ namespace Samples
             /// lstm: LSTM(32). x: _embedded [500, B, 32];
             /// W: lstm/kernel (32, 128); U: (32, 128); b: (128,); h: _hidden0 [500, B, 32].
             /// </summary>
-            private void Lstm0Forward(int batch)
+            private void LstmForward(int batch)
             {
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
                 // Input projections of all 500 steps as one [500·B, 32]·[32, 128] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, LstmKernelOffset), 128, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 128);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                    rows: 500 * batch, steps: 32,
+                    a: ref At(_embedded, 0), aRowStride: 32, aStepStride: 1,
+                    b: ref At(_parameters, LstmKernelOffset), bRowStride: 128,
+                    init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
+                    c: ref At(_gates0, 0), cRowStride: 128);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 32, false);
+                global::RnnGen.Kernels.CellKernels.LstmForward(
+                    Slice(_gates0, 0, gateStep),
+                    default,
+                    Slice(_cell0, 0, step),
+                    Slice(_cellTanh0, 0, step),
+                    Slice(_hidden0, 0, step),
+                    32,
+                    hardSigmoid: false);
                 for (int t = 1; t <= 499; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, LstmRecurrentKernelOffset), 128, ref At(_gates0, t * gateStep), 128, ref At(_gates0, t * gateStep), 128);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 32, false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                        rows: batch, steps: 32,
+                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                        b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 128,
+                        init: ref At(_gates0, t * gateStep), initRowStride: 128,
+                        c: ref At(_gates0, t * gateStep), cRowStride: 128);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(
+                        Slice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell0, (t - 1) * step, step),
+                        Slice(_cell0, t * step, step),
+                        Slice(_cellTanh0, t * step, step),
+                        Slice(_hidden0, t * step, step),
+                        32,
+                        hardSigmoid: false);
                 }
             }
 
@@ -83,7 +107,8 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                    var hidden = new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32);
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                 }
             }
         }

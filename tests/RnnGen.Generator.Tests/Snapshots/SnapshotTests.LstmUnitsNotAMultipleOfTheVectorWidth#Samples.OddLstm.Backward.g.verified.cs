@@ -45,10 +45,26 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength), 5, 28, _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength), 7, 28, _recurrentT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Lstm1KernelOffset, Lstm1KernelLength), 7, 28, _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength), 7, 28, _recurrentT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength),
+                5,
+                28,
+                _kernelT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
+                7,
+                28,
+                _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, Lstm1KernelOffset, Lstm1KernelLength),
+                7,
+                28,
+                _kernelT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength),
+                7,
+                28,
+                _recurrentT1);
         }
 
         private sealed partial class Shard
@@ -59,7 +75,7 @@ namespace Samples
                 ClearGradients();
                 DenseBackward(batch);
                 Lstm1Backward(batch);
-                Lstm0Backward(batch);
+                LstmBackward(batch);
                 EmbeddingBackward(tokens, batch);
             }
 
@@ -85,7 +101,11 @@ namespace Samples
                 {
                     float dz = _owner._dLogits[_firstRow + b];
                     int row = last + (b * 7);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 7), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        new global::System.ReadOnlySpan<float>(_hidden1, row, 7),
+                        dz,
+                        dKernel,
+                        dKernel);
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 7));
                     dBias += dz;
                 }
@@ -97,51 +117,129 @@ namespace Samples
             {
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
-                new global::System.Span<float>(_dCell1, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
+                Slice(_dCell1, 0, step).Clear(); // dL/dc_T = 0: the cell state leaves only through h
                 // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
                 for (int t = 5; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), 7, true);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 28, ref At(_dGates1, t * gateStep), 28, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                    global::RnnGen.Kernels.CellKernels.LstmBackward(
+                        ReadOnlySlice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell1, (t - 1) * step, step),
+                        ReadOnlySlice(_cellTanh1, t * step, step),
+                        ReadOnlySlice(_dHidden1, t * step, step),
+                        Slice(_dCell1, 0, step),
+                        Slice(_dGates1, t * gateStep, gateStep),
+                        7,
+                        hardSigmoid: true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 28,
+                        a: ref At(_dGates1, t * gateStep), aRowStride: 28, aStepStride: 1,
+                        b: ref At(_recurrentT1, 0), bRowStride: 7,
+                        init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
+                        c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
                 }
-                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), 7, true);
+                global::RnnGen.Kernels.CellKernels.LstmBackward(
+                    ReadOnlySlice(_gates1, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_cellTanh1, 0, step),
+                    ReadOnlySlice(_dHidden1, 0, step),
+                    Slice(_dCell1, 0, step),
+                    Slice(_dGates1, 0, gateStep),
+                    7,
+                    hardSigmoid: true);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dGates1, gateStep), 28, ref At(_gradients, Lstm1RecurrentKernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                    rows: 7, steps: 5 * batch,
+                    a: ref At(_hidden1, 0), aStepStride: 7,
+                    b: ref At(_dGates1, gateStep), bRowStride: 28,
+                    c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 28);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dGates1, 0), 28, ref At(_gradients, Lstm1KernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                    rows: 7, steps: 6 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 7,
+                    b: ref At(_dGates1, 0), bRowStride: 28,
+                    c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 28);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(6 * batch * 28)), 28, new global::System.Span<float>(_gradients, (int)(Lstm1BiasOffset), (int)(28)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dGates1, 0, 6 * batch * 28),
+                    28,
+                    Slice(_gradients, Lstm1BiasOffset, 28));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 28, ref At(_dGates1, 0), 28, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                    rows: 6 * batch, steps: 28,
+                    a: ref At(_dGates1, 0), aRowStride: 28, aStepStride: 1,
+                    b: ref At(_kernelT1, 0), bRowStride: 7,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dHidden0, 0), cRowStride: 7);
             }
 
             /// <summary>lstm: backpropagation through all 6 steps of LSTM(7, recurrent_activation=hard_sigmoid, return_sequences=True).</summary>
-            private void Lstm0Backward(int batch)
+            private void LstmBackward(int batch)
             {
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
-                new global::System.Span<float>(_dCell0, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
+                Slice(_dCell0, 0, step).Clear(); // dL/dc_T = 0: the cell state leaves only through h
                 // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
                 for (int t = 5; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 7, true);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 28, ref At(_dGates0, t * gateStep), 28, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                    global::RnnGen.Kernels.CellKernels.LstmBackward(
+                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell0, (t - 1) * step, step),
+                        ReadOnlySlice(_cellTanh0, t * step, step),
+                        ReadOnlySlice(_dHidden0, t * step, step),
+                        Slice(_dCell0, 0, step),
+                        Slice(_dGates0, t * gateStep, gateStep),
+                        7,
+                        hardSigmoid: true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: batch, steps: 28,
+                        a: ref At(_dGates0, t * gateStep), aRowStride: 28, aStepStride: 1,
+                        b: ref At(_recurrentT0, 0), bRowStride: 7,
+                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
+                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
                 }
-                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 7, true);
+                global::RnnGen.Kernels.CellKernels.LstmBackward(
+                    ReadOnlySlice(_gates0, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_cellTanh0, 0, step),
+                    ReadOnlySlice(_dHidden0, 0, step),
+                    Slice(_dCell0, 0, step),
+                    Slice(_dGates0, 0, gateStep),
+                    7,
+                    hardSigmoid: true);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dGates0, gateStep), 28, ref At(_gradients, LstmRecurrentKernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                    rows: 7, steps: 5 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 7,
+                    b: ref At(_dGates0, gateStep), bRowStride: 28,
+                    c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 28);
                 // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dGates0, 0), 28, ref At(_gradients, LstmKernelOffset), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                    rows: 5, steps: 6 * batch,
+                    a: ref At(_embedded, 0), aStepStride: 5,
+                    b: ref At(_dGates0, 0), bRowStride: 28,
+                    c: ref At(_gradients, LstmKernelOffset), cRowStride: 28);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(6 * batch * 28)), 28, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(28)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates0, 0, 6 * batch * 28), 28, Slice(_gradients, LstmBiasOffset, 28));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(6 * batch, 28, ref At(_dGates0, 0), 28, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
+                    rows: 6 * batch, steps: 28,
+                    a: ref At(_dGates0, 0), aRowStride: 28, aStepStride: 1,
+                    b: ref At(_kernelT0, 0), bRowStride: 5,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dEmbedded, 0), cRowStride: 5);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                    tokens,
+                    SeqLen,
+                    batch,
+                    new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                    Embed,
+                    _usedRows);
             }
         }
     }

@@ -48,7 +48,7 @@ namespace Samples
             private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 EmbeddingForward(tokens, batch);
-                Lstm0Forward(batch);
+                LstmForward(batch);
                 Lstm1Forward(batch);
                 DenseForward(batch);
             }
@@ -71,18 +71,42 @@ namespace Samples
             /// lstm: LSTM(7, recurrent_activation=hard_sigmoid, return_sequences=True). x: _embedded [6, B, 5];
             /// W: lstm/kernel (5, 28); U: (7, 28); b: (28,); h: _hidden0 [6, B, 7].
             /// </summary>
-            private void Lstm0Forward(int batch)
+            private void LstmForward(int batch)
             {
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 5]·[5, 28] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, LstmKernelOffset), 28, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
+                    rows: 6 * batch, steps: 5,
+                    a: ref At(_embedded, 0), aRowStride: 5, aStepStride: 1,
+                    b: ref At(_parameters, LstmKernelOffset), bRowStride: 28,
+                    init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
+                    c: ref At(_gates0, 0), cRowStride: 28);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 7, true);
+                global::RnnGen.Kernels.CellKernels.LstmForward(
+                    Slice(_gates0, 0, gateStep),
+                    default,
+                    Slice(_cell0, 0, step),
+                    Slice(_cellTanh0, 0, step),
+                    Slice(_hidden0, 0, step),
+                    7,
+                    hardSigmoid: true);
                 for (int t = 1; t <= 5; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, LstmRecurrentKernelOffset), 28, ref At(_gates0, t * gateStep), 28, ref At(_gates0, t * gateStep), 28);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 7, true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
+                        rows: batch, steps: 7,
+                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 28,
+                        init: ref At(_gates0, t * gateStep), initRowStride: 28,
+                        c: ref At(_gates0, t * gateStep), cRowStride: 28);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(
+                        Slice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell0, (t - 1) * step, step),
+                        Slice(_cell0, t * step, step),
+                        Slice(_cellTanh0, t * step, step),
+                        Slice(_hidden0, t * step, step),
+                        7,
+                        hardSigmoid: true);
                 }
             }
 
@@ -95,13 +119,37 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
                 // Input projections of all 6 steps as one [6·B, 7]·[7, 28] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, Lstm1KernelOffset), 28, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 28);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
+                    rows: 6 * batch, steps: 7,
+                    a: ref At(_hidden0, 0), aRowStride: 7, aStepStride: 1,
+                    b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 28,
+                    init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
+                    c: ref At(_gates1, 0), cRowStride: 28);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 7, true);
+                global::RnnGen.Kernels.CellKernels.LstmForward(
+                    Slice(_gates1, 0, gateStep),
+                    default,
+                    Slice(_cell1, 0, step),
+                    Slice(_cellTanh1, 0, step),
+                    Slice(_hidden1, 0, step),
+                    7,
+                    hardSigmoid: true);
                 for (int t = 1; t <= 5; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 28, ref At(_gates1, t * gateStep), 28, ref At(_gates1, t * gateStep), 28);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 7, true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
+                        rows: batch, steps: 7,
+                        a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 28,
+                        init: ref At(_gates1, t * gateStep), initRowStride: 28,
+                        c: ref At(_gates1, t * gateStep), cRowStride: 28);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(
+                        Slice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell1, (t - 1) * step, step),
+                        Slice(_cell1, t * step, step),
+                        Slice(_cellTanh1, t * step, step),
+                        Slice(_hidden1, t * step, step),
+                        7,
+                        hardSigmoid: true);
                 }
             }
 
@@ -113,7 +161,8 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                    var hidden = new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7);
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                 }
             }
         }

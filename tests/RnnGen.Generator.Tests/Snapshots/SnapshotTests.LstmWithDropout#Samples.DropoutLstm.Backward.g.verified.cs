@@ -57,10 +57,26 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength), 8, 48, _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength), 12, 48, _recurrentT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Lstm1KernelOffset, Lstm1KernelLength), 12, 48, _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength), 12, 48, _recurrentT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength),
+                8,
+                48,
+                _kernelT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
+                12,
+                48,
+                _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, Lstm1KernelOffset, Lstm1KernelLength),
+                12,
+                48,
+                _kernelT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength),
+                12,
+                48,
+                _recurrentT1);
         }
 
         private sealed partial class Shard
@@ -71,7 +87,7 @@ namespace Samples
                 ClearGradients();
                 DenseBackward(batch);
                 Lstm1Backward(batch);
-                Lstm0Backward(batch);
+                LstmBackward(batch);
                 EmbeddingBackward(tokens, batch);
             }
 
@@ -97,7 +113,11 @@ namespace Samples
                 {
                     float dz = _owner._dLogits[_firstRow + b];
                     int row = last + (b * 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 12), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        new global::System.ReadOnlySpan<float>(_hidden1, row, 12),
+                        dz,
+                        dKernel,
+                        dKernel);
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 12));
                     dBias += dz;
                 }
@@ -109,91 +129,341 @@ namespace Samples
             {
                 nint step = (nint)batch * 12; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-                new global::System.Span<float>(_dCell1, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
+                Slice(_dCell1, 0, step).Clear(); // dL/dc_T = 0: the cell state leaves only through h
                 // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
                 for (int t = 4; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(t * gateStep), (int)(gateStep)), 12, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates1, t * gateStep), 48, 1, ref At(_recurrentT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 12), 48, 1, ref At(_recurrentT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 24), 48, 1, ref At(_recurrentT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(2 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates1, t * gateStep + 36), 48, 1, ref At(_recurrentT1, 432), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart1, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(3 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)((t - 1) * step), (int)(step)));
+                    global::RnnGen.Kernels.CellKernels.LstmBackward(
+                        ReadOnlySlice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell1, (t - 1) * step, step),
+                        ReadOnlySlice(_cellTanh1, t * step, step),
+                        ReadOnlySlice(_dHidden1, t * step, step),
+                        Slice(_dCell1, 0, step),
+                        Slice(_dGates1, t * gateStep, gateStep),
+                        12,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates1, t * gateStep), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT1, 0), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart1, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart1, 0, step),
+                        ReadOnlySlice(_recurrentMask1, 0, step),
+                        ReadOnlySlice(_dHidden1, (t - 1) * step, step),
+                        Slice(_dHidden1, (t - 1) * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates1, t * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT1, 144), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart1, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart1, 0, step),
+                        ReadOnlySlice(_recurrentMask1, 1 * step, step),
+                        ReadOnlySlice(_dHidden1, (t - 1) * step, step),
+                        Slice(_dHidden1, (t - 1) * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates1, t * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT1, 288), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart1, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart1, 0, step),
+                        ReadOnlySlice(_recurrentMask1, 2 * step, step),
+                        ReadOnlySlice(_dHidden1, (t - 1) * step, step),
+                        Slice(_dHidden1, (t - 1) * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates1, t * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT1, 432), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart1, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart1, 0, step),
+                        ReadOnlySlice(_recurrentMask1, 3 * step, step),
+                        ReadOnlySlice(_dHidden1, (t - 1) * step, step),
+                        Slice(_dHidden1, (t - 1) * step, step));
                 }
-                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dCell1, (int)(0), (int)(step)), new global::System.Span<float>(_dGates1, (int)(0), (int)(gateStep)), 12, false);
+                global::RnnGen.Kernels.CellKernels.LstmBackward(
+                    ReadOnlySlice(_gates1, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_cellTanh1, 0, step),
+                    ReadOnlySlice(_dHidden1, 0, step),
+                    Slice(_dCell1, 0, step),
+                    Slice(_dGates1, 0, gateStep),
+                    12,
+                    hardSigmoid: false);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 0 + step), 12, ref At(_dGates1, gateStep), 48, ref At(_gradients, Lstm1RecurrentKernelOffset), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 1 * 5 * step + step), 12, ref At(_dGates1, gateStep + 12), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 12), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 2 * 5 * step + step), 12, ref At(_dGates1, gateStep + 24), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 24), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden1, 3 * 5 * step + step), 12, ref At(_dGates1, gateStep + 36), 48, ref At(_gradients, Lstm1RecurrentKernelOffset + 36), 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden1, 0 + step), aStepStride: 12,
+                    b: ref At(_dGates1, gateStep), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden1, 1 * 5 * step + step), aStepStride: 12,
+                    b: ref At(_dGates1, gateStep + 12), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1RecurrentKernelOffset + 12), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden1, 2 * 5 * step + step), aStepStride: 12,
+                    b: ref At(_dGates1, gateStep + 24), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1RecurrentKernelOffset + 24), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden1, 3 * 5 * step + step), aStepStride: 12,
+                    b: ref At(_dGates1, gateStep + 36), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1RecurrentKernelOffset + 36), cRowStride: 48);
                 // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 0), 12, ref At(_dGates1, 0), 48, ref At(_gradients, Lstm1KernelOffset), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 1 * 5 * batch * 12), 12, ref At(_dGates1, 12), 48, ref At(_gradients, Lstm1KernelOffset + 12), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 2 * 5 * batch * 12), 12, ref At(_dGates1, 24), 48, ref At(_gradients, Lstm1KernelOffset + 24), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 5 * batch, ref At(_droppedInput1, 3 * 5 * batch * 12), 12, ref At(_dGates1, 36), 48, ref At(_gradients, Lstm1KernelOffset + 36), 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 5 * batch,
+                    a: ref At(_droppedInput1, 0), aStepStride: 12,
+                    b: ref At(_dGates1, 0), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 5 * batch,
+                    a: ref At(_droppedInput1, 1 * 5 * batch * 12), aStepStride: 12,
+                    b: ref At(_dGates1, 12), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1KernelOffset + 12), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 5 * batch,
+                    a: ref At(_droppedInput1, 2 * 5 * batch * 12), aStepStride: 12,
+                    b: ref At(_dGates1, 24), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1KernelOffset + 24), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 5 * batch,
+                    a: ref At(_droppedInput1, 3 * 5 * batch * 12), aStepStride: 12,
+                    b: ref At(_dGates1, 36), bRowStride: 48,
+                    c: ref At(_gradients, Lstm1KernelOffset + 36), cRowStride: 48);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates1, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(Lstm1BiasOffset), (int)(48)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dGates1, 0, 5 * batch * 48),
+                    48,
+                    Slice(_gradients, Lstm1BiasOffset, 48));
                 // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(_dGates1, 0), 48, 1, ref At(_kernelT1, 0), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), false);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(_dGates1, 12), 48, 1, ref At(_kernelT1, 144), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(_dGates1, 24), 48, 1, ref At(_kernelT1, 288), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(2 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(_dGates1, 36), 48, 1, ref At(_kernelT1, 432), 12, ref At(s_zeros, 0), 0, ref At(_dInputPart1, 0), 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart1, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(3 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(5 * batch * 12)), true);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates1, 0), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT1, 0), bRowStride: 12,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart1, 0), cRowStride: 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
+                    ReadOnlySlice(_inputMask1, 0, batch * 12),
+                    Slice(_dHidden0, 0, 5 * batch * 12),
+                    accumulate: false);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates1, 12), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT1, 144), bRowStride: 12,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart1, 0), cRowStride: 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
+                    ReadOnlySlice(_inputMask1, 1 * batch * 12, batch * 12),
+                    Slice(_dHidden0, 0, 5 * batch * 12),
+                    accumulate: true);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates1, 24), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT1, 288), bRowStride: 12,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart1, 0), cRowStride: 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
+                    ReadOnlySlice(_inputMask1, 2 * batch * 12, batch * 12),
+                    Slice(_dHidden0, 0, 5 * batch * 12),
+                    accumulate: true);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates1, 36), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT1, 432), bRowStride: 12,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart1, 0), cRowStride: 12);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
+                    ReadOnlySlice(_inputMask1, 3 * batch * 12, batch * 12),
+                    Slice(_dHidden0, 0, 5 * batch * 12),
+                    accumulate: true);
             }
 
             /// <summary>lstm: backpropagation through all 5 steps of LSTM(12, return_sequences=True).</summary>
-            private void Lstm0Backward(int batch)
+            private void LstmBackward(int batch)
             {
                 nint step = (nint)batch * 12; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-                new global::System.Span<float>(_dCell0, (int)(0), (int)(step)).Clear(); // dL/dc_T = 0: the cell state leaves only through h
+                Slice(_dCell0, 0, step).Clear(); // dL/dc_T = 0: the cell state leaves only through h
                 // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
                 for (int t = 4; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(t * gateStep), (int)(gateStep)), 12, false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates0, t * gateStep), 48, 1, ref At(_recurrentT0, 0), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 12), 48, 1, ref At(_recurrentT0, 144), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 24), 48, 1, ref At(_recurrentT0, 288), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(2 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(_dGates0, t * gateStep + 36), 48, 1, ref At(_recurrentT0, 432), 12, ref At(s_zeros, 0), 0, ref At(_dHiddenPart0, 0), 12);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_dHiddenPart0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(3 * step), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)((t - 1) * step), (int)(step)));
+                    global::RnnGen.Kernels.CellKernels.LstmBackward(
+                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell0, (t - 1) * step, step),
+                        ReadOnlySlice(_cellTanh0, t * step, step),
+                        ReadOnlySlice(_dHidden0, t * step, step),
+                        Slice(_dCell0, 0, step),
+                        Slice(_dGates0, t * gateStep, gateStep),
+                        12,
+                        hardSigmoid: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates0, t * gateStep), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT0, 0), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart0, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart0, 0, step),
+                        ReadOnlySlice(_recurrentMask0, 0, step),
+                        ReadOnlySlice(_dHidden0, (t - 1) * step, step),
+                        Slice(_dHidden0, (t - 1) * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates0, t * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT0, 144), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart0, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart0, 0, step),
+                        ReadOnlySlice(_recurrentMask0, 1 * step, step),
+                        ReadOnlySlice(_dHidden0, (t - 1) * step, step),
+                        Slice(_dHidden0, (t - 1) * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates0, t * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT0, 288), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart0, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart0, 0, step),
+                        ReadOnlySlice(_recurrentMask0, 2 * step, step),
+                        ReadOnlySlice(_dHidden0, (t - 1) * step, step),
+                        Slice(_dHidden0, (t - 1) * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(_dGates0, t * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_recurrentT0, 432), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHiddenPart0, 0), cRowStride: 12);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        ReadOnlySlice(_dHiddenPart0, 0, step),
+                        ReadOnlySlice(_recurrentMask0, 3 * step, step),
+                        ReadOnlySlice(_dHidden0, (t - 1) * step, step),
+                        Slice(_dHidden0, (t - 1) * step, step));
                 }
-                global::RnnGen.Kernels.CellKernels.LstmBackward(new global::System.ReadOnlySpan<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.ReadOnlySpan<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dCell0, (int)(0), (int)(step)), new global::System.Span<float>(_dGates0, (int)(0), (int)(gateStep)), 12, false);
+                global::RnnGen.Kernels.CellKernels.LstmBackward(
+                    ReadOnlySlice(_gates0, 0, gateStep),
+                    default,
+                    ReadOnlySlice(_cellTanh0, 0, step),
+                    ReadOnlySlice(_dHidden0, 0, step),
+                    Slice(_dCell0, 0, step),
+                    Slice(_dGates0, 0, gateStep),
+                    12,
+                    hardSigmoid: false);
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 0 + step), 12, ref At(_dGates0, gateStep), 48, ref At(_gradients, LstmRecurrentKernelOffset), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 1 * 5 * step + step), 12, ref At(_dGates0, gateStep + 12), 48, ref At(_gradients, LstmRecurrentKernelOffset + 12), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 2 * 5 * step + step), 12, ref At(_dGates0, gateStep + 24), 48, ref At(_gradients, LstmRecurrentKernelOffset + 24), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(12, 4 * batch, ref At(_droppedHidden0, 3 * 5 * step + step), 12, ref At(_dGates0, gateStep + 36), 48, ref At(_gradients, LstmRecurrentKernelOffset + 36), 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden0, 0 + step), aStepStride: 12,
+                    b: ref At(_dGates0, gateStep), bRowStride: 48,
+                    c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden0, 1 * 5 * step + step), aStepStride: 12,
+                    b: ref At(_dGates0, gateStep + 12), bRowStride: 48,
+                    c: ref At(_gradients, LstmRecurrentKernelOffset + 12), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden0, 2 * 5 * step + step), aStepStride: 12,
+                    b: ref At(_dGates0, gateStep + 24), bRowStride: 48,
+                    c: ref At(_gradients, LstmRecurrentKernelOffset + 24), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 12, steps: 4 * batch,
+                    a: ref At(_droppedHidden0, 3 * 5 * step + step), aStepStride: 12,
+                    b: ref At(_dGates0, gateStep + 36), bRowStride: 48,
+                    c: ref At(_gradients, LstmRecurrentKernelOffset + 36), cRowStride: 48);
                 // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 0), 8, ref At(_dGates0, 0), 48, ref At(_gradients, LstmKernelOffset), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 1 * 5 * batch * 8), 8, ref At(_dGates0, 12), 48, ref At(_gradients, LstmKernelOffset + 12), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 2 * 5 * batch * 8), 8, ref At(_dGates0, 24), 48, ref At(_gradients, LstmKernelOffset + 24), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(8, 5 * batch, ref At(_droppedInput0, 3 * 5 * batch * 8), 8, ref At(_dGates0, 36), 48, ref At(_gradients, LstmKernelOffset + 36), 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 8, steps: 5 * batch,
+                    a: ref At(_droppedInput0, 0), aStepStride: 8,
+                    b: ref At(_dGates0, 0), bRowStride: 48,
+                    c: ref At(_gradients, LstmKernelOffset), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 8, steps: 5 * batch,
+                    a: ref At(_droppedInput0, 1 * 5 * batch * 8), aStepStride: 8,
+                    b: ref At(_dGates0, 12), bRowStride: 48,
+                    c: ref At(_gradients, LstmKernelOffset + 12), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 8, steps: 5 * batch,
+                    a: ref At(_droppedInput0, 2 * 5 * batch * 8), aStepStride: 8,
+                    b: ref At(_dGates0, 24), bRowStride: 48,
+                    c: ref At(_gradients, LstmKernelOffset + 24), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                    rows: 8, steps: 5 * batch,
+                    a: ref At(_droppedInput0, 3 * 5 * batch * 8), aStepStride: 8,
+                    b: ref At(_dGates0, 36), bRowStride: 48,
+                    c: ref At(_gradients, LstmKernelOffset + 36), cRowStride: 48);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dGates0, (int)(0), (int)(5 * batch * 48)), 48, new global::System.Span<float>(_gradients, (int)(LstmBiasOffset), (int)(48)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates0, 0, 5 * batch * 48), 48, Slice(_gradients, LstmBiasOffset, 48));
                 // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(5 * batch, 12, ref At(_dGates0, 0), 48, 1, ref At(_kernelT0, 0), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), false);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(5 * batch, 12, ref At(_dGates0, 12), 48, 1, ref At(_kernelT0, 96), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(5 * batch, 12, ref At(_dGates0, 24), 48, 1, ref At(_kernelT0, 192), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(2 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(5 * batch, 12, ref At(_dGates0, 36), 48, 1, ref At(_kernelT0, 288), 8, ref At(s_zeros, 0), 0, ref At(_dInputPart0, 0), 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_dInputPart0, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(3 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_dEmbedded, (int)(0), (int)(5 * batch * 8)), true);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates0, 0), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT0, 0), bRowStride: 8,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart0, 0), cRowStride: 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
+                    ReadOnlySlice(_inputMask0, 0, batch * 8),
+                    Slice(_dEmbedded, 0, 5 * batch * 8),
+                    accumulate: false);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates0, 12), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT0, 96), bRowStride: 8,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart0, 0), cRowStride: 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
+                    ReadOnlySlice(_inputMask0, 1 * batch * 8, batch * 8),
+                    Slice(_dEmbedded, 0, 5 * batch * 8),
+                    accumulate: true);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates0, 24), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT0, 192), bRowStride: 8,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart0, 0), cRowStride: 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
+                    ReadOnlySlice(_inputMask0, 2 * batch * 8, batch * 8),
+                    Slice(_dEmbedded, 0, 5 * batch * 8),
+                    accumulate: true);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(_dGates0, 36), aRowStride: 48, aStepStride: 1,
+                    b: ref At(_kernelT0, 288), bRowStride: 8,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dInputPart0, 0), cRowStride: 8);
+                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
+                    ReadOnlySlice(_inputMask0, 3 * batch * 8, batch * 8),
+                    Slice(_dEmbedded, 0, 5 * batch * 8),
+                    accumulate: true);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                    tokens,
+                    SeqLen,
+                    batch,
+                    new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                    Embed,
+                    _usedRows);
             }
         }
     }

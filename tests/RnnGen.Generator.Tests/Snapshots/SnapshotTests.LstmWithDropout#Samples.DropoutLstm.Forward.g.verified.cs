@@ -60,7 +60,7 @@ namespace Samples
             private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 EmbeddingForward(tokens, batch);
-                Lstm0Forward(batch);
+                LstmForward(batch);
                 Lstm1Forward(batch);
                 DenseForward(batch);
             }
@@ -69,10 +69,10 @@ namespace Samples
             public void DrawDropoutMasks(global::RnnGen.RnnRandom random)
             {
                 int batch = _rows;
-                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_inputMask0, (int)(0), (int)(batch * 32)), 0.2, random);
-                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_recurrentMask0, (int)(0), (int)(batch * 48)), 0.2, random);
-                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_inputMask1, (int)(0), (int)(batch * 48)), 0.2, random);
-                global::RnnGen.Kernels.DropoutKernels.FillMask(new global::System.Span<float>(_recurrentMask1, (int)(0), (int)(batch * 48)), 0.2, random);
+                global::RnnGen.Kernels.DropoutKernels.FillMask(Slice(_inputMask0, 0, batch * 32), 0.2, random);
+                global::RnnGen.Kernels.DropoutKernels.FillMask(Slice(_recurrentMask0, 0, batch * 48), 0.2, random);
+                global::RnnGen.Kernels.DropoutKernels.FillMask(Slice(_inputMask1, 0, batch * 48), 0.2, random);
+                global::RnnGen.Kernels.DropoutKernels.FillMask(Slice(_recurrentMask1, 0, batch * 48), 0.2, random);
             }
 
             /// <summary>embedding: x_t[b] = embeddings[tokens[b, t]], gathered time-major into _embedded [5, B, 8].</summary>
@@ -93,17 +93,33 @@ namespace Samples
             /// lstm: LSTM(12, return_sequences=True). x: _embedded [5, B, 8];
             /// W: lstm/kernel (8, 48); U: (12, 48); b: (48,); h: _hidden0 [5, B, 12].
             /// </summary>
-            private void Lstm0Forward(int batch)
+            private void LstmForward(int batch)
             {
                 nint step = (nint)batch * 12; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 48; // floats of one time step of the gates
                 if (_training)
                 {
                     // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(0), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(0), (int)(5 * batch * 8)), false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(1 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(1 * 5 * batch * 8), (int)(5 * batch * 8)), false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(2 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(2 * 5 * batch * 8), (int)(5 * batch * 8)), false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_embedded, (int)(0), (int)(5 * batch * 8)), new global::System.ReadOnlySpan<float>(_inputMask0, (int)(3 * batch * 8), (int)(batch * 8)), new global::System.Span<float>(_droppedInput0, (int)(3 * 5 * batch * 8), (int)(5 * batch * 8)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
+                        ReadOnlySlice(_inputMask0, 0, batch * 8),
+                        Slice(_droppedInput0, 0, 5 * batch * 8),
+                        accumulate: false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
+                        ReadOnlySlice(_inputMask0, 1 * batch * 8, batch * 8),
+                        Slice(_droppedInput0, 1 * 5 * batch * 8, 5 * batch * 8),
+                        accumulate: false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
+                        ReadOnlySlice(_inputMask0, 2 * batch * 8, batch * 8),
+                        Slice(_droppedInput0, 2 * 5 * batch * 8, 5 * batch * 8),
+                        accumulate: false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
+                        ReadOnlySlice(_inputMask0, 3 * batch * 8, batch * 8),
+                        Slice(_droppedInput0, 3 * 5 * batch * 8, 5 * batch * 8),
+                        accumulate: false);
                 }
                 float[] projectionInput = _training ? _droppedInput0 : _embedded;
                 nint projectionGroupStride = _training ? (nint)5 * batch * 8 : 0;
@@ -112,26 +128,92 @@ namespace Samples
                 nint recurrentGroupStride = _training ? 5 * step : 0;
                 nint recurrentShift = _training ? 0 : -step;
                 // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 8, ref At(projectionInput, 0), 8, 1, ref At(_parameters, LstmKernelOffset), 48, ref At(_parameters, LstmBiasOffset), 0, ref At(_gates0, 0), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 8, ref At(projectionInput, 1 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 12), 48, ref At(_parameters, LstmBiasOffset + 12), 0, ref At(_gates0, 12), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 8, ref At(projectionInput, 2 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 24), 48, ref At(_parameters, LstmBiasOffset + 24), 0, ref At(_gates0, 24), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 8, ref At(projectionInput, 3 * projectionGroupStride), 8, 1, ref At(_parameters, LstmKernelOffset + 36), 48, ref At(_parameters, LstmBiasOffset + 36), 0, ref At(_gates0, 36), 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 8,
+                    a: ref At(projectionInput, 0), aRowStride: 8, aStepStride: 1,
+                    b: ref At(_parameters, LstmKernelOffset), bRowStride: 48,
+                    init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
+                    c: ref At(_gates0, 0), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 8,
+                    a: ref At(projectionInput, 1 * projectionGroupStride), aRowStride: 8, aStepStride: 1,
+                    b: ref At(_parameters, LstmKernelOffset + 12), bRowStride: 48,
+                    init: ref At(_parameters, LstmBiasOffset + 12), initRowStride: 0,
+                    c: ref At(_gates0, 12), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 8,
+                    a: ref At(projectionInput, 2 * projectionGroupStride), aRowStride: 8, aStepStride: 1,
+                    b: ref At(_parameters, LstmKernelOffset + 24), bRowStride: 48,
+                    init: ref At(_parameters, LstmBiasOffset + 24), initRowStride: 0,
+                    c: ref At(_gates0, 24), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 8,
+                    a: ref At(projectionInput, 3 * projectionGroupStride), aRowStride: 8, aStepStride: 1,
+                    b: ref At(_parameters, LstmKernelOffset + 36), bRowStride: 48,
+                    init: ref At(_parameters, LstmBiasOffset + 36), initRowStride: 0,
+                    c: ref At(_gates0, 36), cRowStride: 48);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell0, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(0), (int)(step)), new global::System.Span<float>(_hidden0, (int)(0), (int)(step)), 12, false);
+                global::RnnGen.Kernels.CellKernels.LstmForward(
+                    Slice(_gates0, 0, gateStep),
+                    default,
+                    Slice(_cell0, 0, step),
+                    Slice(_cellTanh0, 0, step),
+                    Slice(_hidden0, 0, step),
+                    12,
+                    hardSigmoid: false);
                 for (int t = 1; t <= 4; t++)
                 {
                     if (_training)
                     {
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(0 + t * step), (int)(step)));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(1 * 5 * step + t * step), (int)(step)));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(2 * 5 * step + t * step), (int)(step)));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden0, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask0, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden0, (int)(3 * 5 * step + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask0, 0, step),
+                            Slice(_droppedHidden0, 0 + t * step, step));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask0, 1 * step, step),
+                            Slice(_droppedHidden0, 1 * 5 * step + t * step, step));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask0, 2 * step, step),
+                            Slice(_droppedHidden0, 2 * 5 * step + t * step, step));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask0, 3 * step, step),
+                            Slice(_droppedHidden0, 3 * 5 * step + t * step, step));
                     }
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset), 48, ref At(_gates0, t * gateStep), 48, ref At(_gates0, t * gateStep), 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 12), 48, ref At(_gates0, t * gateStep + 12), 48, ref At(_gates0, t * gateStep + 12), 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 24), 48, ref At(_gates0, t * gateStep + 24), 48, ref At(_gates0, t * gateStep + 24), 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, LstmRecurrentKernelOffset + 36), 48, ref At(_gates0, t * gateStep + 36), 48, ref At(_gates0, t * gateStep + 36), 48);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates0, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell0, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell0, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh0, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)), 12, false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 48,
+                        init: ref At(_gates0, t * gateStep), initRowStride: 48,
+                        c: ref At(_gates0, t * gateStep), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, LstmRecurrentKernelOffset + 12), bRowStride: 48,
+                        init: ref At(_gates0, t * gateStep + 12), initRowStride: 48,
+                        c: ref At(_gates0, t * gateStep + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, LstmRecurrentKernelOffset + 24), bRowStride: 48,
+                        init: ref At(_gates0, t * gateStep + 24), initRowStride: 48,
+                        c: ref At(_gates0, t * gateStep + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, LstmRecurrentKernelOffset + 36), bRowStride: 48,
+                        init: ref At(_gates0, t * gateStep + 36), initRowStride: 48,
+                        c: ref At(_gates0, t * gateStep + 36), cRowStride: 48);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(
+                        Slice(_gates0, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell0, (t - 1) * step, step),
+                        Slice(_cell0, t * step, step),
+                        Slice(_cellTanh0, t * step, step),
+                        Slice(_hidden0, t * step, step),
+                        12,
+                        hardSigmoid: false);
                 }
             }
 
@@ -146,10 +228,26 @@ namespace Samples
                 if (_training)
                 {
                     // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(0), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(0), (int)(5 * batch * 12)), false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(1 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(1 * 5 * batch * 12), (int)(5 * batch * 12)), false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(2 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(2 * 5 * batch * 12), (int)(5 * batch * 12)), false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(5 * batch * 12)), new global::System.ReadOnlySpan<float>(_inputMask1, (int)(3 * batch * 12), (int)(batch * 12)), new global::System.Span<float>(_droppedInput1, (int)(3 * 5 * batch * 12), (int)(5 * batch * 12)), false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
+                        ReadOnlySlice(_inputMask1, 0, batch * 12),
+                        Slice(_droppedInput1, 0, 5 * batch * 12),
+                        accumulate: false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
+                        ReadOnlySlice(_inputMask1, 1 * batch * 12, batch * 12),
+                        Slice(_droppedInput1, 1 * 5 * batch * 12, 5 * batch * 12),
+                        accumulate: false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
+                        ReadOnlySlice(_inputMask1, 2 * batch * 12, batch * 12),
+                        Slice(_droppedInput1, 2 * 5 * batch * 12, 5 * batch * 12),
+                        accumulate: false);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
+                        ReadOnlySlice(_inputMask1, 3 * batch * 12, batch * 12),
+                        Slice(_droppedInput1, 3 * 5 * batch * 12, 5 * batch * 12),
+                        accumulate: false);
                 }
                 float[] projectionInput = _training ? _droppedInput1 : _hidden0;
                 nint projectionGroupStride = _training ? (nint)5 * batch * 12 : 0;
@@ -158,26 +256,92 @@ namespace Samples
                 nint recurrentGroupStride = _training ? 5 * step : 0;
                 nint recurrentShift = _training ? 0 : -step;
                 // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(projectionInput, 0), 12, 1, ref At(_parameters, Lstm1KernelOffset), 48, ref At(_parameters, Lstm1BiasOffset), 0, ref At(_gates1, 0), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(projectionInput, 1 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 12), 48, ref At(_parameters, Lstm1BiasOffset + 12), 0, ref At(_gates1, 12), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(projectionInput, 2 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 24), 48, ref At(_parameters, Lstm1BiasOffset + 24), 0, ref At(_gates1, 24), 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(5 * batch, 12, ref At(projectionInput, 3 * projectionGroupStride), 12, 1, ref At(_parameters, Lstm1KernelOffset + 36), 48, ref At(_parameters, Lstm1BiasOffset + 36), 0, ref At(_gates1, 36), 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(projectionInput, 0), aRowStride: 12, aStepStride: 1,
+                    b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 48,
+                    init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
+                    c: ref At(_gates1, 0), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(projectionInput, 1 * projectionGroupStride), aRowStride: 12, aStepStride: 1,
+                    b: ref At(_parameters, Lstm1KernelOffset + 12), bRowStride: 48,
+                    init: ref At(_parameters, Lstm1BiasOffset + 12), initRowStride: 0,
+                    c: ref At(_gates1, 12), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(projectionInput, 2 * projectionGroupStride), aRowStride: 12, aStepStride: 1,
+                    b: ref At(_parameters, Lstm1KernelOffset + 24), bRowStride: 48,
+                    init: ref At(_parameters, Lstm1BiasOffset + 24), initRowStride: 0,
+                    c: ref At(_gates1, 24), cRowStride: 48);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                    rows: 5 * batch, steps: 12,
+                    a: ref At(projectionInput, 3 * projectionGroupStride), aRowStride: 12, aStepStride: 1,
+                    b: ref At(_parameters, Lstm1KernelOffset + 36), bRowStride: 48,
+                    init: ref At(_parameters, Lstm1BiasOffset + 36), initRowStride: 0,
+                    c: ref At(_gates1, 36), cRowStride: 48);
                 // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(0), (int)(gateStep)), default, new global::System.Span<float>(_cell1, (int)(0), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(0), (int)(step)), new global::System.Span<float>(_hidden1, (int)(0), (int)(step)), 12, false);
+                global::RnnGen.Kernels.CellKernels.LstmForward(
+                    Slice(_gates1, 0, gateStep),
+                    default,
+                    Slice(_cell1, 0, step),
+                    Slice(_cellTanh1, 0, step),
+                    Slice(_hidden1, 0, step),
+                    12,
+                    hardSigmoid: false);
                 for (int t = 1; t <= 4; t++)
                 {
                     if (_training)
                     {
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(0), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(0 + t * step), (int)(step)));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(1 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(1 * 5 * step + t * step), (int)(step)));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(2 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(2 * 5 * step + t * step), (int)(step)));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(new global::System.ReadOnlySpan<float>(_hidden1, (int)((t - 1) * step), (int)(step)), new global::System.ReadOnlySpan<float>(_recurrentMask1, (int)(3 * step), (int)(step)), new global::System.Span<float>(_droppedHidden1, (int)(3 * 5 * step + t * step), (int)(step)));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask1, 0, step),
+                            Slice(_droppedHidden1, 0 + t * step, step));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask1, 1 * step, step),
+                            Slice(_droppedHidden1, 1 * 5 * step + t * step, step));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask1, 2 * step, step),
+                            Slice(_droppedHidden1, 2 * 5 * step + t * step, step));
+                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            ReadOnlySlice(_recurrentMask1, 3 * step, step),
+                            Slice(_droppedHidden1, 3 * 5 * step + t * step, step));
                     }
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 0 + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset), 48, ref At(_gates1, t * gateStep), 48, ref At(_gates1, t * gateStep), 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 12), 48, ref At(_gates1, t * gateStep + 12), 48, ref At(_gates1, t * gateStep + 12), 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 24), 48, ref At(_gates1, t * gateStep + 24), 48, ref At(_gates1, t * gateStep + 24), 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(batch, 12, ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), 12, 1, ref At(_parameters, Lstm1RecurrentKernelOffset + 36), 48, ref At(_gates1, t * gateStep + 36), 48, ref At(_gates1, t * gateStep + 36), 48);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(new global::System.Span<float>(_gates1, (int)(t * gateStep), (int)(gateStep)), new global::System.ReadOnlySpan<float>(_cell1, (int)((t - 1) * step), (int)(step)), new global::System.Span<float>(_cell1, (int)(t * step), (int)(step)), new global::System.Span<float>(_cellTanh1, (int)(t * step), (int)(step)), new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)), 12, false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 48,
+                        init: ref At(_gates1, t * gateStep), initRowStride: 48,
+                        c: ref At(_gates1, t * gateStep), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1RecurrentKernelOffset + 12), bRowStride: 48,
+                        init: ref At(_gates1, t * gateStep + 12), initRowStride: 48,
+                        c: ref At(_gates1, t * gateStep + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1RecurrentKernelOffset + 24), bRowStride: 48,
+                        init: ref At(_gates1, t * gateStep + 24), initRowStride: 48,
+                        c: ref At(_gates1, t * gateStep + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: batch, steps: 12,
+                        a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1RecurrentKernelOffset + 36), bRowStride: 48,
+                        init: ref At(_gates1, t * gateStep + 36), initRowStride: 48,
+                        c: ref At(_gates1, t * gateStep + 36), cRowStride: 48);
+                    global::RnnGen.Kernels.CellKernels.LstmForward(
+                        Slice(_gates1, t * gateStep, gateStep),
+                        ReadOnlySlice(_cell1, (t - 1) * step, step),
+                        Slice(_cell1, t * step, step),
+                        Slice(_cellTanh1, t * step, step),
+                        Slice(_hidden1, t * step, step),
+                        12,
+                        hardSigmoid: false);
                 }
             }
 
@@ -189,7 +353,8 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 12), 12), kernel) + bias;
+                    var hidden = new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 12), 12);
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                 }
             }
         }

@@ -26,8 +26,16 @@ partial class OneLayer
     /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
     private void TransposeWeights()
     {
-        global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 32, 32, _kernelT0);
-        global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength), 32, 32, _recurrentT0);
+        global::RnnGen.Kernels.MatrixOps.Transpose(
+            new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
+            32,
+            32,
+            _kernelT0);
+        global::RnnGen.Kernels.MatrixOps.Transpose(
+            new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+            32,
+            32,
+            _recurrentT0);
     }
 
     private sealed partial class Shard
@@ -37,7 +45,7 @@ partial class OneLayer
         {
             ClearGradients();
             DenseBackward(batch);
-            SimpleRnn0Backward(batch);
+            SimpleRnnBackward(batch);
             EmbeddingBackward(tokens, batch);
         }
 
@@ -63,7 +71,11 @@ partial class OneLayer
             {
                 float dz = _owner._dLogits[_firstRow + b];
                 int row = last + (b * 32);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden0, row, 32), dz, dKernel, dKernel);
+                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                    new global::System.ReadOnlySpan<float>(_hidden0, row, 32),
+                    dz,
+                    dKernel,
+                    dKernel);
                 global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden0, row, 32));
                 dBias += dz;
             }
@@ -71,31 +83,59 @@ partial class OneLayer
         }
 
         /// <summary>simple_rnn: backpropagation through all 500 steps of SimpleRNN(32, activation=tanh).</summary>
-        private void SimpleRnn0Backward(int batch)
+        private void SimpleRnnBackward(int batch)
         {
             nint step = (nint)batch * 32; // floats of one time step of h
             nint gateStep = step; // da_t is written over dL/dh_t
             // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
             for (int t = 499; t >= 1; t--)
             {
-                global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 32, ref At(_dHidden0, t * gateStep), 32, 1, ref At(_recurrentT0, 0), 32, ref At(_dHidden0, (t - 1) * step), 32, ref At(_dHidden0, (t - 1) * step), 32);
+                global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, t * step, step), Slice(_dHidden0, t * step, step));
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                    rows: batch, steps: 32,
+                    a: ref At(_dHidden0, t * gateStep), aRowStride: 32, aStepStride: 1,
+                    b: ref At(_recurrentT0, 0), bRowStride: 32,
+                    init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
+                    c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
             }
-            global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
+            global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
             // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_498 read transposed.
-            global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct32(32, 499 * batch, ref At(_hidden0, 0), 32, ref At(_dHidden0, gateStep), 32, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct32(
+                rows: 32, steps: 499 * batch,
+                a: ref At(_hidden0, 0), aStepStride: 32,
+                b: ref At(_dHidden0, gateStep), bRowStride: 32,
+                c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 32);
             // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-            global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct32(32, 500 * batch, ref At(_embedded, 0), 32, ref At(_dHidden0, 0), 32, ref At(_gradients, SimpleRnnKernelOffset), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct32(
+                rows: 32, steps: 500 * batch,
+                a: ref At(_embedded, 0), aStepStride: 32,
+                b: ref At(_dHidden0, 0), bRowStride: 32,
+                c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 32);
             // db += Σ_t Σ_b dz_t[b].
-            global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(500 * batch * 32)), 32, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(32)));
+            global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                ReadOnlySlice(_dHidden0, 0, 500 * batch * 32),
+                32,
+                Slice(_gradients, SimpleRnnBiasOffset, 32));
             // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 32, ref At(_dHidden0, 0), 32, 1, ref At(_kernelT0, 0), 32, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                rows: 500 * batch, steps: 32,
+                a: ref At(_dHidden0, 0), aRowStride: 32, aStepStride: 1,
+                b: ref At(_kernelT0, 0), bRowStride: 32,
+                init: ref At(s_zeros, 0), initRowStride: 0,
+                c: ref At(_dEmbedded, 0), cRowStride: 32);
         }
 
         /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
         private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
         {
-            global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+            global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                tokens,
+                SeqLen,
+                batch,
+                new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                Embed,
+                _usedRows);
         }
     }
 }

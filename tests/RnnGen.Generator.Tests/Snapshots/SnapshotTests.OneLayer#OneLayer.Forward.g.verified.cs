@@ -29,7 +29,7 @@ partial class OneLayer
         private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
         {
             EmbeddingForward(tokens, batch);
-            SimpleRnn0Forward(batch);
+            SimpleRnnForward(batch);
             DenseForward(batch);
         }
 
@@ -51,17 +51,27 @@ partial class OneLayer
         /// simple_rnn: SimpleRNN(32, activation=tanh). x: _embedded [500, B, 32];
         /// W: simple_rnn/kernel (32, 32); U: (32, 32); b: (32,); h: _hidden0 [500, B, 32].
         /// </summary>
-        private void SimpleRnn0Forward(int batch)
+        private void SimpleRnnForward(int batch)
         {
             nint step = (nint)batch * 32; // floats of one time step of h
             // Input projections of all 500 steps as one [500·B, 32]·[32, 32] product, with the bias: x_t·W + b.
-            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(500 * batch, 32, ref At(_embedded, 0), 32, 1, ref At(_parameters, SimpleRnnKernelOffset), 32, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 32);
+            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                rows: 500 * batch, steps: 32,
+                a: ref At(_embedded, 0), aRowStride: 32, aStepStride: 1,
+                b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 32,
+                init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
+                c: ref At(_hidden0, 0), cRowStride: 32);
             // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-            global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+            global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
             for (int t = 1; t <= 499; t++)
             {
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(batch, 32, ref At(_hidden0, (t - 1) * step), 32, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 32, ref At(_hidden0, t * step), 32, ref At(_hidden0, t * step), 32);
-                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                    rows: batch, steps: 32,
+                    a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                    b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 32,
+                    init: ref At(_hidden0, t * step), initRowStride: 32,
+                    c: ref At(_hidden0, t * step), cRowStride: 32);
+                global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
             }
         }
 
@@ -73,7 +83,8 @@ partial class OneLayer
             float bias = _parameters[DenseBiasOffset];
             for (int b = 0; b < batch; b++)
             {
-                _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32), kernel) + bias;
+                var hidden = new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 32), 32);
+                _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
             }
         }
     }

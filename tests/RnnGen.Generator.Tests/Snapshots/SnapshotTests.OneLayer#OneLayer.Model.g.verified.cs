@@ -78,7 +78,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
     // Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and
     // gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the
     // same bits.
-    private readonly Shard[] _shards = new Shard[MaxShards];
+    private readonly Shard[] _shards = new Shard[global::RnnGen.Execution.ShardPlan.MaxShards];
     private readonly global::RnnGen.Execution.ShardRunner _runner = new global::RnnGen.Execution.ShardRunner();
     // One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.
     private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();
@@ -89,14 +89,13 @@ partial class OneLayer : global::RnnGen.IRnnModel
     private float[] _logits = []; // [batch], written by the shards
     private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards
     private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
-    private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows of _gradients the last reduction wrote
+    // The embedding rows of _gradients the last reduction wrote.
+    private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
 
-    /// <summary>The most shards a batch is split into; a shard has at least <see cref="RowsPerShard"/> rows.</summary>
-    private const int MaxShards = 8;
-    /// <summary>The fewest rows of a shard: enough for the 6-row register blocks of the kernels to dominate.</summary>
-    private const int RowsPerShard = 64;
-
-    /// <summary>Creates the model with Keras' default initializers, drawn from <paramref name="seed"/>; one seed gives the same weights on every run.</summary>
+    /// <summary>
+    /// Creates the model with Keras' default initializers, drawn from <paramref name="seed"/>;
+    /// one seed gives the same weights on every run.
+    /// </summary>
     public OneLayer(int seed = 0)
     {
         _forwardShard = index => _shards[index].RunForward();
@@ -117,13 +116,19 @@ partial class OneLayer : global::RnnGen.IRnnModel
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary><c>embedding/embeddings</c>, (10000, 32), row-major.</summary>
-    public global::System.Span<float> EmbeddingEmbeddings => new global::System.Span<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+    public global::System.Span<float> EmbeddingEmbeddings => new global::System.Span<float>(
+        _parameters,
+        EmbeddingEmbeddingsOffset,
+        EmbeddingEmbeddingsLength);
 
     /// <summary><c>simple_rnn/kernel</c>, (32, 32), row-major.</summary>
     public global::System.Span<float> SimpleRnnKernel => new global::System.Span<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength);
 
     /// <summary><c>simple_rnn/recurrent_kernel</c>, (32, 32), row-major.</summary>
-    public global::System.Span<float> SimpleRnnRecurrentKernel => new global::System.Span<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength);
+    public global::System.Span<float> SimpleRnnRecurrentKernel => new global::System.Span<float>(
+        _parameters,
+        SimpleRnnRecurrentKernelOffset,
+        SimpleRnnRecurrentKernelLength);
 
     /// <summary><c>simple_rnn/bias</c>, (32,), row-major.</summary>
     public global::System.Span<float> SimpleRnnBias => new global::System.Span<float>(_parameters, SimpleRnnBiasOffset, SimpleRnnBiasLength);
@@ -158,7 +163,10 @@ partial class OneLayer : global::RnnGen.IRnnModel
         global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch);
         PrepareBatch(tokens, batch, training: true);
         _runner.Run(_shardCount, _forwardShard);
-        float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
+        float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(
+            new global::System.ReadOnlySpan<float>(_logits, 0, batch),
+            labels,
+            new global::System.Span<float>(_dLogits, 0, batch));
         TransposeWeights();
         _runner.Run(_shardCount, _backwardShard);
         ReduceGradients();
@@ -212,7 +220,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
         return probabilities;
     }
 
-    /// <summary>Splits the batch into shards (rows [s·B/S, (s+1)·B/S)), copies its tokens, and sizes the buffers; afterwards a step allocates nothing.</summary>
+    /// <summary>Copies the batch's tokens and splits it into shards (ShardPlan); afterwards a step allocates nothing.</summary>
     private void PrepareBatch(global::System.ReadOnlySpan<int> tokens, int batch, bool training)
     {
         if (_batchTokens.Length < tokens.Length)
@@ -223,19 +231,20 @@ partial class OneLayer : global::RnnGen.IRnnModel
             _usedRows.EnsureCapacity(SeqLen * batch);
         }
         tokens.CopyTo(_batchTokens);
-        _shardCount = global::System.Math.Clamp(batch / RowsPerShard, 1, MaxShards);
+        _shardCount = global::RnnGen.Execution.ShardPlan.ShardCount(batch);
         for (int s = 0; s < _shardCount; s++)
         {
-            int first = s * batch / _shardCount;
-            (_shards[s] ??= new Shard(this)).Assign(first, ((s + 1) * batch / _shardCount) - first, training);
+            int first = global::RnnGen.Execution.ShardPlan.FirstRow(s, batch, _shardCount);
+            int rows = global::RnnGen.Execution.ShardPlan.RowCount(s, batch, _shardCount);
+            (_shards[s] ??= new Shard(this)).Assign(first, rows, training);
         }
     }
 
     /// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>
     private void ReduceGradients()
     {
-        global::RnnGen.Execution.GradientReduction.Reduce(
-            _gradients, embeddingLength: EmbeddingEmbeddingsLength, embed: Embed, _usedRows, new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount));
+        var shards = new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount);
+        global::RnnGen.Execution.GradientReduction.Reduce(_gradients, embeddingLength: EmbeddingEmbeddingsLength, embed: Embed, _usedRows, shards);
     }
 
     /// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>
@@ -246,7 +255,8 @@ partial class OneLayer : global::RnnGen.IRnnModel
         private readonly float[] _kernelT0;
         private readonly float[] _recurrentT0;
         private readonly float[] _gradients = new float[ParameterCount];
-        private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows the last backward pass wrote
+        // The embedding rows the last backward pass wrote.
+        private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
         private int _firstRow;
         private int _rows;
         // Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).
@@ -268,7 +278,10 @@ partial class OneLayer : global::RnnGen.IRnnModel
 
         public global::RnnGen.Kernels.RowTracker UsedRows => _usedRows;
 
-        private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(_owner._batchTokens, _firstRow * SeqLen, _rows * SeqLen);
+        private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(
+            _owner._batchTokens,
+            _firstRow * SeqLen,
+            _rows * SeqLen);
 
         public void Assign(int firstRow, int rows, bool training)
         {
@@ -288,10 +301,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
             {
                 return;
             }
-            if ((long)SeqLen * batch * 32 > global::System.Array.MaxLength)
-            {
-                throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"A batch of {batch} sequences of {SeqLen} steps needs more than one array can hold per layer; split it into smaller batches.");
-            }
+            global::RnnGen.Execution.ShardPlan.CheckCapacity(batch, SeqLen, width: 32); // the widest buffer's floats per step
             _embedded = new float[SeqLen * batch * Embed];
             _dEmbedded = new float[SeqLen * batch * Embed];
             _hidden0 = new float[SeqLen * batch * 32];
@@ -323,5 +333,13 @@ partial class OneLayer : global::RnnGen.IRnnModel
 
     /// <summary>A reference to <paramref name="array"/>[<paramref name="offset"/>] for the kernels; callers keep offsets in bounds.</summary>
     private static ref float At(float[] array, nint offset) =>
-        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(
+            ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array),
+            offset);
+
+    /// <summary><paramref name="array"/>[offset, offset + length) as a span (offsets are nint: a step is (nint)batch·width floats).</summary>
+    private static global::System.Span<float> Slice(float[] array, nint offset, nint length) => new(array, (int)offset, (int)length);
+
+    /// <inheritdoc cref="Slice"/>
+    private static global::System.ReadOnlySpan<float> ReadOnlySlice(float[] array, nint offset, nint length) => new(array, (int)offset, (int)length);
 }

@@ -28,8 +28,16 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 3, 20, _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength), 20, 20, _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
+                3,
+                20,
+                _kernelT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+                20,
+                20,
+                _recurrentT0);
         }
 
         private sealed partial class Shard
@@ -39,7 +47,7 @@ namespace Samples
             {
                 ClearGradients();
                 DenseBackward(batch);
-                SimpleRnn0Backward(batch);
+                SimpleRnnBackward(batch);
                 EmbeddingBackward(tokens, batch);
             }
 
@@ -65,7 +73,11 @@ namespace Samples
                 {
                     float dz = _owner._dLogits[_firstRow + b];
                     int row = last + (b * 20);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden0, row, 20), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        new global::System.ReadOnlySpan<float>(_hidden0, row, 20),
+                        dz,
+                        dKernel,
+                        dKernel);
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden0, row, 20));
                     dBias += dz;
                 }
@@ -73,32 +85,65 @@ namespace Samples
             }
 
             /// <summary>simple_rnn: backpropagation through all 3 steps of SimpleRNN(20, activation=relu).</summary>
-            private void SimpleRnn0Backward(int batch)
+            private void SimpleRnnBackward(int batch)
             {
                 nint step = (nint)batch * 20; // floats of one time step of h
                 nint gateStep = step; // da_t is written over dL/dh_t
                 // Through time, last step first: da_t = dL/dh_t ⊙ [h_t > 0] in place, then dL/dh_(t-1) += da_t·Uᵀ.
                 // t = 2
-                global::RnnGen.Kernels.Activations.ReluBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(2 * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(2 * step), (int)(step)));
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_dHidden0, 2 * gateStep), 20, 1, ref At(_recurrentT0, 0), 20, ref At(_dHidden0, (2 - 1) * step), 20, ref At(_dHidden0, (2 - 1) * step), 20);
+                global::RnnGen.Kernels.Activations.ReluBackward(ReadOnlySlice(_hidden0, 2 * step, step), Slice(_dHidden0, 2 * step, step));
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(
+                    rows: batch, steps: 20,
+                    a: ref At(_dHidden0, 2 * gateStep), aRowStride: 20, aStepStride: 1,
+                    b: ref At(_recurrentT0, 0), bRowStride: 20,
+                    init: ref At(_dHidden0, (2 - 1) * step), initRowStride: 20,
+                    c: ref At(_dHidden0, (2 - 1) * step), cRowStride: 20);
                 // t = 1
-                global::RnnGen.Kernels.Activations.ReluBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(1 * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(1 * step), (int)(step)));
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_dHidden0, 1 * gateStep), 20, 1, ref At(_recurrentT0, 0), 20, ref At(_dHidden0, (1 - 1) * step), 20, ref At(_dHidden0, (1 - 1) * step), 20);
-                global::RnnGen.Kernels.Activations.ReluBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
+                global::RnnGen.Kernels.Activations.ReluBackward(ReadOnlySlice(_hidden0, 1 * step, step), Slice(_dHidden0, 1 * step, step));
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(
+                    rows: batch, steps: 20,
+                    a: ref At(_dHidden0, 1 * gateStep), aRowStride: 20, aStepStride: 1,
+                    b: ref At(_recurrentT0, 0), bRowStride: 20,
+                    init: ref At(_dHidden0, (1 - 1) * step), initRowStride: 20,
+                    c: ref At(_dHidden0, (1 - 1) * step), cRowStride: 20);
+                global::RnnGen.Kernels.Activations.ReluBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_1 read transposed.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(20, 2 * batch, ref At(_hidden0, 0), 20, ref At(_dHidden0, gateStep), 20, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(
+                    rows: 20, steps: 2 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 20,
+                    b: ref At(_dHidden0, gateStep), bRowStride: 20,
+                    c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 20);
                 // dW += Σ_t x_tᵀ·dz_t over all 3·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(3, 3 * batch, ref At(_embedded, 0), 3, ref At(_dHidden0, 0), 20, ref At(_gradients, SimpleRnnKernelOffset), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(
+                    rows: 3, steps: 3 * batch,
+                    a: ref At(_embedded, 0), aStepStride: 3,
+                    b: ref At(_dHidden0, 0), bRowStride: 20,
+                    c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 20);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(3 * batch * 20)), 20, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(20)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dHidden0, 0, 3 * batch * 20),
+                    20,
+                    Slice(_gradients, SimpleRnnBiasOffset, 20));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul3(3 * batch, 20, ref At(_dHidden0, 0), 20, 1, ref At(_kernelT0, 0), 3, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 3);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul3(
+                    rows: 3 * batch, steps: 20,
+                    a: ref At(_dHidden0, 0), aRowStride: 20, aStepStride: 1,
+                    b: ref At(_kernelT0, 0), bRowStride: 3,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dEmbedded, 0), cRowStride: 3);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                    tokens,
+                    SeqLen,
+                    batch,
+                    new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                    Embed,
+                    _usedRows);
             }
         }
     }

@@ -31,7 +31,7 @@ namespace Samples
             private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 EmbeddingForward(tokens, batch);
-                SimpleRnn0Forward(batch);
+                SimpleRnnForward(batch);
                 DenseForward(batch);
             }
 
@@ -53,19 +53,34 @@ namespace Samples
             /// simple_rnn: SimpleRNN(20, activation=relu). x: _embedded [3, B, 3];
             /// W: simple_rnn/kernel (3, 20); U: (20, 20); b: (20,); h: _hidden0 [3, B, 20].
             /// </summary>
-            private void SimpleRnn0Forward(int batch)
+            private void SimpleRnnForward(int batch)
             {
                 nint step = (nint)batch * 20; // floats of one time step of h
                 // Input projections of all 3 steps as one [3·B, 3]·[3, 20] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(3 * batch, 3, ref At(_embedded, 0), 3, 1, ref At(_parameters, SimpleRnnKernelOffset), 20, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 20);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(
+                    rows: 3 * batch, steps: 3,
+                    a: ref At(_embedded, 0), aRowStride: 3, aStepStride: 1,
+                    b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 20,
+                    init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
+                    c: ref At(_hidden0, 0), cRowStride: 20);
                 // t = 0: h_(-1) = 0, so h_0 = relu(x_0·W + b).
-                global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+                global::RnnGen.Kernels.Activations.ReluInPlace(Slice(_hidden0, 0, step));
                 // t = 1
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_hidden0, (1 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 1 * step), 20, ref At(_hidden0, 1 * step), 20);
-                global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(1 * step), (int)(step)));
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(
+                    rows: batch, steps: 20,
+                    a: ref At(_hidden0, (1 - 1) * step), aRowStride: 20, aStepStride: 1,
+                    b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 20,
+                    init: ref At(_hidden0, 1 * step), initRowStride: 20,
+                    c: ref At(_hidden0, 1 * step), cRowStride: 20);
+                global::RnnGen.Kernels.Activations.ReluInPlace(Slice(_hidden0, 1 * step, step));
                 // t = 2
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(batch, 20, ref At(_hidden0, (2 - 1) * step), 20, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 20, ref At(_hidden0, 2 * step), 20, ref At(_hidden0, 2 * step), 20);
-                global::RnnGen.Kernels.Activations.ReluInPlace(new global::System.Span<float>(_hidden0, (int)(2 * step), (int)(step)));
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul20(
+                    rows: batch, steps: 20,
+                    a: ref At(_hidden0, (2 - 1) * step), aRowStride: 20, aStepStride: 1,
+                    b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 20,
+                    init: ref At(_hidden0, 2 * step), initRowStride: 20,
+                    c: ref At(_hidden0, 2 * step), cRowStride: 20);
+                global::RnnGen.Kernels.Activations.ReluInPlace(Slice(_hidden0, 2 * step, step));
             }
 
             /// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of _hidden0.</summary>
@@ -76,7 +91,8 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 20), 20), kernel) + bias;
+                    var hidden = new global::System.ReadOnlySpan<float>(_hidden0, last + (b * 20), 20);
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                 }
             }
         }

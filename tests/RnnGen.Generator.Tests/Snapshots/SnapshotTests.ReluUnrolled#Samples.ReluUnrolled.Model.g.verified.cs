@@ -80,7 +80,7 @@ namespace Samples
         // Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and
         // gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the
         // same bits.
-        private readonly Shard[] _shards = new Shard[MaxShards];
+        private readonly Shard[] _shards = new Shard[global::RnnGen.Execution.ShardPlan.MaxShards];
         private readonly global::RnnGen.Execution.ShardRunner _runner = new global::RnnGen.Execution.ShardRunner();
         // One call at a time: the buffers below are reused by every call, so a concurrent second call is refused.
         private readonly global::RnnGen.Execution.CallerGuard _caller = new global::RnnGen.Execution.CallerGuard();
@@ -91,14 +91,13 @@ namespace Samples
         private float[] _logits = []; // [batch], written by the shards
         private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards
         private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits
-        private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows of _gradients the last reduction wrote
+        // The embedding rows of _gradients the last reduction wrote.
+        private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
 
-        /// <summary>The most shards a batch is split into; a shard has at least <see cref="RowsPerShard"/> rows.</summary>
-        private const int MaxShards = 8;
-        /// <summary>The fewest rows of a shard: enough for the 6-row register blocks of the kernels to dominate.</summary>
-        private const int RowsPerShard = 64;
-
-        /// <summary>Creates the model with Keras' default initializers, drawn from <paramref name="seed"/>; one seed gives the same weights on every run.</summary>
+        /// <summary>
+        /// Creates the model with Keras' default initializers, drawn from <paramref name="seed"/>;
+        /// one seed gives the same weights on every run.
+        /// </summary>
         public ReluUnrolled(int seed = 0)
         {
             _forwardShard = index => _shards[index].RunForward();
@@ -119,13 +118,22 @@ namespace Samples
         public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
         /// <summary><c>embedding/embeddings</c>, (50, 3), row-major.</summary>
-        public global::System.Span<float> EmbeddingEmbeddings => new global::System.Span<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
+        public global::System.Span<float> EmbeddingEmbeddings => new global::System.Span<float>(
+            _parameters,
+            EmbeddingEmbeddingsOffset,
+            EmbeddingEmbeddingsLength);
 
         /// <summary><c>simple_rnn/kernel</c>, (3, 20), row-major.</summary>
-        public global::System.Span<float> SimpleRnnKernel => new global::System.Span<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength);
+        public global::System.Span<float> SimpleRnnKernel => new global::System.Span<float>(
+            _parameters,
+            SimpleRnnKernelOffset,
+            SimpleRnnKernelLength);
 
         /// <summary><c>simple_rnn/recurrent_kernel</c>, (20, 20), row-major.</summary>
-        public global::System.Span<float> SimpleRnnRecurrentKernel => new global::System.Span<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength);
+        public global::System.Span<float> SimpleRnnRecurrentKernel => new global::System.Span<float>(
+            _parameters,
+            SimpleRnnRecurrentKernelOffset,
+            SimpleRnnRecurrentKernelLength);
 
         /// <summary><c>simple_rnn/bias</c>, (20,), row-major.</summary>
         public global::System.Span<float> SimpleRnnBias => new global::System.Span<float>(_parameters, SimpleRnnBiasOffset, SimpleRnnBiasLength);
@@ -160,7 +168,10 @@ namespace Samples
             global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch);
             PrepareBatch(tokens, batch, training: true);
             _runner.Run(_shardCount, _forwardShard);
-            float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));
+            float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(
+                new global::System.ReadOnlySpan<float>(_logits, 0, batch),
+                labels,
+                new global::System.Span<float>(_dLogits, 0, batch));
             TransposeWeights();
             _runner.Run(_shardCount, _backwardShard);
             ReduceGradients();
@@ -214,7 +225,7 @@ namespace Samples
             return probabilities;
         }
 
-        /// <summary>Splits the batch into shards (rows [s·B/S, (s+1)·B/S)), copies its tokens, and sizes the buffers; afterwards a step allocates nothing.</summary>
+        /// <summary>Copies the batch's tokens and splits it into shards (ShardPlan); afterwards a step allocates nothing.</summary>
         private void PrepareBatch(global::System.ReadOnlySpan<int> tokens, int batch, bool training)
         {
             if (_batchTokens.Length < tokens.Length)
@@ -225,19 +236,25 @@ namespace Samples
                 _usedRows.EnsureCapacity(SeqLen * batch);
             }
             tokens.CopyTo(_batchTokens);
-            _shardCount = global::System.Math.Clamp(batch / RowsPerShard, 1, MaxShards);
+            _shardCount = global::RnnGen.Execution.ShardPlan.ShardCount(batch);
             for (int s = 0; s < _shardCount; s++)
             {
-                int first = s * batch / _shardCount;
-                (_shards[s] ??= new Shard(this)).Assign(first, ((s + 1) * batch / _shardCount) - first, training);
+                int first = global::RnnGen.Execution.ShardPlan.FirstRow(s, batch, _shardCount);
+                int rows = global::RnnGen.Execution.ShardPlan.RowCount(s, batch, _shardCount);
+                (_shards[s] ??= new Shard(this)).Assign(first, rows, training);
             }
         }
 
         /// <summary>_gradients = Σ_s the shards' gradients, summed in shard order; only the embedding rows some shard used are touched.</summary>
         private void ReduceGradients()
         {
+            var shards = new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount);
             global::RnnGen.Execution.GradientReduction.Reduce(
-                _gradients, embeddingLength: EmbeddingEmbeddingsLength, embed: Embed, _usedRows, new global::System.ReadOnlySpan<Shard>(_shards, 0, _shardCount));
+                _gradients,
+                embeddingLength: EmbeddingEmbeddingsLength,
+                embed: Embed,
+                _usedRows,
+                shards);
         }
 
         /// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>
@@ -248,7 +265,8 @@ namespace Samples
             private readonly float[] _kernelT0;
             private readonly float[] _recurrentT0;
             private readonly float[] _gradients = new float[ParameterCount];
-            private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab); // embedding rows the last backward pass wrote
+            // The embedding rows the last backward pass wrote.
+            private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
             private int _firstRow;
             private int _rows;
             // Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).
@@ -270,7 +288,10 @@ namespace Samples
 
             public global::RnnGen.Kernels.RowTracker UsedRows => _usedRows;
 
-            private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(_owner._batchTokens, _firstRow * SeqLen, _rows * SeqLen);
+            private global::System.ReadOnlySpan<int> Tokens => new global::System.ReadOnlySpan<int>(
+                _owner._batchTokens,
+                _firstRow * SeqLen,
+                _rows * SeqLen);
 
             public void Assign(int firstRow, int rows, bool training)
             {
@@ -290,10 +311,7 @@ namespace Samples
                 {
                     return;
                 }
-                if ((long)SeqLen * batch * 20 > global::System.Array.MaxLength)
-                {
-                    throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $"A batch of {batch} sequences of {SeqLen} steps needs more than one array can hold per layer; split it into smaller batches.");
-                }
+                global::RnnGen.Execution.ShardPlan.CheckCapacity(batch, SeqLen, width: 20); // the widest buffer's floats per step
                 _embedded = new float[SeqLen * batch * Embed];
                 _dEmbedded = new float[SeqLen * batch * Embed];
                 _hidden0 = new float[SeqLen * batch * 20];
@@ -325,6 +343,17 @@ namespace Samples
 
         /// <summary>A reference to <paramref name="array"/>[<paramref name="offset"/>] for the kernels; callers keep offsets in bounds.</summary>
         private static ref float At(float[] array, nint offset) =>
-            ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array), offset);
+            ref global::System.Runtime.CompilerServices.Unsafe.Add(
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array),
+                offset);
+
+        /// <summary><paramref name="array"/>[offset, offset + length) as a span (offsets are nint: a step is (nint)batch·width floats).</summary>
+        private static global::System.Span<float> Slice(float[] array, nint offset, nint length) => new(array, (int)offset, (int)length);
+
+        /// <inheritdoc cref="Slice"/>
+        private static global::System.ReadOnlySpan<float> ReadOnlySlice(float[] array, nint offset, nint length) => new(
+            array,
+            (int)offset,
+            (int)length);
     }
 }

@@ -33,10 +33,26 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 100, 64, _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength), 64, 64, _recurrentT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength), 64, 64, _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength), 64, 64, _recurrentT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
+                100,
+                64,
+                _kernelT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+                64,
+                64,
+                _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength),
+                64,
+                64,
+                _kernelT1);
+            global::RnnGen.Kernels.MatrixOps.Transpose(
+                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength),
+                64,
+                64,
+                _recurrentT1);
         }
 
         private sealed partial class Shard
@@ -47,7 +63,7 @@ namespace Samples
                 ClearGradients();
                 DenseBackward(batch);
                 SimpleRnn1Backward(batch);
-                SimpleRnn0Backward(batch);
+                SimpleRnnBackward(batch);
                 EmbeddingBackward(tokens, batch);
             }
 
@@ -73,7 +89,11 @@ namespace Samples
                 {
                     float dz = _owner._dLogits[_firstRow + b];
                     int row = last + (b * 64);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 64), dz, dKernel, dKernel);
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                        new global::System.ReadOnlySpan<float>(_hidden1, row, 64),
+                        dz,
+                        dKernel,
+                        dKernel);
                     global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 64));
                     dBias += dz;
                 }
@@ -88,46 +108,95 @@ namespace Samples
                 // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
                 for (int t = 79; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_dHidden1, t * gateStep), 64, 1, ref At(_recurrentT1, 0), 64, ref At(_dHidden1, (t - 1) * step), 64, ref At(_dHidden1, (t - 1) * step), 64);
+                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, t * step, step), Slice(_dHidden1, t * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                        rows: batch, steps: 64,
+                        a: ref At(_dHidden1, t * gateStep), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_recurrentT1, 0), bRowStride: 64,
+                        init: ref At(_dHidden1, (t - 1) * step), initRowStride: 64,
+                        c: ref At(_dHidden1, (t - 1) * step), cRowStride: 64);
                 }
-                global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
+                global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, 0, step), Slice(_dHidden1, 0, step));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(64, 79 * batch, ref At(_hidden1, 0), 64, ref At(_dHidden1, gateStep), 64, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                    rows: 64, steps: 79 * batch,
+                    a: ref At(_hidden1, 0), aStepStride: 64,
+                    b: ref At(_dHidden1, gateStep), bRowStride: 64,
+                    c: ref At(_gradients, SimpleRnn1RecurrentKernelOffset), cRowStride: 64);
                 // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(64, 80 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden1, 0), 64, ref At(_gradients, SimpleRnn1KernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                    rows: 64, steps: 80 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 64,
+                    b: ref At(_dHidden1, 0), bRowStride: 64,
+                    c: ref At(_gradients, SimpleRnn1KernelOffset), cRowStride: 64);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(80 * batch * 64)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(64)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dHidden1, 0, 80 * batch * 64),
+                    64,
+                    Slice(_gradients, SimpleRnn1BiasOffset, 64));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(80 * batch, 64, ref At(_dHidden1, 0), 64, 1, ref At(_kernelT1, 0), 64, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                    rows: 80 * batch, steps: 64,
+                    a: ref At(_dHidden1, 0), aRowStride: 64, aStepStride: 1,
+                    b: ref At(_kernelT1, 0), bRowStride: 64,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dHidden0, 0), cRowStride: 64);
             }
 
             /// <summary>simple_rnn: backpropagation through all 80 steps of SimpleRNN(64, activation=tanh, return_sequences=True).</summary>
-            private void SimpleRnn0Backward(int batch)
+            private void SimpleRnnBackward(int batch)
             {
                 nint step = (nint)batch * 64; // floats of one time step of h
                 nint gateStep = step; // da_t is written over dL/dh_t
                 // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
                 for (int t = 79; t >= 1; t--)
                 {
-                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_dHidden0, t * gateStep), 64, 1, ref At(_recurrentT0, 0), 64, ref At(_dHidden0, (t - 1) * step), 64, ref At(_dHidden0, (t - 1) * step), 64);
+                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, t * step, step), Slice(_dHidden0, t * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                        rows: batch, steps: 64,
+                        a: ref At(_dHidden0, t * gateStep), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_recurrentT0, 0), bRowStride: 64,
+                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 64,
+                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 64);
                 }
-                global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
+                global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(64, 79 * batch, ref At(_hidden0, 0), 64, ref At(_dHidden0, gateStep), 64, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                    rows: 64, steps: 79 * batch,
+                    a: ref At(_hidden0, 0), aStepStride: 64,
+                    b: ref At(_dHidden0, gateStep), bRowStride: 64,
+                    c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 64);
                 // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(100, 80 * batch, ref At(_embedded, 0), 100, ref At(_dHidden0, 0), 64, ref At(_gradients, SimpleRnnKernelOffset), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                    rows: 100, steps: 80 * batch,
+                    a: ref At(_embedded, 0), aStepStride: 100,
+                    b: ref At(_dHidden0, 0), bRowStride: 64,
+                    c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 64);
                 // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(80 * batch * 64)), 64, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(64)));
+                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                    ReadOnlySlice(_dHidden0, 0, 80 * batch * 64),
+                    64,
+                    Slice(_gradients, SimpleRnnBiasOffset, 64));
                 // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul100(80 * batch, 64, ref At(_dHidden0, 0), 64, 1, ref At(_kernelT0, 0), 100, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 100);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul100(
+                    rows: 80 * batch, steps: 64,
+                    a: ref At(_dHidden0, 0), aRowStride: 64, aStepStride: 1,
+                    b: ref At(_kernelT0, 0), bRowStride: 100,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
+                    c: ref At(_dEmbedded, 0), cRowStride: 100);
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
             private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
-                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                    tokens,
+                    SeqLen,
+                    batch,
+                    new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                    new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                    Embed,
+                    _usedRows);
             }
         }
     }

@@ -36,7 +36,7 @@ namespace Samples
             private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 EmbeddingForward(tokens, batch);
-                SimpleRnn0Forward(batch);
+                SimpleRnnForward(batch);
                 SimpleRnn1Forward(batch);
                 DenseForward(batch);
             }
@@ -59,17 +59,27 @@ namespace Samples
             /// simple_rnn: SimpleRNN(64, activation=tanh, return_sequences=True). x: _embedded [80, B, 100];
             /// W: simple_rnn/kernel (100, 64); U: (64, 64); b: (64,); h: _hidden0 [80, B, 64].
             /// </summary>
-            private void SimpleRnn0Forward(int batch)
+            private void SimpleRnnForward(int batch)
             {
                 nint step = (nint)batch * 64; // floats of one time step of h
                 // Input projections of all 80 steps as one [80·B, 100]·[100, 64] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(80 * batch, 100, ref At(_embedded, 0), 100, 1, ref At(_parameters, SimpleRnnKernelOffset), 64, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                    rows: 80 * batch, steps: 100,
+                    a: ref At(_embedded, 0), aRowStride: 100, aStepStride: 1,
+                    b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 64,
+                    init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
+                    c: ref At(_hidden0, 0), cRowStride: 64);
                 // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+                global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
                 for (int t = 1; t <= 79; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_hidden0, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 64, ref At(_hidden0, t * step), 64, ref At(_hidden0, t * step), 64);
-                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                        rows: batch, steps: 64,
+                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 64,
+                        init: ref At(_hidden0, t * step), initRowStride: 64,
+                        c: ref At(_hidden0, t * step), cRowStride: 64);
+                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
                 }
             }
 
@@ -81,13 +91,23 @@ namespace Samples
             {
                 nint step = (nint)batch * 64; // floats of one time step of h
                 // Input projections of all 80 steps as one [80·B, 64]·[64, 64] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(80 * batch, 64, ref At(_hidden0, 0), 64, 1, ref At(_parameters, SimpleRnn1KernelOffset), 64, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 64);
+                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                    rows: 80 * batch, steps: 64,
+                    a: ref At(_hidden0, 0), aRowStride: 64, aStepStride: 1,
+                    b: ref At(_parameters, SimpleRnn1KernelOffset), bRowStride: 64,
+                    init: ref At(_parameters, SimpleRnn1BiasOffset), initRowStride: 0,
+                    c: ref At(_hidden1, 0), cRowStride: 64);
                 // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
+                global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, 0, step));
                 for (int t = 1; t <= 79; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(batch, 64, ref At(_hidden1, (t - 1) * step), 64, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 64, ref At(_hidden1, t * step), 64, ref At(_hidden1, t * step), 64);
-                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                        rows: batch, steps: 64,
+                        a: ref At(_hidden1, (t - 1) * step), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, SimpleRnn1RecurrentKernelOffset), bRowStride: 64,
+                        init: ref At(_hidden1, t * step), initRowStride: 64,
+                        c: ref At(_hidden1, t * step), cRowStride: 64);
+                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, t * step, step));
                 }
             }
 
@@ -99,7 +119,8 @@ namespace Samples
                 float bias = _parameters[DenseBiasOffset];
                 for (int b = 0; b < batch; b++)
                 {
-                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 64), 64), kernel) + bias;
+                    var hidden = new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 64), 64);
+                    _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                 }
             }
         }

@@ -35,10 +35,26 @@ namespace Odd.Shapes
             /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
             private void TransposeWeights()
             {
-                global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 5, 7, _kernelT0);
-                global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength), 7, 7, _recurrentT0);
-                global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength), 7, 7, _kernelT1);
-                global::RnnGen.Kernels.MatrixOps.Transpose(new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength), 7, 7, _recurrentT1);
+                global::RnnGen.Kernels.MatrixOps.Transpose(
+                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
+                    5,
+                    7,
+                    _kernelT0);
+                global::RnnGen.Kernels.MatrixOps.Transpose(
+                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+                    7,
+                    7,
+                    _recurrentT0);
+                global::RnnGen.Kernels.MatrixOps.Transpose(
+                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength),
+                    7,
+                    7,
+                    _kernelT1);
+                global::RnnGen.Kernels.MatrixOps.Transpose(
+                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength),
+                    7,
+                    7,
+                    _recurrentT1);
             }
 
             private sealed partial class Shard
@@ -49,7 +65,7 @@ namespace Odd.Shapes
                     ClearGradients();
                     DenseBackward(batch);
                     SimpleRnn1Backward(batch);
-                    SimpleRnn0Backward(batch);
+                    SimpleRnnBackward(batch);
                     EmbeddingBackward(tokens, batch);
                 }
 
@@ -75,7 +91,11 @@ namespace Odd.Shapes
                     {
                         float dz = _owner._dLogits[_firstRow + b];
                         int row = last + (b * 7);
-                        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>(_hidden1, row, 7), dz, dKernel, dKernel);
+                        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(
+                            new global::System.ReadOnlySpan<float>(_hidden1, row, 7),
+                            dz,
+                            dKernel,
+                            dKernel);
                         global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>(_dHidden1, row, 7));
                         dBias += dz;
                     }
@@ -90,46 +110,95 @@ namespace Odd.Shapes
                     // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
                     for (int t = 5; t >= 1; t--)
                     {
-                        global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(t * step), (int)(step)));
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dHidden1, t * gateStep), 7, 1, ref At(_recurrentT1, 0), 7, ref At(_dHidden1, (t - 1) * step), 7, ref At(_dHidden1, (t - 1) * step), 7);
+                        global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, t * step, step), Slice(_dHidden1, t * step, step));
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_dHidden1, t * gateStep), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_recurrentT1, 0), bRowStride: 7,
+                            init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
+                            c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
                     }
-                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden1, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden1, (int)(0), (int)(step)));
+                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, 0, step), Slice(_dHidden1, 0, step));
                     // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_hidden1, 0), 7, ref At(_dHidden1, gateStep), 7, ref At(_gradients, SimpleRnn1RecurrentKernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                        rows: 7, steps: 5 * batch,
+                        a: ref At(_hidden1, 0), aStepStride: 7,
+                        b: ref At(_dHidden1, gateStep), bRowStride: 7,
+                        c: ref At(_gradients, SimpleRnn1RecurrentKernelOffset), cRowStride: 7);
                     // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 6 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden1, 0), 7, ref At(_gradients, SimpleRnn1KernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                        rows: 7, steps: 6 * batch,
+                        a: ref At(_hidden0, 0), aStepStride: 7,
+                        b: ref At(_dHidden1, 0), bRowStride: 7,
+                        c: ref At(_gradients, SimpleRnn1KernelOffset), cRowStride: 7);
                     // db += Σ_t Σ_b dz_t[b].
-                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden1, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnn1BiasOffset), (int)(7)));
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dHidden1, 0, 6 * batch * 7),
+                        7,
+                        Slice(_gradients, SimpleRnn1BiasOffset, 7));
                     // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 7, ref At(_dHidden1, 0), 7, 1, ref At(_kernelT1, 0), 7, ref At(s_zeros, 0), 0, ref At(_dHidden0, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: 6 * batch, steps: 7,
+                        a: ref At(_dHidden1, 0), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_kernelT1, 0), bRowStride: 7,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHidden0, 0), cRowStride: 7);
                 }
 
                 /// <summary>simple_rnn: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh, return_sequences=True).</summary>
-                private void SimpleRnn0Backward(int batch)
+                private void SimpleRnnBackward(int batch)
                 {
                     nint step = (nint)batch * 7; // floats of one time step of h
                     nint gateStep = step; // da_t is written over dL/dh_t
                     // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
                     for (int t = 5; t >= 1; t--)
                     {
-                        global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(t * step), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(t * step), (int)(step)));
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_dHidden0, t * gateStep), 7, 1, ref At(_recurrentT0, 0), 7, ref At(_dHidden0, (t - 1) * step), 7, ref At(_dHidden0, (t - 1) * step), 7);
+                        global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, t * step, step), Slice(_dHidden0, t * step, step));
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_dHidden0, t * gateStep), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_recurrentT0, 0), bRowStride: 7,
+                            init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
+                            c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
                     }
-                    global::RnnGen.Kernels.Activations.TanhBackward(new global::System.ReadOnlySpan<float>(_hidden0, (int)(0), (int)(step)), new global::System.Span<float>(_dHidden0, (int)(0), (int)(step)));
+                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
                     // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(7, 5 * batch, ref At(_hidden0, 0), 7, ref At(_dHidden0, gateStep), 7, ref At(_gradients, SimpleRnnRecurrentKernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                        rows: 7, steps: 5 * batch,
+                        a: ref At(_hidden0, 0), aStepStride: 7,
+                        b: ref At(_dHidden0, gateStep), bRowStride: 7,
+                        c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 7);
                     // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(5, 6 * batch, ref At(_embedded, 0), 5, ref At(_dHidden0, 0), 7, ref At(_gradients, SimpleRnnKernelOffset), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                        rows: 5, steps: 6 * batch,
+                        a: ref At(_embedded, 0), aStepStride: 5,
+                        b: ref At(_dHidden0, 0), bRowStride: 7,
+                        c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 7);
                     // db += Σ_t Σ_b dz_t[b].
-                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(new global::System.ReadOnlySpan<float>(_dHidden0, (int)(0), (int)(6 * batch * 7)), 7, new global::System.Span<float>(_gradients, (int)(SimpleRnnBiasOffset), (int)(7)));
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dHidden0, 0, 6 * batch * 7),
+                        7,
+                        Slice(_gradients, SimpleRnnBiasOffset, 7));
                     // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(6 * batch, 7, ref At(_dHidden0, 0), 7, 1, ref At(_kernelT0, 0), 5, ref At(s_zeros, 0), 0, ref At(_dEmbedded, 0), 5);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
+                        rows: 6 * batch, steps: 7,
+                        a: ref At(_dHidden0, 0), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_kernelT0, 0), bRowStride: 5,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dEmbedded, 0), cRowStride: 5);
                 }
 
                 /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>
                 private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)
                 {
-                    global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed), Embed, _usedRows);
+                    global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(
+                        tokens,
+                        SeqLen,
+                        batch,
+                        new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed),
+                        new global::System.Span<float>(_gradients, EmbeddingEmbeddingsOffset, Vocab * Embed),
+                        Embed,
+                        _usedRows);
                 }
             }
         }

@@ -38,7 +38,7 @@ namespace Odd.Shapes
                 private void Forward(global::System.ReadOnlySpan<int> tokens, int batch)
                 {
                     EmbeddingForward(tokens, batch);
-                    SimpleRnn0Forward(batch);
+                    SimpleRnnForward(batch);
                     SimpleRnn1Forward(batch);
                     DenseForward(batch);
                 }
@@ -61,17 +61,27 @@ namespace Odd.Shapes
                 /// simple_rnn: SimpleRNN(7, activation=tanh, return_sequences=True). x: _embedded [6, B, 5];
                 /// W: simple_rnn/kernel (5, 7); U: (7, 7); b: (7,); h: _hidden0 [6, B, 7].
                 /// </summary>
-                private void SimpleRnn0Forward(int batch)
+                private void SimpleRnnForward(int batch)
                 {
                     nint step = (nint)batch * 7; // floats of one time step of h
                     // Input projections of all 6 steps as one [6·B, 5]·[5, 7] product, with the bias: x_t·W + b.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 5, ref At(_embedded, 0), 5, 1, ref At(_parameters, SimpleRnnKernelOffset), 7, ref At(_parameters, SimpleRnnBiasOffset), 0, ref At(_hidden0, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: 6 * batch, steps: 5,
+                        a: ref At(_embedded, 0), aRowStride: 5, aStepStride: 1,
+                        b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 7,
+                        init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
+                        c: ref At(_hidden0, 0), cRowStride: 7);
                     // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(0), (int)(step)));
+                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
                     for (int t = 1; t <= 5; t++)
                     {
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_hidden0, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnnRecurrentKernelOffset), 7, ref At(_hidden0, t * step), 7, ref At(_hidden0, t * step), 7);
-                        global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden0, (int)(t * step), (int)(step)));
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 7,
+                            init: ref At(_hidden0, t * step), initRowStride: 7,
+                            c: ref At(_hidden0, t * step), cRowStride: 7);
+                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
                     }
                 }
 
@@ -83,13 +93,23 @@ namespace Odd.Shapes
                 {
                     nint step = (nint)batch * 7; // floats of one time step of h
                     // Input projections of all 6 steps as one [6·B, 7]·[7, 7] product, with the bias: x_t·W + b.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(6 * batch, 7, ref At(_hidden0, 0), 7, 1, ref At(_parameters, SimpleRnn1KernelOffset), 7, ref At(_parameters, SimpleRnn1BiasOffset), 0, ref At(_hidden1, 0), 7);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: 6 * batch, steps: 7,
+                        a: ref At(_hidden0, 0), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, SimpleRnn1KernelOffset), bRowStride: 7,
+                        init: ref At(_parameters, SimpleRnn1BiasOffset), initRowStride: 0,
+                        c: ref At(_hidden1, 0), cRowStride: 7);
                     // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                    global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(0), (int)(step)));
+                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, 0, step));
                     for (int t = 1; t <= 5; t++)
                     {
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(batch, 7, ref At(_hidden1, (t - 1) * step), 7, 1, ref At(_parameters, SimpleRnn1RecurrentKernelOffset), 7, ref At(_hidden1, t * step), 7, ref At(_hidden1, t * step), 7);
-                        global::RnnGen.Kernels.Activations.TanhInPlace(new global::System.Span<float>(_hidden1, (int)(t * step), (int)(step)));
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, SimpleRnn1RecurrentKernelOffset), bRowStride: 7,
+                            init: ref At(_hidden1, t * step), initRowStride: 7,
+                            c: ref At(_hidden1, t * step), cRowStride: 7);
+                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, t * step, step));
                     }
                 }
 
@@ -101,7 +121,8 @@ namespace Odd.Shapes
                     float bias = _parameters[DenseBiasOffset];
                     for (int b = 0; b < batch; b++)
                     {
-                        _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7), kernel) + bias;
+                        var hidden = new global::System.ReadOnlySpan<float>(_hidden1, last + (b * 7), 7);
+                        _owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;
                     }
                 }
             }

@@ -54,7 +54,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
             string resetSource = RecurrentDropout ? SpanOf("recurrentInput", $"2 * recurrentGroupStride + {t} * step + recurrentShift", "step", readOnly: true) : SpanOf(h, $"({t} - 1) * step", "step", readOnly: true);
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {resetSource}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
             writer.WriteLine("// x_h += (r⊙h_(t-1))·U_h (the last u columns of U).");
-            writer.WriteLine(MatMul(u, "batch", Invariant(u), $"_resetHidden{i}", $"{t} * step", Invariant(u), "1", "_parameters", $"{recurrent} + {2 * u}", Invariant(width), $"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width), $"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)));
+            writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_resetHidden{i}", $"{t} * step", Invariant(u)), "1", new("_parameters", $"{recurrent} + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width))));
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
         });
     }
@@ -73,7 +73,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
-            writer.WriteLine(MatMul(u, "batch", Invariant(u), $"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width), "1", $"_recurrentT{i}", Invariant(2 * u * u), Invariant(u), "s_zeros", "0", "0", $"_dResetHidden{i}", "0", Invariant(u)));
+            writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));
             if (RecurrentDropout)
             {
                 // r⊙(h_(t-1)⊙m_h): dr reads the masked state, and its gradient reaches h_(t-1) through the mask.
@@ -95,7 +95,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         {
             writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
             EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);
-            writer.WriteLine(AddTransposedProduct(u, Invariant(u), $"{last} * batch", $"_resetHidden{i}", "step", Invariant(u), $"_dGates{i}", $"gateStep + {2 * u}", Invariant(width), "_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width)));
+            writer.WriteLine(AddTransposedProduct(u, Invariant(u), $"{last} * batch", new($"_resetHidden{i}", "step", Invariant(u)), new($"_dGates{i}", $"gateStep + {2 * u}", Invariant(width)), new("_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width))));
         }
 
         EmitInputGradients(writer, layout, layer, $"_dGates{i}");
