@@ -42,6 +42,7 @@ public sealed partial class RnnGenerator
             Dropout = arguments.GetDouble(nameof(ModelOptions.Dropout), defaults.Dropout),
             RecurrentDropout = arguments.GetDouble(nameof(ModelOptions.RecurrentDropout), defaults.RecurrentDropout),
             Unroll = arguments.GetBoolean(nameof(ModelOptions.Unroll), defaults.Unroll),
+            Classes = arguments.GetInt32(nameof(ModelOptions.Classes), defaults.Classes),
         };
     }
 
@@ -59,6 +60,11 @@ public sealed partial class RnnGenerator
         if (options.Vocab == 1)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VocabTooSmall, arguments.LocationOf(nameof(ModelOptions.Vocab)), options.Vocab));
+        }
+
+        if (options.Classes < 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassesNotPositive, arguments.LocationOf(nameof(ModelOptions.Classes)), options.Classes));
         }
 
         if (options.Layers > MaxLayers)
@@ -130,7 +136,7 @@ public sealed partial class RnnGenerator
 
     /// <summary>Layers can be built (and their sizes checked) when every dimension is positive and the stack is not too deep.</summary>
     private static bool CanBuildLayers(ModelOptions options) =>
-        Dimensions(options).All(static d => d.Value > 0) && options.Layers <= MaxLayers;
+        Dimensions(options).All(static d => d.Value > 0) && options.Layers <= MaxLayers && options.Classes >= 1;
 
     /// <summary>The stack, bottom first: Keras names (<c>lstm</c>, <c>lstm_1</c>, …), widths, gates and bias shape from the cell.</summary>
     private static EquatableArray<LayerSpec> BuildLayers(ModelOptions options, CellTraits cell)
@@ -163,7 +169,8 @@ public sealed partial class RnnGenerator
         List<DiagnosticInfo> diagnostics)
     {
         // decimal: the products of int dimensions cannot overflow it, so an overflowing model is reported, not wrapped.
-        decimal parameters = ((decimal)options.Vocab * options.Embed) + layers.Sum(static l => l.ParameterCount) + options.Units + 1;
+        decimal dense = ((decimal)options.Units + 1) * options.Classes;
+        decimal parameters = ((decimal)options.Vocab * options.Embed) + layers.Sum(static l => l.ParameterCount) + dense;
         if (parameters > MaxParameters)
         {
             diagnostics.Add(DiagnosticInfo.Create(

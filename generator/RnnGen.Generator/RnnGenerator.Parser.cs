@@ -96,6 +96,7 @@ public sealed partial class RnnGenerator
             Dropout = options.Dropout,
             RecurrentDropout = options.RecurrentDropout,
             AssemblyName = context.SemanticModel.Compilation.AssemblyName,
+            Classes = options.Classes,
         };
 
         CheckGeneratedNames(type, spec, identifier, diagnostics);

@@ -23,6 +23,9 @@ public sealed record ModelDescription(
     /// <summary>GRU: whether the reset gate applies after the recurrent product (bias (2, 3u)).</summary>
     public bool ResetAfter { get; init; } = true;
 
+    /// <summary>The head: 1 for Dense(1) with sigmoid, N ≥ 2 for Dense(N) with softmax (logits are [batch, Classes]).</summary>
+    public int Classes { get; init; } = 1;
+
     /// <summary>The input dropout rate of the recurrent layers (training only).</summary>
     public double Dropout { get; init; }
 
@@ -60,7 +63,7 @@ public sealed record ModelDescription(
 
     /// <summary>
     /// A one-line description, as stored in checkpoints: <c>SimpleRnn(tanh) V=10000 E=100 U=64 L=2 T=80</c>,
-    /// <c>Lstm(sigmoid) …</c> or <c>Gru(sigmoid, reset_after) …</c>. Dropout rates do not change the weights, so they are not part of it.
+    /// <c>Lstm(sigmoid) …</c> or <c>Gru(sigmoid, reset_after) …</c>, with <c>N=</c> the classes of a softmax head. Dropout rates do not change the weights, so they are not part of it.
     /// </summary>
     public string SpecText => Cell switch
     {
@@ -69,7 +72,7 @@ public sealed record ModelDescription(
         _ => $"{Cell}({Activation.ToString().ToLowerInvariant()}) {Shape}",
     };
 
-    private string Shape => $"V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}";
+    private string Shape => $"V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}{(Classes == 1 ? string.Empty : $" N={Classes}")}";
 
     private static string ActivationName(RecurrentActivation activation) =>
         activation == RecurrentActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";

@@ -53,6 +53,13 @@ public sealed class RnnModelAttribute : Attribute
     public double RecurrentDropout { get; set; }
 
     /// <summary>
+    /// The classes of the head: 1 (the default) for Keras' <c>Dense(1, activation="sigmoid")</c> with binary
+    /// cross-entropy, labels in [0, 1]; N ≥ 2 for <c>Dense(N, activation="softmax")</c> with
+    /// <c>SparseCategoricalCrossentropy</c>, labels the class ids 0 … N−1, and N probabilities per sample.
+    /// </summary>
+    public int Classes { get; set; } = 1;
+
+    /// <summary>
     /// Emit the time loop as straight-line code, one block per time step, as Keras' <c>unroll=True</c> does.
     /// Allowed up to <c>SeqLen</c> 256; it trades code size for the loop overhead, which is small next to the
     /// matrix products, so the default keeps the loop.

@@ -26,6 +26,23 @@ public class DiagnosticTests
         Assert.Contains("'NotPartial' must be declared partial", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void RNNG0018_ClassesNotPositive(int classes)
+    {
+        Diagnostic diagnostic = Single($"[RnnModel(Vocab = 10, Embed = 4, Units = 4, SeqLen = 3, Classes = {classes})] public partial class Heads {{ }}", "RNNG0018");
+        Assert.Equal($"Classes = {classes}", Text(diagnostic));
+        Assert.Contains($"Classes is {classes}; use 1 for a sigmoid head", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_head_of_many_classes_counts_against_the_parameter_budget()
+    {
+        // (Units + 1)·Classes = 1001·300,000 > 2^28, though each dimension is small.
+        Single("[RnnModel(Vocab = 10, Embed = 4, Units = 1000, SeqLen = 3, Classes = 300000)] public partial class Wide { }", "RNNG0006");
+    }
+
     [Fact]
     public void RNNG0001_ContainingTypeNotPartial()
     {

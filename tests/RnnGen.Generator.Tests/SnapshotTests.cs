@@ -56,6 +56,16 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void SoftmaxHead() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 20000, Embed = 64, Units = 32, SeqLen = 200, Cell = RnnCell.Gru, Classes = 8)]
+        public partial class Ratings { }
+        """);
+
+    [Fact]
     public void LstmUnitsNotAMultipleOfTheVectorWidth() => VerifyModel("""
         using RnnGen;
 

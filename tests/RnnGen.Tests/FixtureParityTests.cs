@@ -23,6 +23,16 @@ public class FixtureParityTests(ITestOutputHelper output)
         "gru_reset_after_S2",
         "gru_reset_before_S1",
         "gru_reset_before_S2",
+        "softmax_simple_rnn_tanh_S1",
+        "softmax_simple_rnn_tanh_S2",
+        "softmax_simple_rnn_relu_S1",
+        "softmax_simple_rnn_relu_S2",
+        "softmax_lstm_S1",
+        "softmax_lstm_S2",
+        "softmax_gru_reset_after_S1",
+        "softmax_gru_reset_after_S2",
+        "softmax_gru_reset_before_S1",
+        "softmax_gru_reset_before_S2",
     };
 
     [Theory]
@@ -34,7 +44,7 @@ public class FixtureParityTests(ITestOutputHelper output)
         fixture.LoadWeights(model, fixture.Root.GetProperty("weights"));
 
         float loss = model.ComputeGradients(fixture.Tokens, fixture.Labels);
-        float[] logits = new float[fixture.Labels.Length];
+        float[] logits = new float[fixture.Labels.Length * model.Description.Classes];
         model.PredictLogits(fixture.Tokens, logits);
         float[] probabilities = model.Predict(fixture.Tokens);
 
@@ -108,10 +118,13 @@ public class FixtureParityTests(ITestOutputHelper output)
             }
         }
 
-        float[] logits = new float[fixture.Labels.Length];
+        float[] logits = new float[fixture.Labels.Length * model.Description.Classes];
         model.PredictLogits(fixture.Tokens, logits);
         double lossAfter = run.GetProperty("loss_after").GetDouble();
-        Assert.True(Math.Abs(BinaryCrossEntropy.MeanLoss(logits, fixture.Labels) - lossAfter) <= 1e-5 * lossAfter);
+        float meanLoss = model.Description.Classes == 1
+            ? BinaryCrossEntropy.MeanLoss(logits, fixture.Labels)
+            : SoftmaxCrossEntropy.MeanLoss(logits, fixture.Labels, model.Description.Classes);
+        Assert.True(Math.Abs(meanLoss - lossAfter) <= 1e-5 * lossAfter);
         output.WriteLine(FormattableString.Invariant($"{name} {optimizerName}: weights after 3 steps max |Δ| {worstWeight:E1}"));
     }
 
@@ -142,7 +155,9 @@ public class FixtureParityTests(ITestOutputHelper output)
             return new Fixture(JsonDocument.Parse(File.ReadAllBytes(path)), name);
         }
 
-        public static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(static v => v.GetDouble()).ToArray();
+        /// <summary>The numbers of a list, or of a nested list row by row ([B][4] logits of the softmax head).</summary>
+        public static double[] Doubles(JsonElement array) =>
+            array.EnumerateArray().SelectMany(static v => v.ValueKind == JsonValueKind.Array ? Doubles(v) : [v.GetDouble()]).ToArray();
 
         public IRnnModel CreateModel()
         {
@@ -158,6 +173,16 @@ public class FixtureParityTests(ITestOutputHelper output)
                 "gru_reset_after_S2" => new S2GruAfter(),
                 "gru_reset_before_S1" => new S1GruBefore(),
                 "gru_reset_before_S2" => new S2GruBefore(),
+                "softmax_simple_rnn_tanh_S1" => new S1TanhSoftmax(),
+                "softmax_simple_rnn_relu_S1" => new S1ReluSoftmax(),
+                "softmax_simple_rnn_tanh_S2" => new S2TanhSoftmax(),
+                "softmax_simple_rnn_relu_S2" => new S2ReluSoftmax(),
+                "softmax_lstm_S1" => new S1LstmSoftmax(),
+                "softmax_lstm_S2" => new S2LstmSoftmax(),
+                "softmax_gru_reset_after_S1" => new S1GruAfterSoftmax(),
+                "softmax_gru_reset_after_S2" => new S2GruAfterSoftmax(),
+                "softmax_gru_reset_before_S1" => new S1GruBeforeSoftmax(),
+                "softmax_gru_reset_before_S2" => new S2GruBeforeSoftmax(),
                 _ => throw new ArgumentOutOfRangeException(Name),
             };
             ModelDescription description = model.Description;
@@ -167,6 +192,7 @@ public class FixtureParityTests(ITestOutputHelper output)
             Assert.Equal(Root.GetProperty("layers").GetInt32(), description.Layers);
             Assert.Equal(Root.GetProperty("seq_len").GetInt32(), description.SeqLen);
             Assert.Equal(Root.GetProperty("keras_param_count").GetInt32(), description.ParameterCount);
+            Assert.Equal(Root.TryGetProperty("dense_units", out JsonElement classes) ? classes.GetInt32() : 1, description.Classes);
             return model;
         }
 

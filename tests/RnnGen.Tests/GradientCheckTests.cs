@@ -10,7 +10,7 @@ namespace RnnGen.Tests;
 /// </summary>
 public class GradientCheckTests
 {
-    public static TheoryData<string> Models => new() { nameof(S1Tanh), nameof(S1Relu), nameof(S2Tanh), nameof(OddShapes), nameof(Unrolled), nameof(SingleStep), nameof(S1Lstm), nameof(S2GruAfter), nameof(S1GruBefore), nameof(LstmHardOdd), nameof(GruUnrolled), nameof(GruBeforeSingleStep) };
+    public static TheoryData<string> Models => new() { nameof(S1Tanh), nameof(S1Relu), nameof(S2Tanh), nameof(OddShapes), nameof(Unrolled), nameof(SingleStep), nameof(S1Lstm), nameof(S2GruAfter), nameof(S1GruBefore), nameof(LstmHardOdd), nameof(GruUnrolled), nameof(GruBeforeSingleStep), nameof(S1TanhSoftmax), nameof(S2ReluSoftmax), nameof(S1LstmSoftmax), nameof(S2GruAfterSoftmax), nameof(S1GruBeforeSoftmax), nameof(ThreeClassLstm) };
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -19,22 +19,23 @@ public class GradientCheckTests
         IRnnModel model = ReferenceAgreementTests.Create(modelName);
         ModelDescription description = model.Description;
         TestData.RandomizeWeights(model, seed: 19, scale: 0.4f);
-        (int[] tokens, float[] labels) = TestData.RandomBatch(23, description.Vocab, description.SeqLen, 3);
+        int classes = description.Classes;
+        (int[] tokens, float[] labels) = TestData.RandomBatch(23, description.Vocab, description.SeqLen, classes == 1 ? 3 : classes + 1, classes);
         model.ComputeGradients(tokens, labels);
         float[] analytic = model.Gradients.ToArray();
-        float[] logits = new float[labels.Length];
+        float[] logits = new float[labels.Length * classes];
         const float h = 2e-3f;
 
         double Loss()
         {
             model.PredictLogits(tokens, logits);
             double sum = 0;
-            for (int b = 0; b < logits.Length; b++)
+            for (int b = 0; b < labels.Length; b++)
             {
-                sum += BinaryCrossEntropy.Loss(logits[b], labels[b]);
+                sum += ClassificationHead.Loss(new ReadOnlySpan<float>(logits, b * classes, classes), labels[b]);
             }
 
-            return sum / logits.Length;
+            return sum / labels.Length;
         }
 
         double Numeric(int index, float step)

@@ -176,3 +176,81 @@ public partial class GruBeforeDropout
 public partial class GruRecurrentDropout
 {
 }
+
+/// <summary>Softmax fixture shape S1: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Classes = 4)]
+public partial class S1TanhSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S1: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Activation = RnnActivation.Relu, Classes = 4)]
+public partial class S1ReluSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S1: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm, Classes = 4)]
+public partial class S1LstmSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S1: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, Classes = 4)]
+public partial class S1GruAfterSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S1: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, ResetAfter = false, Classes = 4)]
+public partial class S1GruBeforeSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S2: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Classes = 4)]
+public partial class S2TanhSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S2: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Activation = RnnActivation.Relu, Classes = 4)]
+public partial class S2ReluSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S2: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Lstm, Classes = 4)]
+public partial class S2LstmSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S2: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, Classes = 4)]
+public partial class S2GruAfterSoftmax
+{
+}
+
+/// <summary>Softmax fixture shape S2: Dense(4) with softmax and sparse categorical cross-entropy.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, ResetAfter = false, Classes = 4)]
+public partial class S2GruBeforeSoftmax
+{
+}
+
+/// <summary>A small three-class model for gradient checks with dropout (the softmax head under every path).</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 2, SeqLen = 4, Cell = RnnCell.Lstm, Classes = 3)]
+public partial class ThreeClassLstm
+{
+}
+
+/// <summary>The three-class marker task's model: which of the markers 1, 2, 3 does the sequence hold?</summary>
+[RnnModel(Vocab = 20, Embed = 8, Units = 16, Layers = 1, SeqLen = 12, Cell = RnnCell.Gru, Classes = 3)]
+public partial class MarkerClassifier
+{
+}
+
+/// <summary>The shapes of <see cref="MarkerClassifier"/> with the sigmoid head, which its checkpoints must not fit.</summary>
+[RnnModel(Vocab = 20, Embed = 8, Units = 16, Layers = 1, SeqLen = 12, Cell = RnnCell.Gru)]
+public partial class MarkerDetectorGru
+{
+}

@@ -23,6 +23,12 @@ public class ReferenceAgreementTests
         { nameof(LstmHardOdd), 5 },
         { nameof(GruUnrolled), 6 },
         { nameof(GruBeforeSingleStep), 3 },
+        { nameof(S1TanhSoftmax), 5 },
+        { nameof(S2ReluSoftmax), 7 },
+        { nameof(S1LstmSoftmax), 4 },
+        { nameof(S2GruAfterSoftmax), 5 },
+        { nameof(S1GruBeforeSoftmax), 6 },
+        { nameof(ThreeClassLstm), 7 },
     };
 
     internal static IRnnModel Create(string name) => name switch
@@ -46,6 +52,12 @@ public class ReferenceAgreementTests
         nameof(LstmHardOdd) => new LstmHardOdd(),
         nameof(GruUnrolled) => new GruUnrolled(),
         nameof(GruBeforeSingleStep) => new GruBeforeSingleStep(),
+        nameof(S1TanhSoftmax) => new S1TanhSoftmax(),
+        nameof(S2ReluSoftmax) => new S2ReluSoftmax(),
+        nameof(S1LstmSoftmax) => new S1LstmSoftmax(),
+        nameof(S2GruAfterSoftmax) => new S2GruAfterSoftmax(),
+        nameof(S1GruBeforeSoftmax) => new S1GruBeforeSoftmax(),
+        nameof(ThreeClassLstm) => new ThreeClassLstm(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -56,14 +68,15 @@ public class ReferenceAgreementTests
         IRnnModel model = Create(modelName);
         ModelDescription description = model.Description;
         TestData.RandomizeWeights(model, seed: 7);
-        (int[] tokens, float[] labels) = TestData.RandomBatch(11, description.Vocab, description.SeqLen, batch);
+        (int[] tokens, float[] labels) = TestData.RandomBatch(11, description.Vocab, description.SeqLen, batch, description.Classes);
 
         float loss = model.ComputeGradients(tokens, labels);
-        float[] logits = new float[batch];
+        float[] logits = new float[batch * description.Classes];
         model.PredictLogits(tokens, logits);
         ScalarReference.Result expected = ScalarReference.Run(description, model.Parameters, tokens, labels);
 
-        for (int b = 0; b < batch; b++)
+        Assert.Equal(expected.Logits.Length, logits.Length);
+        for (int b = 0; b < logits.Length; b++)
         {
             Assert.True(Math.Abs(logits[b] - expected.Logits[b]) <= 1e-5 * Math.Max(1, Math.Abs(expected.Logits[b])), $"logit {b}: {logits[b]} vs {expected.Logits[b]}");
         }

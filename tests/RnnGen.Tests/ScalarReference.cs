@@ -98,32 +98,20 @@ internal static class ScalarReference
             }
         }
 
-        double[] logits = new double[B];
-        double loss = 0;
-        double[] dz = new double[B];
-        for (int b = 0; b < B; b++)
-        {
-            double z = p[db.Offset];
-            for (int j = 0; j < U; j++)
-            {
-                z += xs[L][T - 1][b][j] * p[dk.Offset + j];
-            }
-
-            logits[b] = z;
-            loss += Math.Max(z, 0) - (z * labels[b]) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
-            dz[b] = ((1 / (1 + Math.Exp(-z))) - labels[b]) / B;
-        }
-
-        loss /= B;
+        (double[] logits, double loss, double[] dz) = DenseHead(model, p, xs[L][T - 1], labels);
+        int N = model.Classes;
         double[] g = new double[p.Length];
         double[][][] dh = New(T, B, U);
         for (int b = 0; b < B; b++)
         {
-            g[db.Offset] += dz[b];
-            for (int j = 0; j < U; j++)
+            for (int k = 0; k < N; k++)
             {
-                g[dk.Offset + j] += xs[L][T - 1][b][j] * dz[b];
-                dh[T - 1][b][j] = dz[b] * p[dk.Offset + j];
+                g[db.Offset + k] += dz[(b * N) + k];
+                for (int j = 0; j < U; j++)
+                {
+                    g[dk.Offset + (j * N) + k] += xs[L][T - 1][b][j] * dz[(b * N) + k];
+                    dh[T - 1][b][j] += dz[(b * N) + k] * p[dk.Offset + (j * N) + k];
+                }
             }
         }
 
@@ -311,23 +299,65 @@ internal static class ScalarReference
             x = h;
         }
 
+        (double[] logits, double loss, _) = DenseHead(model, p, x[T - 1], labels);
+        return (logits, loss);
+    }
+
+    /// <summary>
+    /// The Dense head in double from the top layer's last state: logits [B, N] (N = 1 for the sigmoid head), the mean
+    /// loss (binary cross-entropy from the logit, or logsumexp(z) − z[y] for softmax), and dL/dlogits.
+    /// </summary>
+    private static (double[] Logits, double Loss, double[] DLogits) DenseHead(ModelDescription model, double[] p, double[][] hLast, float[] labels)
+    {
+        int B = labels.Length, U = model.Units, N = model.Classes;
         TensorInfo dk = model.FindTensor("dense/kernel")!;
         TensorInfo db = model.FindTensor("dense/bias")!;
-        double[] logits = new double[B];
+        double[] logits = new double[B * N];
+        double[] dz = new double[B * N];
         double loss = 0;
         for (int b = 0; b < B; b++)
         {
-            double z = p[db.Offset];
-            for (int j = 0; j < U; j++)
+            for (int k = 0; k < N; k++)
             {
-                z += x[T - 1][b][j] * p[dk.Offset + j];
+                double z = p[db.Offset + k];
+                for (int j = 0; j < U; j++)
+                {
+                    z += hLast[b][j] * p[dk.Offset + (j * N) + k];
+                }
+
+                logits[(b * N) + k] = z;
             }
 
-            logits[b] = z;
-            loss += Math.Max(z, 0) - (z * labels[b]) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+            if (N == 1)
+            {
+                double z = logits[b];
+                loss += Math.Max(z, 0) - (z * labels[b]) + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+                dz[b] = ((1 / (1 + Math.Exp(-z))) - labels[b]) / B;
+                continue;
+            }
+
+            double max = double.NegativeInfinity;
+            for (int k = 0; k < N; k++)
+            {
+                max = Math.Max(max, logits[(b * N) + k]);
+            }
+
+            double sum = 0;
+            for (int k = 0; k < N; k++)
+            {
+                sum += Math.Exp(logits[(b * N) + k] - max);
+            }
+
+            double logSumExp = max + Math.Log(sum);
+            int label = (int)labels[b];
+            loss += logSumExp - logits[(b * N) + label];
+            for (int k = 0; k < N; k++)
+            {
+                dz[(b * N) + k] = (Math.Exp(logits[(b * N) + k] - logSumExp) - (k == label ? 1 : 0)) / B;
+            }
         }
 
-        return (logits, loss / B);
+        return (logits, loss / B, dz);
     }
 
     private static double[][][] New(int a, int b, int c)

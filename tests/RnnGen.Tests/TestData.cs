@@ -3,7 +3,7 @@ namespace RnnGen.Tests;
 /// <summary>Random batches and weights for the numerical tests, from a fixed seed.</summary>
 internal static class TestData
 {
-    public static (int[] Tokens, float[] Labels) RandomBatch(int seed, int vocab, int seqLen, int batch)
+    public static (int[] Tokens, float[] Labels) RandomBatch(int seed, int vocab, int seqLen, int batch, int classes = 1)
     {
         var random = new RnnRandom(seed);
         var tokens = new int[batch * seqLen];
@@ -15,7 +15,7 @@ internal static class TestData
         var labels = new float[batch];
         for (int i = 0; i < batch; i++)
         {
-            labels[i] = i % 2;
+            labels[i] = i % (classes == 1 ? 2 : classes); // 0/1 for the sigmoid head, every class id for softmax
         }
 
         return (tokens, labels);

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
+using RnnGen.Execution;
 
 namespace RnnGen.Training.Tests;
 
@@ -99,10 +100,10 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void Accuracy_counts_a_logit_of_zero_as_negative()
     {
-        Assert.Equal(1, BatchBuffers.CountCorrect([0f], [0f]));
-        Assert.Equal(0, BatchBuffers.CountCorrect([0f], [1f]));
-        Assert.Equal(0, BatchBuffers.CountCorrect([1e-9f], [1f])); // σ(1e-9) rounds to 0.5 in float32: not > 0.5
-        Assert.Equal(1, BatchBuffers.CountCorrect([1e-6f], [1f]));
+        Assert.Equal(1, ClassificationHead.CountCorrect([0f], [0f]));
+        Assert.Equal(0, ClassificationHead.CountCorrect([0f], [1f]));
+        Assert.Equal(0, ClassificationHead.CountCorrect([1e-9f], [1f])); // σ(1e-9) rounds to 0.5 in float32: not > 0.5
+        Assert.Equal(1, ClassificationHead.CountCorrect([1e-6f], [1f]));
     }
 
     [Fact]

@@ -142,6 +142,14 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor ClassesNotPositive = new(
+        id: "RNNG0018",
+        title: "Classes must be at least 1",
+        messageFormat: "Classes is {0}; use 1 for a sigmoid head (binary labels) or the number of classes, 2 or more, for a softmax head",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor FileLocalClass = new(
         id: "RNNG0017",
         title: "[RnnModel] on a file-local class",

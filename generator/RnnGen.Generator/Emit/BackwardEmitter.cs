@@ -60,21 +60,28 @@ internal static class BackwardEmitter
         writer.WriteLine("/// </summary>");
         using (writer.WriteBlock("private void DenseBackward(int batch)"))
         {
-            writer.WriteLine($"int last = (SeqLen - 1) * batch * {top.Units};");
-            writer.WriteLine($"new global::System.Span<float>({dhTop}, 0, last).Clear();");
-            writer.WriteLine($"var kernel = new global::System.ReadOnlySpan<float>(_parameters, {layout.DenseKernel.PropertyName}Offset, {top.Units});");
-            writer.WriteLine($"var dKernel = new global::System.Span<float>(_gradients, {layout.DenseKernel.PropertyName}Offset, {top.Units});");
-            writer.WriteLine("float dBias = 0;");
-            using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+            if (spec.Softmax)
             {
-                writer.WriteLine("float dz = _owner._dLogits[_firstRow + b];");
-                writer.WriteLine($"int row = last + (b * {top.Units});");
-                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>({hTop}, row, {top.Units}), dz, dKernel, dKernel);");
-                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>({dhTop}, row, {top.Units}));");
-                writer.WriteLine("dBias += dz;");
+                EmitSoftmaxDenseBody(writer, layout, top);
             }
+            else
+            {
+                writer.WriteLine($"int last = (SeqLen - 1) * batch * {top.Units};");
+                writer.WriteLine($"new global::System.Span<float>({dhTop}, 0, last).Clear();");
+                writer.WriteLine($"var kernel = new global::System.ReadOnlySpan<float>(_parameters, {layout.DenseKernel.PropertyName}Offset, {top.Units});");
+                writer.WriteLine($"var dKernel = new global::System.Span<float>(_gradients, {layout.DenseKernel.PropertyName}Offset, {top.Units});");
+                writer.WriteLine("float dBias = 0;");
+                using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+                {
+                    writer.WriteLine("float dz = _owner._dLogits[_firstRow + b];");
+                    writer.WriteLine($"int row = last + (b * {top.Units});");
+                    writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new global::System.ReadOnlySpan<float>({hTop}, row, {top.Units}), dz, dKernel, dKernel);");
+                    writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.Multiply(kernel, dz, new global::System.Span<float>({dhTop}, row, {top.Units}));");
+                    writer.WriteLine("dBias += dz;");
+                }
 
-            writer.WriteLine($"_gradients[{layout.DenseBias.PropertyName}Offset] += dBias;");
+                writer.WriteLine($"_gradients[{layout.DenseBias.PropertyName}Offset] += dBias;");
+            }
         }
 
         for (int i = spec.LayerCount - 1; i >= 0; i--)
@@ -93,6 +100,26 @@ internal static class BackwardEmitter
         using (writer.WriteBlock("private void EmbeddingBackward(global::System.ReadOnlySpan<int> tokens, int batch)"))
         {
             writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddEmbeddingRows(tokens, SeqLen, batch, new global::System.ReadOnlySpan<float>(_dEmbedded, 0, SeqLen * batch * Embed), new global::System.Span<float>(_gradients, {embeddingOffset}, Vocab * Embed), Embed, _usedRows);");
+        }
+    }
+
+    /// <summary>Dense(N), row by row: dW_d += h_T[b]ᵀ·dz[b], db_d += dz[b], dL/dh_T[b] = dz[b]·W_dᵀ.</summary>
+    private static void EmitSoftmaxDenseBody(SourceWriter writer, ModelLayout layout, LayerSpec top)
+    {
+        int u = top.Units;
+        string hTop = ModelLayout.HiddenField(top);
+        string dhTop = ModelLayout.HiddenGradientField(top);
+        string kernel = layout.DenseKernel.PropertyName;
+        writer.WriteLine($"int last = (SeqLen - 1) * batch * {u};");
+        writer.WriteLine($"Slice({dhTop}, 0, last).Clear();");
+        writer.WriteLine($"var kernel = ReadOnlySlice(_parameters, {kernel}Offset, {kernel}Length);");
+        writer.WriteLine($"var dKernel = Slice(_gradients, {kernel}Offset, {kernel}Length);");
+        writer.WriteLine($"var dBias = Slice(_gradients, {layout.DenseBias.PropertyName}Offset, Classes);");
+        using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+        {
+            writer.WriteLine($"int row = last + (b * {u});");
+            writer.WriteLine("var dLogits = ReadOnlySlice(_owner._dLogits, (_firstRow + b) * Classes, Classes);");
+            writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.DenseBackward(ReadOnlySlice({hTop}, row, {u}), dLogits, kernel, dKernel, dBias, Slice({dhTop}, row, {u}));");
         }
     }
 }

@@ -66,6 +66,12 @@ internal static class ForwardEmitter
 
         LayerSpec top = layout.TopLayer;
         writer.WriteLine();
+        if (spec.Softmax)
+        {
+            EmitSoftmaxDense(writer, layout, top);
+            return;
+        }
+
         writer.WriteLine($"/// <summary>dense: logit[b] = h_T[b]·W_d + b_d, from the last step of {ModelLayout.HiddenField(top)}.</summary>");
         using (writer.WriteBlock("private void DenseForward(int batch)"))
         {
@@ -76,6 +82,24 @@ internal static class ForwardEmitter
             {
                 writer.WriteLine($"var hidden = new global::System.ReadOnlySpan<float>({ModelLayout.HiddenField(top)}, last + (b * {top.Units}), {top.Units});");
                 writer.WriteLine("_owner._logits[_firstRow + b] = global::RnnGen.Kernels.MatrixOps.Dot(hidden, kernel) + bias;");
+            }
+        }
+    }
+
+    /// <summary>Dense(N): the N logits of every row, z[b] = h_T[b]·W_d + b_d with W_d (u, N).</summary>
+    private static void EmitSoftmaxDense(SourceWriter writer, ModelLayout layout, LayerSpec top)
+    {
+        int u = top.Units;
+        writer.WriteLine($"/// <summary>dense: z[b] = h_T[b]·W_d + b_d, {layout.Spec.Classes} logits per row, from the last step of {ModelLayout.HiddenField(top)}.</summary>");
+        using (writer.WriteBlock("private void DenseForward(int batch)"))
+        {
+            writer.WriteLine($"int last = (SeqLen - 1) * batch * {u};");
+            writer.WriteLine($"var kernel = ReadOnlySlice(_parameters, {layout.DenseKernel.PropertyName}Offset, {layout.DenseKernel.PropertyName}Length);");
+            writer.WriteLine($"var bias = ReadOnlySlice(_parameters, {layout.DenseBias.PropertyName}Offset, Classes);");
+            using (writer.WriteBlock("for (int b = 0; b < batch; b++)"))
+            {
+                writer.WriteLine($"var hidden = ReadOnlySlice({ModelLayout.HiddenField(top)}, last + (b * {u}), {u});");
+                writer.WriteLine("global::RnnGen.Kernels.MatrixOps.DenseForward(hidden, kernel, bias, Slice(_owner._logits, (_firstRow + b) * Classes, Classes));");
             }
         }
     }

@@ -18,7 +18,8 @@ internal static class HeaderEmitter
             writer.WriteLine($"//   {layer.KerasName}{Pad(layer.KerasName)}{cell.KerasLayer(layer)} -> {output}");
         }
 
-        writer.WriteLine($"//   dense{Pad("dense")}Dense(1) -> sigmoid -> (batch, 1)");
+        string head = spec.Softmax ? "softmax" : "sigmoid";
+        writer.WriteLine($"//   dense{Pad("dense")}Dense({spec.Classes}) -> {head} -> (batch, {spec.Classes})");
         foreach (string line in cell.Equations)
         {
             writer.WriteLine($"// {line}");
@@ -45,7 +46,7 @@ internal static class HeaderEmitter
             }
         }
 
-        writer.WriteLine("//   _logits, _dLogits      [B]");
+        writer.WriteLine(spec.Softmax ? $"//   _logits, _dLogits      [B, {spec.Classes}]" : "//   _logits, _dLogits      [B]");
         writer.WriteLine($"// Unrolled: every size is a constant and each row of a matrix product lives in vector registers");
         writer.WriteLine($"// ({string.Join(", ", KernelsFileEmitter.KernelsOf(spec, cell).Widths.Select(KernelEmitter.KernelName))}); the time loop is {(spec.Unroll ? $"fully unrolled into {spec.SeqLen} steps (Unroll = true)" : "a loop (Unroll = false)")}.");
     }

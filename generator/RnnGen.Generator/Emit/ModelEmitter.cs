@@ -48,6 +48,10 @@ internal static class ModelEmitter
         writer.WriteLine($"public const int SeqLen = {spec.SeqLen};");
         writer.WriteLine("/// <summary>The number of trainable parameters (Keras' \"Total params\").</summary>");
         writer.WriteLine($"public const int ParameterCount = {layout.ParameterCount};");
+        writer.WriteLine(spec.Softmax
+            ? "/// <summary>The classes of the softmax head: logits and probabilities are [batch, Classes].</summary>"
+            : "/// <summary>The outputs of the head: 1, one sigmoid probability per sample.</summary>");
+        writer.WriteLine($"public const int Classes = {spec.Classes};");
         writer.WriteLine();
         foreach (TensorLayout tensor in layout.Tensors)
         {
@@ -82,6 +86,7 @@ internal static class ModelEmitter
             writer.WriteLine($"ResetAfter = {(spec.ResetAfter ? "true" : "false")},");
             writer.WriteLine($"Dropout = {spec.Dropout.ToString("R", CultureInfo.InvariantCulture)},");
             writer.WriteLine($"RecurrentDropout = {spec.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture)},");
+            writer.WriteLine("Classes = Classes,");
         }
 
         writer.Indentation--;
@@ -119,8 +124,9 @@ internal static class ModelEmitter
         writer.WriteLine("private readonly global::System.Action<int> _backwardShard;");
         writer.WriteLine("private int _shardCount;");
         writer.WriteLine("private int[] _batchTokens = []; // the batch being run, [batch, SeqLen], read by the shards");
-        writer.WriteLine("private float[] _logits = []; // [batch], written by the shards");
-        writer.WriteLine("private float[] _dLogits = []; // [batch], dL/dlogit, read by the shards");
+        string logitsShape = spec.Softmax ? "[batch, Classes]" : "[batch]";
+        writer.WriteLine($"private float[] _logits = []; // {logitsShape}, written by the shards");
+        writer.WriteLine($"private float[] _dLogits = []; // {logitsShape}, dL/dlogit, read by the shards");
         writer.WriteLine("private int _logitsOfTraining; // the batch whose training forward pass left its logits in _logits");
         writer.WriteLine("// The embedding rows of _gradients the last reduction wrote.");
         writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);");
@@ -213,10 +219,14 @@ internal static class ModelEmitter
         using (writer.WriteBlock("private float ComputeGradientsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels)"))
         {
             writer.WriteLine("int batch = global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
-            writer.WriteLine("global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch);");
+            writer.WriteLine(spec.Softmax
+                ? "global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch, Classes);"
+                : "global::RnnGen.Execution.ModelInput.CheckLabels(labels, batch);");
             writer.WriteLine("PrepareBatch(tokens, batch, training: true);");
             writer.WriteLine("_runner.Run(_shardCount, _forwardShard);");
-            writer.WriteLine("float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));");
+            writer.WriteLine(spec.Softmax
+                ? "float loss = global::RnnGen.Execution.SoftmaxCrossEntropy.MeanLossAndGradient(ReadOnlySlice(_logits, 0, batch * Classes), labels, Slice(_dLogits, 0, batch * Classes), Classes);"
+                : "float loss = global::RnnGen.Execution.BinaryCrossEntropy.MeanLossAndGradient(new global::System.ReadOnlySpan<float>(_logits, 0, batch), labels, new global::System.Span<float>(_dLogits, 0, batch));");
             writer.WriteLine("TransposeWeights();");
             writer.WriteLine("_runner.Run(_shardCount, _backwardShard);");
             writer.WriteLine("ReduceGradients();");
@@ -247,11 +257,13 @@ internal static class ModelEmitter
         using (writer.WriteBlock("private void PredictLogitsOfOneCaller(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> logits)"))
         {
             writer.WriteLine("int batch = global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen);");
-            writer.WriteLine("global::RnnGen.Execution.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
+            writer.WriteLine(spec.Softmax
+                ? "global::RnnGen.Execution.ModelInput.CheckOutput(logits.Length, batch, Classes, nameof(logits));"
+                : "global::RnnGen.Execution.ModelInput.CheckOutput(logits.Length, batch, nameof(logits));");
             writer.WriteLine("PrepareBatch(tokens, batch, training: false);");
             writer.WriteLine("_logitsOfTraining = 0;");
             writer.WriteLine("_runner.Run(_shardCount, _forwardShard);");
-            writer.WriteLine("new global::System.ReadOnlySpan<float>(_logits, 0, batch).CopyTo(logits);");
+            writer.WriteLine($"new global::System.ReadOnlySpan<float>(_logits, 0, {PerSample(spec, "batch")}).CopyTo(logits);");
         }
 
         writer.WriteLine();
@@ -263,21 +275,25 @@ internal static class ModelEmitter
         }
 
         writer.WriteLine("/// <summary>The logits of the last training forward pass (<see cref=\"ComputeGradients\"/>), computed before the weights changed.</summary>");
-        writer.WriteLine("public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, _logitsOfTraining);");
+        writer.WriteLine($"public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, {PerSample(spec, "_logitsOfTraining")});");
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc cref=\"global::RnnGen.IRnnModel.Predict\"/>");
         using (writer.WriteBlock("public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> probabilities)"))
         {
             writer.WriteLine("using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(Predict));");
             writer.WriteLine("PredictLogitsOfOneCaller(tokens, probabilities);");
-            writer.WriteLine("global::RnnGen.Kernels.Activations.SigmoidInPlace(probabilities);");
+            writer.WriteLine(spec.Softmax
+                ? "global::RnnGen.Execution.SoftmaxCrossEntropy.SoftmaxInPlace(probabilities, Classes);"
+                : "global::RnnGen.Kernels.Activations.SigmoidInPlace(probabilities);");
         }
 
         writer.WriteLine();
-        writer.WriteLine("/// <summary>Returns the probability σ(logit) of every sample of a <c>[batch, SeqLen]</c> token batch.</summary>");
+        writer.WriteLine(spec.Softmax
+            ? "/// <summary>Returns the class probabilities, [batch, Classes], of a <c>[batch, SeqLen]</c> token batch.</summary>"
+            : "/// <summary>Returns the probability σ(logit) of every sample of a <c>[batch, SeqLen]</c> token batch.</summary>");
         using (writer.WriteBlock("public float[] Predict(global::System.ReadOnlySpan<int> tokens)"))
         {
-            writer.WriteLine("var probabilities = new float[global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen)];");
+            writer.WriteLine($"var probabilities = new float[{PerSample(spec, "global::RnnGen.Execution.ModelInput.CheckTokens(tokens, Vocab, SeqLen)")}];");
             writer.WriteLine("Predict(tokens, probabilities);");
             writer.WriteLine("return probabilities;");
         }
@@ -295,8 +311,8 @@ internal static class ModelEmitter
             using (writer.WriteBlock("if (_batchTokens.Length < tokens.Length)"))
             {
                 writer.WriteLine("_batchTokens = new int[tokens.Length];");
-                writer.WriteLine("_logits = new float[batch];");
-                writer.WriteLine("_dLogits = new float[batch];");
+                writer.WriteLine($"_logits = new float[{PerSample(spec, "batch")}];");
+                writer.WriteLine($"_dLogits = new float[{PerSample(spec, "batch")}];");
                 writer.WriteLine("_usedRows.EnsureCapacity(SeqLen * batch);");
             }
 
@@ -435,4 +451,7 @@ internal static class ModelEmitter
             }
         }
     }
+
+    /// <summary>The floats of the head's output for <paramref name="samples"/> samples: one each, or Classes each.</summary>
+    private static string PerSample(ModelSpec spec, string samples) => spec.Softmax ? $"{samples} * Classes" : samples;
 }

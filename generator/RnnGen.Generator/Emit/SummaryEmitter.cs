@@ -49,7 +49,7 @@ internal static class SummaryEmitter
             text.Append(' ', 65).Append('\n');
         }
 
-        Row(" dense (Dense)", "(None, 1)", Count(layout.Spec.Units + 1));
+        Row(" dense (Dense)", $"(None, {layout.Spec.Classes})", Count(((decimal)layout.Spec.Units + 1) * layout.Spec.Classes));
         text.Append(' ', 65).Append('\n');
         text.Append('=', 65).Append('\n');
         string total = layout.ParameterCount.ToString("N0", CultureInfo.InvariantCulture);

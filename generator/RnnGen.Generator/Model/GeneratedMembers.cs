@@ -12,7 +12,7 @@ internal static class GeneratedMembers
 {
     private static readonly string[] s_fixed =
     [
-        "Vocab", "Embed", "Units", "Layers", "SeqLen", "ParameterCount", "Description", "Parameters", "Gradients",
+        "Vocab", "Embed", "Units", "Layers", "SeqLen", "ParameterCount", "Classes", "Description", "Parameters", "Gradients",
         "Threads", "ComputeGradients", "ComputeGradientsOfOneCaller", "TrainStep", "PredictLogits", "PredictLogitsOfOneCaller",
         "Logits", "Predict", "Summary", "SummaryText", "DropoutRandom", "Shard", "PrepareBatch", "ReduceGradients",
         "TransposeWeights", "At", "Slice", "ReadOnlySlice",

@@ -61,8 +61,8 @@ internal sealed class ModelLayout
             }
         }
 
-        Add("dense/kernel", spec.Units, 1, 2, InitializerKind.GlorotUniform);
-        Add("dense/bias", 1, 1, 1, InitializerKind.Zeros);
+        Add("dense/kernel", spec.Units, spec.Classes, 2, InitializerKind.GlorotUniform);
+        Add("dense/bias", spec.Classes, 1, 1, InitializerKind.Zeros);
         Tensors = tensors;
         ParameterCount = offset;
     }

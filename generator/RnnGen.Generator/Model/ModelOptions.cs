@@ -35,4 +35,6 @@ internal sealed record ModelOptions
     public double RecurrentDropout { get; init; }
 
     public bool Unroll { get; init; }
+
+    public int Classes { get; init; } = 1;
 }

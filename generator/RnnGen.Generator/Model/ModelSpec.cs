@@ -64,6 +64,12 @@ internal sealed record ModelSpec(
     /// <summary>The recurrent dropout rate of every recurrent layer, in [0, 1).</summary>
     public double RecurrentDropout { get; init; }
 
+    /// <summary>The head: 1 for Dense(1) with sigmoid, N ≥ 2 for Dense(N) with softmax.</summary>
+    public int Classes { get; init; } = 1;
+
+    /// <summary>Whether the head is a softmax over <see cref="Classes"/> classes (else one sigmoid output).</summary>
+    public bool Softmax => Classes > 1;
+
     /// <summary>Whether training applies dropout anywhere (evaluation and prediction never do).</summary>
     public bool HasDropout => Dropout > 0 || RecurrentDropout > 0;
 

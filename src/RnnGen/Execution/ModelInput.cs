@@ -30,6 +30,29 @@ public static class ModelInput
         return tokens.Length / seqLen;
     }
 
+    /// <summary>Checks that there is one label per sample: in [0, 1] for one output, a class id in [0, classes) for several.</summary>
+    public static void CheckLabels(ReadOnlySpan<float> labels, int batch, int classes)
+    {
+        if (classes == 1)
+        {
+            CheckLabels(labels, batch);
+            return;
+        }
+
+        if (labels.Length != batch)
+        {
+            throw new ArgumentException($"{labels.Length} labels were given for a batch of {batch} samples.", nameof(labels));
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (!(labels[i] >= 0 && labels[i] < classes && labels[i] == MathF.Floor(labels[i])))
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {labels[i]} of sample {i} is not a class id in [0, {classes}).");
+            }
+        }
+    }
+
     /// <summary>Checks that there is one label in [0, 1] per sample.</summary>
     public static void CheckLabels(ReadOnlySpan<float> labels, int batch)
     {
@@ -44,6 +67,16 @@ public static class ModelInput
             {
                 throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"Label {labels[i]} of sample {i} is not in [0, 1].");
             }
+        }
+    }
+
+    /// <summary>Checks that an output span has <paramref name="classes"/> elements per sample.</summary>
+    public static void CheckOutput(int length, int batch, int classes, string name)
+    {
+        if (length != (long)batch * classes)
+        {
+            throw new ArgumentException(
+                $"The output has room for {length} values, but the batch of {batch} samples has {(long)batch * classes} ({classes} classes each).", name);
         }
     }
 

@@ -59,6 +59,72 @@ public static class MatrixOps
     }
 
     /// <summary>
+    /// One sample through a Dense(N) head: <c>logits[k] = Σ_j hidden[j]·kernel[j, k] + bias[k]</c>, kernel (u, N)
+    /// row-major. Each class is one ordered fused chain, as in <see cref="Dot"/>, so every vector width gives the same bits.
+    /// </summary>
+    public static void DenseForward(ReadOnlySpan<float> hidden, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> logits)
+    {
+        int classes = logits.Length;
+        CheckDense(hidden.Length, kernel.Length, bias.Length, classes);
+        for (int k = 0; k < classes; k++)
+        {
+            float sum = 0;
+            for (int j = 0; j < hidden.Length; j++)
+            {
+                sum = MathF.FusedMultiplyAdd(hidden[j], kernel[(j * classes) + k], sum);
+            }
+
+            logits[k] = sum + bias[k];
+        }
+    }
+
+    /// <summary>
+    /// One sample back through a Dense(N) head, with dz = dL/dlogits: <c>dKernel[j, k] += hidden[j]·dz[k]</c>,
+    /// <c>dBias[k] += dz[k]</c>, and <c>dHidden[j] = Σ_k dz[k]·kernel[j, k]</c> (overwritten), each in index order.
+    /// </summary>
+    public static void DenseBackward(
+        ReadOnlySpan<float> hidden,
+        ReadOnlySpan<float> dLogits,
+        ReadOnlySpan<float> kernel,
+        Span<float> dKernel,
+        Span<float> dBias,
+        Span<float> dHidden)
+    {
+        int classes = dLogits.Length;
+        CheckDense(hidden.Length, kernel.Length, dBias.Length, classes);
+        if (dKernel.Length != kernel.Length || dHidden.Length != hidden.Length)
+        {
+            throw new ArgumentException("The Dense gradients must have the shapes of the kernel and the hidden state.");
+        }
+
+        for (int j = 0; j < hidden.Length; j++)
+        {
+            float dh = 0;
+            for (int k = 0; k < classes; k++)
+            {
+                int w = (j * classes) + k;
+                dKernel[w] = MathF.FusedMultiplyAdd(hidden[j], dLogits[k], dKernel[w]);
+                dh = MathF.FusedMultiplyAdd(dLogits[k], kernel[w], dh);
+            }
+
+            dHidden[j] = dh;
+        }
+
+        for (int k = 0; k < classes; k++)
+        {
+            dBias[k] += dLogits[k];
+        }
+    }
+
+    private static void CheckDense(int units, int kernel, int bias, int classes)
+    {
+        if (kernel != units * classes || bias != classes)
+        {
+            throw new ArgumentException($"A Dense({classes}) head over {units} units needs a ({units}, {classes}) kernel and {classes} biases; got {kernel} and {bias}.");
+        }
+    }
+
+    /// <summary>
     /// <c>sums[c] += Σ_r matrix[r, c]</c> over a row-major matrix of <paramref name="columns"/> columns, rows in order.
     /// Each block of 8 columns is summed in one register down a block of rows (no call per row: a bias gradient sums
     /// 32,000 rows of a shard); the additions per element are the same, in the same order, as a row-by-row loop.

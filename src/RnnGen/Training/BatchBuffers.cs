@@ -10,22 +10,24 @@ internal sealed class BatchBuffers
     private readonly int _seqLen;
     private readonly int[] _tokens;   // [batchSize, seqLen]
     private readonly float[] _labels; // [batchSize]
-    private readonly float[] _logits; // [batchSize]
+    private readonly float[] _logits; // [batchSize, classes]
+    private readonly int _classes;
 
-    public BatchBuffers(int batchSize, int seqLen)
+    public BatchBuffers(int batchSize, int seqLen, int classes)
     {
         _batchSize = batchSize;
         _seqLen = seqLen;
+        _classes = classes;
         _tokens = new int[batchSize * seqLen];
         _labels = new float[batchSize];
-        _logits = new float[batchSize];
+        _logits = new float[batchSize * classes];
     }
 
     public ReadOnlySpan<int> Tokens(int count) => _tokens.AsSpan(0, count * _seqLen);
 
     public ReadOnlySpan<float> Labels(int count) => _labels.AsSpan(0, count);
 
-    public Span<float> Logits(int count) => _logits.AsSpan(0, count);
+    public Span<float> Logits(int count) => _logits.AsSpan(0, count * _classes);
 
     /// <summary>Copies the samples <c>order[start..]</c> (at most a batch) into the buffers and returns their number.</summary>
     public int Gather(SequenceDataset data, ReadOnlySpan<int> order, int start)
@@ -63,31 +65,12 @@ internal sealed class BatchBuffers
             ReadOnlySpan<float> labels = Labels(count);
             for (int i = 0; i < count; i++)
             {
-                lossSum += BinaryCrossEntropy.Loss(logits[i], labels[i]);
+                lossSum += ClassificationHead.Loss(logits.Slice(i * _classes, _classes), labels[i]);
             }
 
-            correct += CountCorrect(logits, labels);
+            correct += ClassificationHead.CountCorrect(logits, labels);
         }
 
         return (lossSum / data.Count, (double)correct / data.Count);
-    }
-
-    /// <summary>
-    /// Keras' <c>binary_accuracy</c>: <c>float(p &gt; 0.5) == y</c> with the strict <c>&gt;</c>, on the float32 sigmoid,
-    /// so that a logit too small to move σ off 0.5 counts as negative, as it does in Keras.
-    /// </summary>
-    public static long CountCorrect(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels)
-    {
-        long correct = 0;
-        for (int i = 0; i < logits.Length; i++)
-        {
-            float predicted = BinaryCrossEntropy.Sigmoid(logits[i]) > 0.5f ? 1f : 0f;
-            if (predicted == labels[i])
-            {
-                correct++;
-            }
-        }
-
-        return correct;
     }
 }

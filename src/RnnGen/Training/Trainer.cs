@@ -1,5 +1,6 @@
 using RnnGen.Checkpoints;
 using RnnGen.Data;
+using RnnGen.Execution;
 
 namespace RnnGen.Training;
 
@@ -104,7 +105,7 @@ public static class Trainer
             throw new ArgumentException("There are no samples to evaluate.", nameof(data));
         }
 
-        return new BatchBuffers(batchSize, data.SeqLen).Evaluate(model, data);
+        return new BatchBuffers(batchSize, data.SeqLen, model.Description.Classes).Evaluate(model, data);
     }
 
     private static void CheckShape(IRnnModel model, SequenceDataset data, string name)
@@ -172,7 +173,7 @@ public static class Trainer
             _verbose = verbose;
             _interactive = interactive;
             _time = time;
-            _buffers = new BatchBuffers(batchSize, train.SeqLen);
+            _buffers = new BatchBuffers(batchSize, train.SeqLen, model.Description.Classes);
             _order = new int[train.Count];
             _random = new RnnRandom(seed);
             _epochStartState = _random.State;
@@ -364,10 +365,10 @@ public static class Trainer
             }
 
             float loss = _model.TrainStep(tokens, labels, _optimizer);
-            _modelKeepsLogits ??= _model.Logits.Length == count;
+            _modelKeepsLogits ??= _model.Logits.Length == predicted.Length;
             ReadOnlySpan<float> logits = _modelKeepsLogits == true ? _model.Logits : predicted;
             _lossSum += (double)loss * count;
-            _correct += BatchBuffers.CountCorrect(logits, labels);
+            _correct += ClassificationHead.CountCorrect(logits, labels);
             _seen += count;
             return loss;
         }

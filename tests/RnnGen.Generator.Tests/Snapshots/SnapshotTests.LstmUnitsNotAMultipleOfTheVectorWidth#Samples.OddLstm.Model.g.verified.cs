@@ -55,6 +55,8 @@ namespace Samples
         public const int SeqLen = 6;
         /// <summary>The number of trainable parameters (Keras' "Total params").</summary>
         public const int ParameterCount = 847;
+        /// <summary>The outputs of the head: 1, one sigmoid probability per sample.</summary>
+        public const int Classes = 1;
 
         private const int EmbeddingEmbeddingsOffset = 0;
         private const int EmbeddingEmbeddingsLength = 55;
@@ -94,6 +96,7 @@ namespace Samples
                 ResetAfter = true,
                 Dropout = 0,
                 RecurrentDropout = 0,
+                Classes = Classes,
             };
 
         global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;

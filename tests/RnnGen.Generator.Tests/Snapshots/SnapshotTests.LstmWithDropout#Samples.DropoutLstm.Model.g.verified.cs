@@ -67,6 +67,8 @@ namespace Samples
         public const int SeqLen = 5;
         /// <summary>The number of trainable parameters (Keras' "Total params").</summary>
         public const int ParameterCount = 3021;
+        /// <summary>The outputs of the head: 1, one sigmoid probability per sample.</summary>
+        public const int Classes = 1;
 
         private const int EmbeddingEmbeddingsOffset = 0;
         private const int EmbeddingEmbeddingsLength = 800;
@@ -106,6 +108,7 @@ namespace Samples
                 ResetAfter = true,
                 Dropout = 0.2,
                 RecurrentDropout = 0.2,
+                Classes = Classes,
             };
 
         global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;

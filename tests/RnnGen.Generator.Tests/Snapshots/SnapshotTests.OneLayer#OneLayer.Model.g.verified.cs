@@ -36,6 +36,8 @@ partial class OneLayer : global::RnnGen.IRnnModel
     public const int SeqLen = 500;
     /// <summary>The number of trainable parameters (Keras' "Total params").</summary>
     public const int ParameterCount = 322113;
+    /// <summary>The outputs of the head: 1, one sigmoid probability per sample.</summary>
+    public const int Classes = 1;
 
     private const int EmbeddingEmbeddingsOffset = 0;
     private const int EmbeddingEmbeddingsLength = 320000;
@@ -66,6 +68,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
             ResetAfter = true,
             Dropout = 0,
             RecurrentDropout = 0,
+            Classes = Classes,
         };
 
     global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;

@@ -43,6 +43,8 @@ namespace Samples
         public const int SeqLen = 80;
         /// <summary>The number of trainable parameters (Keras' "Total params").</summary>
         public const int ParameterCount = 1018881;
+        /// <summary>The outputs of the head: 1, one sigmoid probability per sample.</summary>
+        public const int Classes = 1;
 
         private const int EmbeddingEmbeddingsOffset = 0;
         private const int EmbeddingEmbeddingsLength = 1000000;
@@ -82,6 +84,7 @@ namespace Samples
                 ResetAfter = true,
                 Dropout = 0,
                 RecurrentDropout = 0,
+                Classes = Classes,
             };
 
         global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;

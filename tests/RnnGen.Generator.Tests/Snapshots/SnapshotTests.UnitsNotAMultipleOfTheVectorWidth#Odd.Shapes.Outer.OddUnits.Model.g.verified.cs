@@ -45,6 +45,8 @@ namespace Odd.Shapes
             public const int SeqLen = 6;
             /// <summary>The number of trainable parameters (Keras' "Total params").</summary>
             public const int ParameterCount = 259;
+            /// <summary>The outputs of the head: 1, one sigmoid probability per sample.</summary>
+            public const int Classes = 1;
 
             private const int EmbeddingEmbeddingsOffset = 0;
             private const int EmbeddingEmbeddingsLength = 55;
@@ -84,6 +86,7 @@ namespace Odd.Shapes
                     ResetAfter = true,
                     Dropout = 0,
                     RecurrentDropout = 0,
+                    Classes = Classes,
                 };
 
             global::RnnGen.ModelDescription global::RnnGen.IRnnModel.Description => Description;
