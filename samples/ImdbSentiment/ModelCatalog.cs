@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using RnnGen.Optimizers;
 using RnnGen;
 
 namespace ImdbSample;

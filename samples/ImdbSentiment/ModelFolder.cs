@@ -1,8 +1,10 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using RnnGen;
+using System.Text.Json;
+using RnnGen.Callbacks;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
+using RnnGen.Optimizers;
+using RnnGen;
 
 namespace ImdbSample;
 

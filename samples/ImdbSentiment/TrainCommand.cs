@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using RnnGen;
+using RnnGen.Callbacks;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
+using RnnGen.Optimizers;
 using RnnGen.Plotting;
 using RnnGen.Training;
+using RnnGen;
 
 namespace ImdbSample;
 

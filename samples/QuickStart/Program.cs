@@ -2,6 +2,8 @@
 // The task: does the marker token 1 occur anywhere in a random sequence of 30 tokens? The answer has to be carried
 // through time, which a bag of words can do but a model without memory cannot.
 using System.Diagnostics;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 using RnnGen;
 
 const int Marker = 1;

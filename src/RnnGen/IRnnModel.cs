@@ -1,3 +1,6 @@
+using RnnGen.Optimizers;
+using RnnGen.Initialization;
+
 namespace RnnGen;
 
 /// <summary>

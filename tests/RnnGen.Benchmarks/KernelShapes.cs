@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using RnnGen.Execution;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Benchmarks;
 

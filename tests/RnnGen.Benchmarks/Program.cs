@@ -4,8 +4,10 @@
 // Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N] [--kernels]
 using System.Diagnostics;
 using System.Globalization;
-using RnnGen;
 using RnnGen.Benchmarks;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
+using RnnGen;
 
 int epochs = 3;
 string? only = null;

@@ -1,4 +1,5 @@
 using RnnGen.Data;
+using RnnGen.Initialization;
 
 namespace RnnGen.Data.Tests;
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ImdbSample;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
+using RnnGen.Optimizers;
 
 namespace RnnGen.IntegrationTests;
 

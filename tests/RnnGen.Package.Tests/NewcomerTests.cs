@@ -57,6 +57,7 @@ public sealed class NewcomerTests(PackageFixture package, ITestOutputHelper outp
             using System.Globalization;
             using Newcomer;
             using RnnGen;
+            using RnnGen.Optimizers;
 
             // One batch of random tokens and labels, learnt by heart: 20 Adam steps must lower its loss.
             const int Batch = 32;
@@ -164,6 +165,7 @@ public sealed class NewcomerTests(PackageFixture package, ITestOutputHelper outp
             using System.Runtime.Intrinsics;
             using Published;
             using RnnGen;
+            using RnnGen.Optimizers;
 
             var tokens = new int[40 * TinyClassifier.SeqLen];
             var labels = new float[40];

@@ -1,4 +1,5 @@
 using RnnGen.Checkpoints;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Tests;
 

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Tests;
 

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using RnnGen.Initialization;
 using RnnGen.Kernels;
 
 namespace RnnGen.Tests;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RnnGen.Execution;
+using RnnGen.Optimizers;
 using Xunit.Abstractions;
 
 namespace RnnGen.Tests;

@@ -1,3 +1,5 @@
+using RnnGen.Initialization;
+
 namespace RnnGen.Tests;
 
 public class InitializerTests

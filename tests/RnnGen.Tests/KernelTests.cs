@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using RnnGen.Initialization;
 using RnnGen.Kernels;
 
 namespace RnnGen.Tests;

@@ -1,3 +1,4 @@
+using RnnGen.Initialization;
 using RnnGen.Kernels;
 
 namespace RnnGen.Tests;

@@ -1,4 +1,6 @@
 using RnnGen.Execution;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Tests;
 

@@ -1,6 +1,8 @@
 using RnnGen.Checkpoints;
 using RnnGen.Data;
 using RnnGen.Execution;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 using RnnGen.Training;
 
 namespace RnnGen.Tests;

@@ -1,3 +1,5 @@
+using RnnGen.Initialization;
+
 namespace RnnGen.Tests;
 
 /// <summary>Random batches and weights for the numerical tests, from a fixed seed.</summary>

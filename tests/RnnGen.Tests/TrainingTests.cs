@@ -1,3 +1,6 @@
+using RnnGen.Optimizers;
+using RnnGen.Initialization;
+
 namespace RnnGen.Tests;
 
 /// <summary>Determinism and learning of generated models trained with the runtime's optimizers.</summary>

@@ -1,5 +1,8 @@
+using RnnGen.Callbacks;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Training.Tests;
 

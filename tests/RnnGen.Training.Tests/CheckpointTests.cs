@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Training.Tests;
 

@@ -1,3 +1,5 @@
+using RnnGen.Progress;
+
 namespace RnnGen.Training.Tests;
 
 public class ProgressFormatTests

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using RnnGen.Execution;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Training.Tests;
 

@@ -1,7 +1,10 @@
 using System.Text.RegularExpressions;
+using RnnGen.Callbacks;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
 using RnnGen.Execution;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Training.Tests;
 

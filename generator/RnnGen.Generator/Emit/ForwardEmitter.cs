@@ -26,7 +26,7 @@ internal static class ForwardEmitter
         {
             writer.WriteLine();
             writer.WriteLine($"/// <summary>Draws this shard's dropout masks (rates {spec.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} input, {spec.RecurrentDropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} recurrent): inverted, 0 or 1/(1 − rate), reused at every step.</summary>");
-            using (writer.WriteBlock("public void DrawDropoutMasks(global::RnnGen.RnnRandom random)"))
+            using (writer.WriteBlock("public void DrawDropoutMasks(global::RnnGen.Initialization.RnnRandom random)"))
             {
                 writer.WriteLine("int batch = _rows;");
                 foreach (LayerSpec layer in spec.Layers)

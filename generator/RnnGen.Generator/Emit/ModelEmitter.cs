@@ -110,7 +110,7 @@ internal static class ModelEmitter
 
         if (spec.HasDropout)
         {
-            writer.WriteLine("private readonly global::RnnGen.RnnRandom _dropoutRandom; // its own stream, so dropout does not shift the initial weights");
+            writer.WriteLine("private readonly global::RnnGen.Initialization.RnnRandom _dropoutRandom; // its own stream, so dropout does not shift the initial weights");
         }
 
         writer.WriteLine("// Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and");
@@ -144,10 +144,10 @@ internal static class ModelEmitter
         {
             writer.WriteLine("_forwardShard = index => _shards[index].RunForward();");
             writer.WriteLine("_backwardShard = index => _shards[index].RunBackward();");
-            writer.WriteLine("var random = new global::RnnGen.RnnRandom(seed);");
+            writer.WriteLine("var random = new global::RnnGen.Initialization.RnnRandom(seed);");
             if (spec.HasDropout)
             {
-                writer.WriteLine("_dropoutRandom = new global::RnnGen.RnnRandom(~(long)seed);");
+                writer.WriteLine("_dropoutRandom = new global::RnnGen.Initialization.RnnRandom(~(long)seed);");
             }
 
             foreach (TensorLayout tensor in layout.Tensors)
@@ -156,13 +156,13 @@ internal static class ModelEmitter
                 switch (tensor.Initializer)
                 {
                     case InitializerKind.EmbeddingUniform:
-                        writer.WriteLine($"global::RnnGen.Initializers.Uniform({view}, -0.05f, 0.05f, random);");
+                        writer.WriteLine($"global::RnnGen.Initialization.Initializers.Uniform({view}, -0.05f, 0.05f, random);");
                         break;
                     case InitializerKind.GlorotUniform:
-                        writer.WriteLine($"global::RnnGen.Initializers.GlorotUniform({view}, {tensor.Rows}, {tensor.Columns}, random);");
+                        writer.WriteLine($"global::RnnGen.Initialization.Initializers.GlorotUniform({view}, {tensor.Rows}, {tensor.Columns}, random);");
                         break;
                     case InitializerKind.Orthogonal:
-                        writer.WriteLine($"global::RnnGen.Initializers.Orthogonal({view}, {tensor.Rows}, {tensor.Columns}, random);");
+                        writer.WriteLine($"global::RnnGen.Initialization.Initializers.Orthogonal({view}, {tensor.Rows}, {tensor.Columns}, random);");
                         break;
                     case InitializerKind.ForgetBiasOnes:
                         writer.WriteLine($"{view}.Slice({spec.Units}, {spec.Units}).Fill(1f); // unit_forget_bias: the f block starts at 1, the rest at 0");
@@ -236,7 +236,7 @@ internal static class ModelEmitter
 
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc cref=\"global::RnnGen.IRnnModel.TrainStep\"/>");
-        using (writer.WriteBlock("public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)"))
+        using (writer.WriteBlock("public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizers.Optimizer optimizer)"))
         {
             writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             writer.WriteLine("using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));");
@@ -270,7 +270,7 @@ internal static class ModelEmitter
         if (spec.HasDropout)
         {
             writer.WriteLine("/// <summary>The generator of the dropout masks (checkpoints save and restore its state).</summary>");
-            writer.WriteLine("public global::RnnGen.RnnRandom DropoutRandom => _dropoutRandom;");
+            writer.WriteLine("public global::RnnGen.Initialization.RnnRandom DropoutRandom => _dropoutRandom;");
             writer.WriteLine();
         }
 

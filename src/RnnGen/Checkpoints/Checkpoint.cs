@@ -1,4 +1,7 @@
 using System.Globalization;
+using RnnGen.Callbacks;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
 using RnnGen.Training;
 
 namespace RnnGen.Checkpoints;

@@ -1,3 +1,4 @@
+using RnnGen.Optimizers;
 using RnnGen.Training;
 
 namespace RnnGen.Checkpoints;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RnnGen.Initialization;
 
 namespace RnnGen.Data;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RnnGen.Progress;
 
 namespace RnnGen.Data;
 

@@ -1,3 +1,5 @@
+using RnnGen.Initialization;
+
 namespace RnnGen.Data;
 
 /// <summary>How <see cref="ImdbDataset.Load"/> finds, encodes and caches the IMDB reviews. The defaults are the tutorials' settings.</summary>

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Initialization;
 
 /// <summary>
 /// Keras' default initializers (docs/keras-conventions.md, Initializers), drawn from an <see cref="RnnRandom"/> so that a seed fixes

@@ -1,4 +1,4 @@
-namespace RnnGen;
+namespace RnnGen.Initialization;
 
 /// <summary>
 /// A small, fully specified random generator (xoshiro256**, seeded through SplitMix64), so that one seed gives the same

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RnnGen;
+namespace RnnGen.Initialization;
 
 /// <summary>
 /// The 256-bit state of an <see cref="RnnRandom"/>. Its text form is 64 hexadecimal digits (S0 to S3), the form

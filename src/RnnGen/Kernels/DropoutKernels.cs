@@ -2,6 +2,7 @@
 // is drawn once per batch and reused at every time step, so the kept values keep their expected size and nothing needs
 // rescaling at inference, when no mask is applied at all.
 using System.Numerics.Tensors;
+using RnnGen.Initialization;
 
 namespace RnnGen.Kernels;
 

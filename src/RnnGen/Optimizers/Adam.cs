@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using RnnGen.Kernels;
 
-namespace RnnGen;
+namespace RnnGen.Optimizers;
 
 /// <summary>
 /// Adam as Keras computes it (docs/keras-conventions.md, Optimizers), with ε added to √v ("epsilon hat"):

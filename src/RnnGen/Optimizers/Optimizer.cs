@@ -1,6 +1,6 @@
 using RnnGen.Execution;
 
-namespace RnnGen;
+namespace RnnGen.Optimizers;
 
 /// <summary>
 /// A first-order optimizer over a model's flat parameter buffer. Its state slots share the parameter layout, so an

@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using RnnGen.Kernels;
 
-namespace RnnGen;
+namespace RnnGen.Optimizers;
 
 /// <summary>
 /// RMSprop as tf.keras and Keras 3 compute it (docs/keras-conventions.md, Optimizers), with ε inside the square root:

@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
 using RnnGen.Kernels;
 
-namespace RnnGen;
+namespace RnnGen.Optimizers;
 
 /// <summary>
 /// Stochastic gradient descent as Keras computes it: <c>θ −= lr·g</c>; with momentum,

@@ -1,6 +1,10 @@
+using RnnGen.Callbacks;
 using RnnGen.Checkpoints;
 using RnnGen.Data;
 using RnnGen.Execution;
+using RnnGen.Initialization;
+using RnnGen.Optimizers;
+using RnnGen.Progress;
 
 namespace RnnGen.Training;
 

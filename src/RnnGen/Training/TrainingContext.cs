@@ -1,4 +1,6 @@
+using RnnGen.Callbacks;
 using RnnGen.Checkpoints;
+using RnnGen.Optimizers;
 
 namespace RnnGen.Training;
 

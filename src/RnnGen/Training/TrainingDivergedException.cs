@@ -1,3 +1,5 @@
+using RnnGen.Callbacks;
+
 namespace RnnGen.Training;
 
 /// <summary>

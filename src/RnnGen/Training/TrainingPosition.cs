@@ -1,3 +1,6 @@
+using RnnGen.Initialization;
+using RnnGen.Callbacks;
+
 namespace RnnGen.Training;
 
 /// <summary>

@@ -131,15 +131,15 @@ namespace Samples
         {
             _forwardShard = index => _shards[index].RunForward();
             _backwardShard = index => _shards[index].RunBackward();
-            var random = new global::RnnGen.RnnRandom(seed);
-            global::RnnGen.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
-            global::RnnGen.Initializers.GlorotUniform(GruKernel, 5, 21, random);
-            global::RnnGen.Initializers.Orthogonal(GruRecurrentKernel, 7, 21, random);
+            var random = new global::RnnGen.Initialization.RnnRandom(seed);
+            global::RnnGen.Initialization.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(GruKernel, 5, 21, random);
+            global::RnnGen.Initialization.Initializers.Orthogonal(GruRecurrentKernel, 7, 21, random);
             // gru/bias: zeros.
-            global::RnnGen.Initializers.GlorotUniform(Gru1Kernel, 7, 21, random);
-            global::RnnGen.Initializers.Orthogonal(Gru1RecurrentKernel, 7, 21, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(Gru1Kernel, 7, 21, random);
+            global::RnnGen.Initialization.Initializers.Orthogonal(Gru1RecurrentKernel, 7, 21, random);
             // gru_1/bias: zeros.
-            global::RnnGen.Initializers.GlorotUniform(DenseKernel, 7, 1, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(DenseKernel, 7, 1, random);
             // dense/bias: zeros.
         }
 
@@ -221,7 +221,7 @@ namespace Samples
         }
 
         /// <inheritdoc cref="global::RnnGen.IRnnModel.TrainStep"/>
-        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizers.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
             using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));

@@ -66,7 +66,7 @@ namespace Samples
             }
 
             /// <summary>Draws this shard's dropout masks (rates 0.2 input, 0.2 recurrent): inverted, 0 or 1/(1 − rate), reused at every step.</summary>
-            public void DrawDropoutMasks(global::RnnGen.RnnRandom random)
+            public void DrawDropoutMasks(global::RnnGen.Initialization.RnnRandom random)
             {
                 int batch = _rows;
                 global::RnnGen.Kernels.DropoutKernels.FillMask(Slice(_inputMask0, 0, batch * 32), 0.2, random);

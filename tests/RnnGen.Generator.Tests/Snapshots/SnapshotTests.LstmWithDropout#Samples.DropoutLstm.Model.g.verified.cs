@@ -120,7 +120,7 @@ namespace Samples
         private readonly float[] _recurrentT0 = new float[576]; // Uᵀ of lstm: [48, 12]
         private readonly float[] _kernelT1 = new float[576]; // Wᵀ of lstm_1: [48, 12]
         private readonly float[] _recurrentT1 = new float[576]; // Uᵀ of lstm_1: [48, 12]
-        private readonly global::RnnGen.RnnRandom _dropoutRandom; // its own stream, so dropout does not shift the initial weights
+        private readonly global::RnnGen.Initialization.RnnRandom _dropoutRandom; // its own stream, so dropout does not shift the initial weights
         // Data parallelism: a batch splits into a fixed number of shards (by its size alone), each with its own buffers and
         // gradients; the shards run on up to Threads threads and are reduced in shard order, so any thread count gives the
         // same bits.
@@ -146,16 +146,16 @@ namespace Samples
         {
             _forwardShard = index => _shards[index].RunForward();
             _backwardShard = index => _shards[index].RunBackward();
-            var random = new global::RnnGen.RnnRandom(seed);
-            _dropoutRandom = new global::RnnGen.RnnRandom(~(long)seed);
-            global::RnnGen.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
-            global::RnnGen.Initializers.GlorotUniform(LstmKernel, 8, 48, random);
-            global::RnnGen.Initializers.Orthogonal(LstmRecurrentKernel, 12, 48, random);
+            var random = new global::RnnGen.Initialization.RnnRandom(seed);
+            _dropoutRandom = new global::RnnGen.Initialization.RnnRandom(~(long)seed);
+            global::RnnGen.Initialization.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(LstmKernel, 8, 48, random);
+            global::RnnGen.Initialization.Initializers.Orthogonal(LstmRecurrentKernel, 12, 48, random);
             LstmBias.Slice(12, 12).Fill(1f); // unit_forget_bias: the f block starts at 1, the rest at 0
-            global::RnnGen.Initializers.GlorotUniform(Lstm1Kernel, 12, 48, random);
-            global::RnnGen.Initializers.Orthogonal(Lstm1RecurrentKernel, 12, 48, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(Lstm1Kernel, 12, 48, random);
+            global::RnnGen.Initialization.Initializers.Orthogonal(Lstm1RecurrentKernel, 12, 48, random);
             Lstm1Bias.Slice(12, 12).Fill(1f); // unit_forget_bias: the f block starts at 1, the rest at 0
-            global::RnnGen.Initializers.GlorotUniform(DenseKernel, 12, 1, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(DenseKernel, 12, 1, random);
             // dense/bias: zeros.
         }
 
@@ -237,7 +237,7 @@ namespace Samples
         }
 
         /// <inheritdoc cref="global::RnnGen.IRnnModel.TrainStep"/>
-        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizers.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
             using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));
@@ -264,7 +264,7 @@ namespace Samples
         }
 
         /// <summary>The generator of the dropout masks (checkpoints save and restore its state).</summary>
-        public global::RnnGen.RnnRandom DropoutRandom => _dropoutRandom;
+        public global::RnnGen.Initialization.RnnRandom DropoutRandom => _dropoutRandom;
 
         /// <summary>The logits of the last training forward pass (<see cref="ComputeGradients"/>), computed before the weights changed.</summary>
         public global::System.ReadOnlySpan<float> Logits => new global::System.ReadOnlySpan<float>(_logits, 0, _logitsOfTraining);

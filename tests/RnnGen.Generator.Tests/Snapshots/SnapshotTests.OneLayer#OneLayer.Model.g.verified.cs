@@ -103,12 +103,12 @@ partial class OneLayer : global::RnnGen.IRnnModel
     {
         _forwardShard = index => _shards[index].RunForward();
         _backwardShard = index => _shards[index].RunBackward();
-        var random = new global::RnnGen.RnnRandom(seed);
-        global::RnnGen.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
-        global::RnnGen.Initializers.GlorotUniform(SimpleRnnKernel, 32, 32, random);
-        global::RnnGen.Initializers.Orthogonal(SimpleRnnRecurrentKernel, 32, 32, random);
+        var random = new global::RnnGen.Initialization.RnnRandom(seed);
+        global::RnnGen.Initialization.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
+        global::RnnGen.Initialization.Initializers.GlorotUniform(SimpleRnnKernel, 32, 32, random);
+        global::RnnGen.Initialization.Initializers.Orthogonal(SimpleRnnRecurrentKernel, 32, 32, random);
         // simple_rnn/bias: zeros.
-        global::RnnGen.Initializers.GlorotUniform(DenseKernel, 32, 1, random);
+        global::RnnGen.Initialization.Initializers.GlorotUniform(DenseKernel, 32, 1, random);
         // dense/bias: zeros.
     }
 
@@ -178,7 +178,7 @@ partial class OneLayer : global::RnnGen.IRnnModel
     }
 
     /// <inheritdoc cref="global::RnnGen.IRnnModel.TrainStep"/>
-    public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)
+    public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizers.Optimizer optimizer)
     {
         global::System.ArgumentNullException.ThrowIfNull(optimizer);
         using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));

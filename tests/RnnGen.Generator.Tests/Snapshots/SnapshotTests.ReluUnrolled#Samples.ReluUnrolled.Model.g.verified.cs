@@ -105,12 +105,12 @@ namespace Samples
         {
             _forwardShard = index => _shards[index].RunForward();
             _backwardShard = index => _shards[index].RunBackward();
-            var random = new global::RnnGen.RnnRandom(seed);
-            global::RnnGen.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
-            global::RnnGen.Initializers.GlorotUniform(SimpleRnnKernel, 3, 20, random);
-            global::RnnGen.Initializers.Orthogonal(SimpleRnnRecurrentKernel, 20, 20, random);
+            var random = new global::RnnGen.Initialization.RnnRandom(seed);
+            global::RnnGen.Initialization.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(SimpleRnnKernel, 3, 20, random);
+            global::RnnGen.Initialization.Initializers.Orthogonal(SimpleRnnRecurrentKernel, 20, 20, random);
             // simple_rnn/bias: zeros.
-            global::RnnGen.Initializers.GlorotUniform(DenseKernel, 20, 1, random);
+            global::RnnGen.Initialization.Initializers.GlorotUniform(DenseKernel, 20, 1, random);
             // dense/bias: zeros.
         }
 
@@ -183,7 +183,7 @@ namespace Samples
         }
 
         /// <inheritdoc cref="global::RnnGen.IRnnModel.TrainStep"/>
-        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)
+        public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizers.Optimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
             using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));

@@ -123,15 +123,15 @@ namespace Odd.Shapes
             {
                 _forwardShard = index => _shards[index].RunForward();
                 _backwardShard = index => _shards[index].RunBackward();
-                var random = new global::RnnGen.RnnRandom(seed);
-                global::RnnGen.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
-                global::RnnGen.Initializers.GlorotUniform(SimpleRnnKernel, 5, 7, random);
-                global::RnnGen.Initializers.Orthogonal(SimpleRnnRecurrentKernel, 7, 7, random);
+                var random = new global::RnnGen.Initialization.RnnRandom(seed);
+                global::RnnGen.Initialization.Initializers.Uniform(EmbeddingEmbeddings, -0.05f, 0.05f, random);
+                global::RnnGen.Initialization.Initializers.GlorotUniform(SimpleRnnKernel, 5, 7, random);
+                global::RnnGen.Initialization.Initializers.Orthogonal(SimpleRnnRecurrentKernel, 7, 7, random);
                 // simple_rnn/bias: zeros.
-                global::RnnGen.Initializers.GlorotUniform(SimpleRnn1Kernel, 7, 7, random);
-                global::RnnGen.Initializers.Orthogonal(SimpleRnn1RecurrentKernel, 7, 7, random);
+                global::RnnGen.Initialization.Initializers.GlorotUniform(SimpleRnn1Kernel, 7, 7, random);
+                global::RnnGen.Initialization.Initializers.Orthogonal(SimpleRnn1RecurrentKernel, 7, 7, random);
                 // simple_rnn_1/bias: zeros.
-                global::RnnGen.Initializers.GlorotUniform(DenseKernel, 7, 1, random);
+                global::RnnGen.Initialization.Initializers.GlorotUniform(DenseKernel, 7, 1, random);
                 // dense/bias: zeros.
             }
 
@@ -222,7 +222,7 @@ namespace Odd.Shapes
             }
 
             /// <inheritdoc cref="global::RnnGen.IRnnModel.TrainStep"/>
-            public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizer optimizer)
+            public float TrainStep(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> labels, global::RnnGen.Optimizers.Optimizer optimizer)
             {
                 global::System.ArgumentNullException.ThrowIfNull(optimizer);
                 using global::RnnGen.Execution.CallerGuard.Scope call = _caller.Enter(this, nameof(TrainStep));

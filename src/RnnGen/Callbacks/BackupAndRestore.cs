@@ -1,6 +1,7 @@
 using RnnGen.Checkpoints;
+using RnnGen.Training;
 
-namespace RnnGen.Training;
+namespace RnnGen.Callbacks;
 
 /// <summary>
 /// Fault tolerance, as Keras' <c>keras.callbacks.BackupAndRestore</c>: saves a checkpoint at the end of every epoch

@@ -1,4 +1,6 @@
-namespace RnnGen.Training;
+using RnnGen.Training;
+
+namespace RnnGen.Callbacks;
 
 /// <summary>
 /// Stops training when a monitored metric has stopped improving, as Keras 3's <c>keras.callbacks.EarlyStopping</c>:

@@ -1,4 +1,4 @@
-namespace RnnGen.Training;
+namespace RnnGen.Callbacks;
 
 /// <summary>
 /// What a callback carries from one epoch to the next (EarlyStopping's best value, wait count and best weights), saved

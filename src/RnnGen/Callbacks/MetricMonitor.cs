@@ -1,4 +1,6 @@
-namespace RnnGen.Training;
+using RnnGen.Training;
+
+namespace RnnGen.Callbacks;
 
 /// <summary>Whether a monitored metric improves by falling or by rising.</summary>
 public enum MonitorMode

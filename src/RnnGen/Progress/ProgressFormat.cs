@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using RnnGen.Training;
 
-namespace RnnGen.Training;
+namespace RnnGen.Progress;
 
 /// <summary>
 /// The pieces of tf.keras 2.x's progress bar (<c>keras.utils.Progbar</c>, verbose=1; docs/keras-conventions.md, Console output), as pure

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using RnnGen.Checkpoints;
+using RnnGen.Progress;
+using RnnGen.Training;
 
-namespace RnnGen.Training;
+namespace RnnGen.Callbacks;
 
 /// <summary>
 /// Saves a checkpoint at the end of every epoch, or only when the monitored metric improves

@@ -1,4 +1,6 @@
-namespace RnnGen.Training;
+using RnnGen.Training;
+
+namespace RnnGen.Progress;
 
 /// <summary>
 /// The progress display of one epoch, after tf.keras 2.x's <c>Progbar</c> (verbose=1). On an interactive terminal it

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RnnGen.Training;
+namespace RnnGen.Progress;
 
 /// <summary>
 /// Python's <c>%.Nf</c> and <c>%.Ne</c> as Keras' progress bar uses them. .NET's <c>F</c> and <c>E</c> formats already

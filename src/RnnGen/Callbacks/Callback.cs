@@ -1,4 +1,6 @@
-namespace RnnGen.Training;
+using RnnGen.Training;
+
+namespace RnnGen.Callbacks;
 
 /// <summary>
 /// A hook into <see cref="Trainer.Fit"/>, as Keras' <c>keras.callbacks.Callback</c>. The trainer calls the methods of
