@@ -254,3 +254,15 @@ public partial class MarkerClassifier
 public partial class MarkerDetectorGru
 {
 }
+
+/// <summary>A support-ticket router with Keras' TextVectorization ids (post-padded): three teams.</summary>
+[RnnModel(Vocab = 200, Embed = 16, Units = 16, SeqLen = 16, Cell = RnnCell.Gru, Classes = 3)]
+public partial class TicketClassifier
+{
+}
+
+/// <summary>The same texts with the sigmoid head.</summary>
+[RnnModel(Vocab = 200, Embed = 8, Units = 8, SeqLen = 16)]
+public partial class BinaryTickets
+{
+}

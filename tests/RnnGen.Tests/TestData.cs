@@ -56,3 +56,17 @@ internal static class TestData
             $"The shared folder (fixtures, data) was not found above {AppContext.BaseDirectory}; clone the repository beside it or set RNNGEN_SHARED.");
     }
 }
+
+/// <summary>A fresh folder under the temporary directory, deleted with everything in it on dispose.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("rnngen-tests-").FullName;
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}

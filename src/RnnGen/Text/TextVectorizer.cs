@@ -17,8 +17,11 @@ namespace RnnGen.Text;
 /// <c>vocabulary.txt</c> asset (one token per line, the first line empty) beside a small JSON description, so that
 /// texts predicted later get exactly the ids of training.
 /// </remarks>
-public sealed class TextVectorizer
+public sealed class TextVectorizer : ITextEncoder
 {
+    /// <summary>The <see cref="ITextEncoder.Kind"/> of a vectorizer: Keras' layer name.</summary>
+    public const string EncoderKind = "text_vectorization";
+
     /// <summary>The vocabulary file in a saved folder (Keras' asset name).</summary>
     public const string VocabularyFileName = "vocabulary.txt";
 
@@ -57,6 +60,12 @@ public sealed class TextVectorizer
 
     /// <summary>The ids of every encoded text (Keras <c>output_sequence_length</c>): the model's <c>SeqLen</c>.</summary>
     public int SequenceLength { get; }
+
+    /// <inheritdoc/>
+    public string Kind => EncoderKind;
+
+    /// <inheritdoc/>
+    public int VocabularySize => _vocabulary.Length;
 
     /// <summary>Keras' <c>get_vocabulary()</c>: <c>["", "[UNK]", most frequent, …]</c>; the index is the id.</summary>
     public IReadOnlyList<string> Vocabulary => _vocabulary;
