@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using RnnGen.Data;
 using RnnGen.Optimizers;
 using RnnGen;
 
@@ -10,7 +11,8 @@ namespace ImdbSample;
 /// <param name="Name">The name given to <c>--model</c>, and the default output folder <c>out/&lt;name&gt;</c>.</param>
 /// <param name="Create">Creates the model with Keras' initializers, drawn from the seed.</param>
 /// <param name="Recipe">The Keras training settings of the setup the model comes from.</param>
-internal sealed record ModelEntry(string Name, Func<int, IRnnModel> Create, TrainingRecipe Recipe);
+/// <param name="Labels">What the model predicts: the sentiment (Dense(1), sigmoid) or the star rating (Dense(8), softmax).</param>
+internal sealed record ModelEntry(string Name, Func<int, IRnnModel> Create, TrainingRecipe Recipe, ImdbLabels Labels = ImdbLabels.Sentiment);
 
 /// <summary>
 /// The default training settings of a setup, as its Keras original ran it: the optimizer, batch size, epochs and
@@ -33,6 +35,9 @@ internal sealed record TrainingRecipe(
 
     /// <summary>The second setup's settings: RMSprop(1e-3), batch 128, validation_split 0.2, 10 epochs.</summary>
     public static TrainingRecipe SecondSetup { get; } = new(static rate => new RmsProp(rate), 1e-3f, 128, 10, 0.2, 2);
+
+    /// <summary>The rating model's settings: Adam(1e-3), batch 64, up to 8 epochs; it overfits after 2-3, so patience 1.</summary>
+    public static TrainingRecipe Rating { get; } = new(static rate => new Adam(rate), 1e-3f, 64, 8, 0.2, 1);
 }
 
 /// <summary>The models of this sample, by name. No reflection: each line names a generated class and its factory.</summary>
@@ -48,6 +53,7 @@ internal static class ModelCatalog
         new("simplernn", static seed => new ImdbSimpleRnn(seed), TrainingRecipe.SecondSetup),
         new("lstm", static seed => new ImdbLstm(seed), TrainingRecipe.SecondSetup),
         new("gru", static seed => new ImdbGru(seed), TrainingRecipe.SecondSetup),
+        new("rating", static seed => new ImdbRating(seed), TrainingRecipe.Rating, ImdbLabels.Rating),
     ];
 
     /// <summary>The model named <paramref name="name"/> (case-insensitive).</summary>

@@ -121,6 +121,8 @@ internal sealed class ModelFolder(string path)
             : info.SkipTop < 0 || info.SkipTop >= info.NumWords ? $"skip_top is {info.SkipTop}, but it must be from 0 to {info.NumWords - 1}"
             : info.Padding is not ("pre" or "post") ? $"padding is '{info.Padding}', but it must be 'pre' or 'post'"
             : info.Truncating is not ("pre" or "post") ? $"truncating is '{info.Truncating}', but it must be 'pre' or 'post'"
+            : info.Labels is not ("sentiment" or "rating") || (info.Labels == "rating") != (description.Classes > 1)
+                ? $"labels is '{info.Labels}', but the '{name}' model predicts {(description.Classes > 1 ? "'rating'" : "'sentiment'")}"
             : null;
         if (problem is not null)
         {
@@ -158,6 +160,9 @@ internal sealed record ModelInfo
     /// <summary><c>pre</c> or <c>post</c>.</summary>
     public string Truncating { get; init; } = "pre";
 
+    /// <summary>What the labels are: <c>sentiment</c> (0/1) or <c>rating</c> (8 star classes).</summary>
+    public string Labels { get; init; } = "sentiment";
+
     /// <summary>How the model was trained.</summary>
     public required TrainingInfo Training { get; init; }
 
@@ -172,6 +177,7 @@ internal sealed record ModelInfo
         SeqLen = SeqLen,
         Padding = Padding == "post" ? RnnGen.Data.Padding.Post : RnnGen.Data.Padding.Pre,
         Truncating = Truncating == "post" ? RnnGen.Data.Truncating.Post : RnnGen.Data.Truncating.Pre,
+        Labels = Labels == "rating" ? ImdbLabels.Rating : ImdbLabels.Sentiment,
     };
 
     /// <summary>The options' encoding settings, as stored.</summary>
@@ -199,7 +205,14 @@ internal sealed record TrainingInfo(
 /// <param name="Loss">The mean binary cross-entropy.</param>
 /// <param name="Accuracy">The binary accuracy.</param>
 /// <param name="Reviews">The number of test reviews.</param>
-internal sealed record TestResult(double Loss, double Accuracy, int Reviews);
+internal sealed record TestResult(double Loss, double Accuracy, int Reviews)
+{
+    /// <summary>The rating model: the share of reviews rated within one star of the truth.</summary>
+    public double? WithinOneStar { get; init; }
+
+    /// <summary>The rating model: the mean absolute error in stars.</summary>
+    public double? MeanAbsoluteErrorStars { get; init; }
+}
 
 /// <summary>Source-generated JSON for <c>model.json</c>: no reflection, so the sample publishes with NativeAOT.</summary>
 [JsonSourceGenerationOptions(

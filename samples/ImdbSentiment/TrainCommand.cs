@@ -81,7 +81,7 @@ internal static class TrainCommand
         TestResult? test = null;
         if (!fit.Interrupted)
         {
-            test = EvaluateOnTestReviews(model, data.Dataset.Test, settings.BatchSize, output);
+            test = EvaluateOnTestReviews(model, data.Dataset, settings.Model.Labels, settings.BatchSize, output);
             PrintEpochs(fit, output);
         }
 
@@ -131,6 +131,7 @@ internal static class TrainCommand
         {
             NumWords = description.Vocab,
             SeqLen = description.SeqLen,
+            Labels = settings.Model.Labels,
             DataPath = settings.DataPath,
             CacheFolder = settings.CacheFolder,
             Log = settings.PrintsReport ? output : null,
@@ -243,13 +244,24 @@ internal static class TrainCommand
     }
 
     /// <summary>Keras' model.evaluate on every test review, printed even with --quiet: the result the run is for.</summary>
-    private static TestResult EvaluateOnTestReviews(IRnnModel model, SequenceDataset test, int batchSize, TextWriter output)
+    private static TestResult EvaluateOnTestReviews(IRnnModel model, ImdbDataset data, ImdbLabels labels, int batchSize, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
+        SequenceDataset test = data.Test;
         (double loss, double accuracy) = model.Evaluate(test, batchSize);
         output.WriteLine(Invariant(
             $"Test accuracy: {accuracy:F4} (loss {loss:F4}) on all {test.Count:N0} test reviews, evaluated in {clock.Elapsed.TotalSeconds:F1} s."));
-        return new TestResult(loss, accuracy, test.Count);
+        if (labels != ImdbLabels.Rating)
+        {
+            return new TestResult(loss, accuracy, test.Count);
+        }
+
+        (RatingMetrics.Figures rated, RatingMetrics.Figures majority, int majorityStars) = RatingMetrics.Evaluate(model, test, data.Train, batchSize);
+        output.WriteLine(Invariant(
+            $"Stars: accuracy {rated.Accuracy:F4}, within one star {rated.WithinOneStar:F4}, mean absolute error {rated.MeanAbsoluteError:F3} stars."));
+        output.WriteLine(Invariant(
+            $"Majority baseline (always {majorityStars} stars): accuracy {majority.Accuracy:F4}, within one star {majority.WithinOneStar:F4}, mean absolute error {majority.MeanAbsoluteError:F3} stars."));
+        return new TestResult(loss, accuracy, test.Count) { WithinOneStar = rated.WithinOneStar, MeanAbsoluteErrorStars = rated.MeanAbsoluteError };
     }
 
     private static void PrintEpochs(FitOutcome fit, TextWriter output)
@@ -273,6 +285,7 @@ internal static class TrainCommand
             SeqLen = description.SeqLen,
             Padding = padding,
             Truncating = truncating,
+            Labels = data.Options.Labels == ImdbLabels.Rating ? "rating" : "sentiment",
             Training = new TrainingInfo(
                 optimizerName, settings.LearningRate, settings.BatchSize, settings.Seed, settings.Recipe.ValidationSplit, settings.Epochs,
                 fit.History.Count, fit.BestEpoch, !fit.Interrupted, fit.SecondsPerEpoch, data.Dataset.Source?.Path ?? ""),

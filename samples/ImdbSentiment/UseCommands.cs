@@ -35,6 +35,13 @@ internal static class UseCommands
         (double loss, double accuracy) = model.Evaluate(data.Test, info.Training.BatchSize);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Test accuracy: {accuracy:F4} (loss {loss:F4}) on all {data.Test.Count:N0} test reviews, evaluated in {clock.Elapsed.TotalSeconds:F1} s."));
+        if (model.Description.Classes > 1)
+        {
+            (RatingMetrics.Figures rated, _, _) = RatingMetrics.Evaluate(model, data.Test, data.Train, info.Training.BatchSize);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Stars: accuracy {rated.Accuracy:F4}, within one star {rated.WithinOneStar:F4}, mean absolute error {rated.MeanAbsoluteError:F3} stars."));
+        }
+
         return 0;
     }
 
@@ -45,9 +52,10 @@ internal static class UseCommands
         Vocabulary vocabulary = folder.LoadVocabulary();
         ImdbOptions options = info.ToDataOptions();
         int[] ids = ImdbDataset.EncodeText(text, vocabulary, options);
-        float probability = model.Predict(ids)[0];
+        float[] probabilities = model.Predict(ids);
+        float probability = probabilities[0];
 
-        // Keras' binary_accuracy threshold: positive when σ(z) > 0.5.
+        // Keras' binary_accuracy threshold: positive when σ(z) > 0.5; the rating model's class is the argmax.
         string label = probability > 0.5f ? "positive" : "negative";
         if (verbosity == Verbosity.Verbose)
         {
@@ -62,6 +70,14 @@ internal static class UseCommands
             output.WriteLine($"Model: {entry.Name} ({info.Spec}) from {folder.Path}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Text: {words} words, {unknown} outside the model's {options.NumWords:N0}-word vocabulary{(encoded.Length > options.SeqLen ? $"; the model reads only the last {options.SeqLen} tokens" : "")}."));
+        }
+
+        if (probabilities.Length > 1)
+        {
+            int rating = RnnGen.Execution.SoftmaxCrossEntropy.ArgMax(probabilities);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{ImdbReader.RatingStars[rating]} stars (probability {probabilities[rating]:F4}; {string.Join(", ", probabilities.Select((p, k) => $"{ImdbReader.RatingStars[k]}: {p:F2}"))})"));
+            return 0;
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label} (probability of positive: {probability:F4})"));

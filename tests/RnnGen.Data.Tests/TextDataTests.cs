@@ -152,6 +152,31 @@ public class TextDataTests
         Assert.Equal(data.Texts.Order(), train.Texts.Concat(validation.Texts).Order());
     }
 
+    [Fact]
+    public void Streaming_two_passes_give_what_reading_everything_gives()
+    {
+        using var temp = new TempFolder();
+        string path = temp.Combine("big.jsonl");
+        var random = new Random(5);
+        string[] words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta"];
+        File.WriteAllLines(path, Enumerable.Range(0, 300).Select(i =>
+            $"{{\"text\": \"{string.Join(' ', Enumerable.Range(0, 1 + random.Next(12)).Select(_ => words[random.Next(words.Length)]))}\", \"label\": \"{(i % 3 == 0 ? "spam" : "ham")}\"}}"));
+
+        (SequenceDataset streamed, Text.TextVectorizer vectorizer, IReadOnlyList<string> classes) =
+            TextData.AdaptAndEncode(path, () => TextData.ReadJsonLines(path), maxTokens: 6, sequenceLength: 5);
+
+        LabeledTexts all = TextData.FromJsonLines(path);
+        Text.TextVectorizer expected = Text.TextVectorizer.Adapt(all.Texts, maxTokens: 6, sequenceLength: 5);
+        Assert.Equal(expected.Vocabulary, vectorizer.Vocabulary);
+        Assert.Equal(all.ClassNames, classes);
+        Assert.Equal(all.Encode(expected).Tokens, streamed.Tokens);
+        Assert.Equal(all.Encode(expected).Labels, streamed.Labels);
+
+        int pass = 0;
+        var error = Assert.Throws<TextDataException>(() => TextData.AdaptAndEncode(path, () => pass++ == 0 ? TextData.ReadJsonLines(path) : TextData.ReadJsonLines(path).Skip(1), 6, 5));
+        Assert.Contains("the source changed while it was read", error.Message, StringComparison.Ordinal);
+    }
+
     private static void Write(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -49,7 +49,7 @@ public sealed partial class CommandLineTests
     [Fact]
     public void An_unknown_model_is_one_line_naming_the_known_ones()
     {
-        AssertOneLineError(SampleProcess.Run("train", "--model", "transformer"), "There is no model 'transformer'; --model takes one of: seed, simplernn, lstm, gru.");
+        AssertOneLineError(SampleProcess.Run("train", "--model", "transformer"), "There is no model 'transformer'; --model takes one of: seed, simplernn, lstm, gru, rating.");
     }
 
     [Fact]

@@ -81,6 +81,37 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
     }
 }
 
+/// <summary>The rating model end to end: 8 star classes from the file names, one epoch, the star figures, predict.</summary>
+public sealed class RatingEndToEndTests(ITestOutputHelper log)
+{
+    [SkippableFact]
+    public void The_rating_model_trains_reports_stars_beside_the_majority_baseline_and_predicts_a_rating()
+    {
+        using var temp = new TempFolder();
+        string archive = ImdbArchive.Find(temp, "the rating model test");
+        var folder = new ModelFolder(Path.Combine(temp.Path, "rating"));
+
+        SampleRun train = SampleProcess.Run(
+            TimeSpan.FromMinutes(10), "train", "--model", "rating", "--epochs", "1", "--data", archive, "--cache", Path.Combine(temp.Path, "cache"), "--output", folder.Path);
+        log.WriteLine(train.Output);
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        ModelInfo info = folder.ReadInfo();
+        Assert.Equal("rating", info.Labels);
+        TestResult test = Assert.IsType<TestResult>(info.Test);
+        Assert.InRange(test.Accuracy, 0.30, 1.0); // one epoch; 8 classes, majority 0.2009
+        Assert.InRange(test.WithinOneStar!.Value, 0.45, 1.0);
+        Assert.Contains("Majority baseline (always 1 stars): accuracy 0.2009", train.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Stars: accuracy 0\.\d{4}, within one star 0\.\d{4}, mean absolute error \d\.\d{3} stars\.", train.Output);
+
+        SampleRun predict = SampleProcess.Run("predict", "-q", "-o", folder.Path,
+            "The worst movie I have ever seen. Terrible acting, a boring and stupid plot, awful dialogue. A complete waste of time; 1/10.");
+        log.WriteLine(predict.Output);
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        Assert.Matches(@"^(1|2|3|4) stars \(probability 0\.\d{4}; 1: ", predict.Output);
+    }
+}
+
 /// <summary>The IMDB archive for the tests that train on the real data.</summary>
 internal static class ImdbArchive
 {

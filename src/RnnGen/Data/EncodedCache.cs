@@ -20,9 +20,9 @@ namespace RnnGen.Data;
 internal static class EncodedCache
 {
     /// <summary>Bump when the tokenizer, the ranking or this layout changes, so old caches are rebuilt.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
-    private const int HeaderLength = 8 + 4 + 32 + (10 * 4);
+    private const int HeaderLength = 8 + 4 + 32 + (11 * 4);
     private const int HashLength = 32;
     private static ReadOnlySpan<byte> Magic => "RNNGIMDB"u8;
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -36,7 +36,7 @@ internal static class EncodedCache
         string seed = options.ShuffleSeed is int value ? value.ToString(CultureInfo.InvariantCulture) : "none";
         string name = string.Create(
             CultureInfo.InvariantCulture,
-            $"imdb-{Convert.ToHexStringLower(fingerprint)[..16]}-w{numWords}-k{options.SkipTop}-l{options.SeqLen}-{padding}-{truncating}-s{seed}.bin");
+            $"imdb-{Convert.ToHexStringLower(fingerprint)[..16]}-w{numWords}-k{options.SkipTop}-l{options.SeqLen}-{padding}-{truncating}-s{seed}{(options.Labels == ImdbLabels.Rating ? "-rating" : string.Empty)}.bin");
         return Path.Combine(cacheFolder, name);
     }
 
@@ -178,7 +178,7 @@ internal static class EncodedCache
         ReadOnlySpan<int> fields =
         [
             options.NumWords ?? -1, options.SkipTop, options.SeqLen, (int)options.Padding, (int)options.Truncating,
-            options.ShuffleSeed is null ? 0 : 1, options.ShuffleSeed ?? 0, trainCount, testCount, vocabularyLength,
+            options.ShuffleSeed is null ? 0 : 1, options.ShuffleSeed ?? 0, (int)options.Labels, trainCount, testCount, vocabularyLength,
         ];
         for (int i = 0; i < fields.Length; i++)
         {

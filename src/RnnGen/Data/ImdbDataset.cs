@@ -184,7 +184,8 @@ public sealed class ImdbDataset
             }
 
             Sequences.PadSequence(sequence, tokens.AsSpan(row * seqLen, seqLen), options.Padding, options.Truncating);
-            labels[row] = reviews[order[row]].Label;
+            Review review = reviews[order[row]];
+            labels[row] = options.Labels == ImdbLabels.Rating ? ImdbReader.RatingClassOf(review) : review.Label;
         }
 
         return new SequenceDataset(tokens, labels, seqLen);

@@ -54,6 +54,9 @@ public sealed record ImdbOptions
     /// <summary>Receives progress and cache messages; null is silent. Default <see cref="Console.Error"/>.</summary>
     public TextWriter? Log { get; init; } = Console.Error;
 
+    /// <summary>What the labels are: the sentiment (0 negative, 1 positive; the default) or the star rating as a class.</summary>
+    public ImdbLabels Labels { get; init; } = ImdbLabels.Sentiment;
+
     internal void Validate()
     {
         Vocabulary.CheckLimits(NumWords, SkipTop);
@@ -64,5 +67,22 @@ public sealed record ImdbOptions
         }
 
         ArgumentNullException.ThrowIfNull(Download);
+        if (!Enum.IsDefined(Labels))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Labels), Labels, "Labels must be Sentiment or Rating.");
+        }
     }
+}
+
+/// <summary>The labels of the IMDB reviews.</summary>
+public enum ImdbLabels
+{
+    /// <summary>Keras' labels: 0 for a negative review (rating 1-4), 1 for a positive one (rating 7-10).</summary>
+    Sentiment = 0,
+
+    /// <summary>
+    /// The star rating in the file name (<c>&lt;id&gt;_&lt;rating&gt;.txt</c>) as one of 8 classes: class k is
+    /// <see cref="ImdbReader.RatingStars"/>[k], the ratings 1, 2, 3, 4, 7, 8, 9 and 10 (the dataset has no 5 or 6).
+    /// </summary>
+    Rating = 1,
 }

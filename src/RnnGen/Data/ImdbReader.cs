@@ -30,6 +30,29 @@ public static class ImdbReader
     private const string RootFolder = "aclImdb";
     private static readonly string[] s_splits = ["train", "test"];
     private static readonly string[] s_labels = ["neg", "pos"];
+
+    /// <summary>The star ratings of the dataset, by rating class (<see cref="ImdbLabels.Rating"/>).</summary>
+    public static IReadOnlyList<int> RatingStars { get; } = [1, 2, 3, 4, 7, 8, 9, 10];
+
+    /// <summary>
+    /// The rating class of a review from its file name, <c>&lt;id&gt;_&lt;rating&gt;.txt</c>: the index of the rating in
+    /// <see cref="RatingStars"/>. A name without a rating the dataset uses is an error naming the review.
+    /// </summary>
+    public static int RatingClassOf(Review review)
+    {
+        string name = Path.GetFileNameWithoutExtension(review.Path);
+        int underscore = name.LastIndexOf('_');
+        int stars = underscore >= 0 && int.TryParse(name.AsSpan(underscore + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) ? value : -1;
+        int rating = -1;
+        for (int k = 0; k < RatingStars.Count; k++)
+        {
+            rating = RatingStars[k] == stars ? k : rating;
+        }
+
+        bool agrees = rating >= 0 && (rating >= 4 ? 1 : 0) == review.Label;
+        return agrees ? rating
+            : throw new ImdbDataException($"The review '{review.Path}' has no star rating its folder allows in its name (<id>_<rating>.txt with 1-4 under neg, 7-10 under pos).");
+    }
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The default cap on one review's size in bytes: 1 MiB, some 70 times the longest real review (13.7 KB).</summary>

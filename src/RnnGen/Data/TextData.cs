@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using nietras.SeparatedValues;
+using RnnGen.Text;
 
 namespace RnnGen.Data;
 
@@ -81,50 +82,135 @@ public static class TextData
         string textColumn = "text",
         string labelColumn = "label",
         IReadOnlyList<string>? classNames = null,
-        char? separator = null)
+        char? separator = null) =>
+        Collect(path, ReadCsv(path, textColumn, labelColumn, separator), classNames);
+
+    /// <summary>The rows of a CSV or TSV file one at a time, as <see cref="FromCsv"/> reads them, for sources too large to hold.</summary>
+    public static IEnumerable<TextRow> ReadCsv(string path, string textColumn = "text", string labelColumn = "label", char? separator = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Sep? sep = separator is { } c ? new Sep(c)
             : path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? new Sep('\t')
             : null;
-        var texts = new List<string>();
-        var labels = new LabelCollector(path, classNames);
-        try
-        {
-            using SepReader reader = Open(path, sep);
-            int text = ColumnIndex(reader, path, textColumn);
-            int label = ColumnIndex(reader, path, labelColumn);
-            foreach (SepReader.Row row in reader)
-            {
-                texts.Add(row[text].ToString());
-                labels.Add(row[label].ToString(), row.LineNumberFrom);
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            throw new TextDataException(path, null, e.Message, e); // Sep names the row and lines of a malformed row
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new TextDataException(path, null, $"the file is not valid UTF-8 ({e.Message}).", e);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new TextDataException(path, null, "the file does not exist.", e);
-        }
-
-        return Finish(path, texts, labels);
+        return ReadCsvRows(path, textColumn, labelColumn, sep);
     }
 
     /// <summary>
     /// A JSON Lines file: one object per line with the text in <paramref name="textField"/> (a string) and the label in
     /// <paramref name="labelField"/> (a class name as a string, or a class id as an integer); blank lines are skipped.
     /// </summary>
-    public static LabeledTexts FromJsonLines(string path, string textField = "text", string labelField = "label", IReadOnlyList<string>? classNames = null)
+    public static LabeledTexts FromJsonLines(string path, string textField = "text", string labelField = "label", IReadOnlyList<string>? classNames = null) =>
+        Collect(path, ReadJsonLines(path, textField, labelField), classNames);
+
+    /// <summary>The rows of a JSON Lines file one at a time, as <see cref="FromJsonLines"/> reads them.</summary>
+    public static IEnumerable<TextRow> ReadJsonLines(string path, string textField = "text", string labelField = "label")
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var texts = new List<string>();
-        var labels = new LabelCollector(path, classNames);
+        return ReadJsonLineRows(path, textField, labelField);
+    }
+
+    /// <summary>
+    /// Two streaming passes over a source too large to hold as text (<see cref="ReadCsv"/>, <see cref="ReadJsonLines"/>):
+    /// the first learns the vocabulary (<see cref="TextVectorizer.Adapt"/>) and the classes, the second writes the ids.
+    /// Memory holds the token counts, the class names and the encoded ids (<paramref name="sequenceLength"/> ints a text),
+    /// never the texts. <paramref name="open"/> is called once per pass and must give the same rows both times.
+    /// </summary>
+    public static (SequenceDataset Data, TextVectorizer Vectorizer, IReadOnlyList<string> ClassNames) AdaptAndEncode(
+        string source, Func<IEnumerable<TextRow>> open, int maxTokens, int sequenceLength, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        var counter = new VocabularyCounter();
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        int count = 0;
+        foreach (TextRow row in open())
+        {
+            counter.Add(row.Text);
+            labels.Add(row.Label);
+            count++;
+        }
+
+        if (count == 0)
+        {
+            throw new TextDataException(source, null, "there are no texts.");
+        }
+
+        TextVectorizer vectorizer = counter.Build(maxTokens, sequenceLength);
+        LabelResolver resolver = LabelResolver.For(source, labels, classNames);
+        int[] tokens = new int[checked(count * sequenceLength)];
+        float[] ids = new float[count];
+        int index = 0;
+        foreach (TextRow row in open())
+        {
+            if (index == count)
+            {
+                throw new TextDataException(source, row.Line, "the second pass found more rows than the first; the source changed while it was read.");
+            }
+
+            vectorizer.Encode(row.Text, tokens.AsSpan(index * sequenceLength, sequenceLength));
+            ids[index++] = resolver.IdOf(row.Label, row.Line);
+        }
+
+        if (index != count)
+        {
+            throw new TextDataException(source, null, $"the second pass found {index} rows, the first {count}; the source changed while it was read.");
+        }
+
+        return (new SequenceDataset(tokens, ids, sequenceLength), vectorizer, resolver.ClassNames);
+    }
+
+    private static IEnumerable<TextRow> ReadCsvRows(string path, string textColumn, string labelColumn, Sep? sep)
+    {
+        SepReader reader;
+        try
+        {
+            reader = Open(path, sep);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new TextDataException(path, null, "the file does not exist.", e);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new TextDataException(path, null, $"the file is not valid UTF-8 ({e.Message}).", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new TextDataException(path, 1, $"the header cannot be read: {e.Message}", e);
+        }
+
+        using (reader)
+        {
+            int text = ColumnIndex(reader, path, textColumn);
+            int label = ColumnIndex(reader, path, labelColumn);
+            while (true)
+            {
+                TextRow row;
+                try
+                {
+                    if (!reader.MoveNext())
+                    {
+                        yield break;
+                    }
+
+                    SepReader.Row current = reader.Current;
+                    row = new TextRow(current[text].ToString(), current[label].ToString(), current.LineNumberFrom);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new TextDataException(path, null, e.Message, e); // Sep names the row and lines of a malformed row
+                }
+                catch (DecoderFallbackException e)
+                {
+                    throw new TextDataException(path, null, $"the file is not valid UTF-8 ({e.Message}).", e);
+                }
+
+                yield return row;
+            }
+        }
+    }
+
+    private static IEnumerable<TextRow> ReadJsonLineRows(string path, string textField, string labelField)
+    {
         StreamReader file;
         try
         {
@@ -141,63 +227,71 @@ public static class TextData
             while (ReadLine(file, path, line + 1) is { } text)
             {
                 line++;
-                if (string.IsNullOrWhiteSpace(text))
+                if (!string.IsNullOrWhiteSpace(text))
                 {
-                    continue;
-                }
-
-                JsonDocument document;
-                try
-                {
-                    document = JsonDocument.Parse(text);
-                }
-                catch (JsonException e)
-                {
-                    throw new TextDataException(path, line, $"not valid JSON: {e.Message}", e);
-                }
-
-                using (document)
-                {
-                    JsonElement root = document.RootElement;
-                    if (root.ValueKind != JsonValueKind.Object)
-                    {
-                        throw new TextDataException(path, line, $"a {root.ValueKind} where an object with \"{textField}\" and \"{labelField}\" belongs.");
-                    }
-
-                    if (!root.TryGetProperty(textField, out JsonElement value) || value.ValueKind != JsonValueKind.String)
-                    {
-                        throw new TextDataException(path, line, $"the object has no string field \"{textField}\".");
-                    }
-
-                    texts.Add(value.GetString()!);
-                    if (!root.TryGetProperty(labelField, out JsonElement label))
-                    {
-                        throw new TextDataException(path, line, $"the object has no field \"{labelField}\".");
-                    }
-
-                    string labelText = label.ValueKind switch
-                    {
-                        JsonValueKind.String => label.GetString()!,
-                        JsonValueKind.Number when label.TryGetInt32(out int id) => id.ToString(CultureInfo.InvariantCulture),
-                        _ => throw new TextDataException(path, line, $"the label is {label.GetRawText()}; it must be a class name (a string) or a class id (an integer)."),
-                    };
-                    labels.Add(labelText, line);
+                    yield return ParseJsonLine(path, line, text, textField, labelField);
                 }
             }
         }
-
-        return Finish(path, texts, labels);
     }
 
-    private static LabeledTexts Finish(string path, List<string> texts, LabelCollector labels)
+    private static TextRow ParseJsonLine(string path, long line, string text, string textField, string labelField)
     {
-        if (texts.Count == 0)
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new TextDataException(path, line, $"not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new TextDataException(path, line, $"a {root.ValueKind} where an object with \"{textField}\" and \"{labelField}\" belongs.");
+            }
+
+            if (!root.TryGetProperty(textField, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+            {
+                throw new TextDataException(path, line, $"the object has no string field \"{textField}\".");
+            }
+
+            if (!root.TryGetProperty(labelField, out JsonElement label))
+            {
+                throw new TextDataException(path, line, $"the object has no field \"{labelField}\".");
+            }
+
+            string labelText = label.ValueKind switch
+            {
+                JsonValueKind.String => label.GetString()!,
+                JsonValueKind.Number when label.TryGetInt32(out int id) => id.ToString(CultureInfo.InvariantCulture),
+                _ => throw new TextDataException(path, line, $"the label is {label.GetRawText()}; it must be a class name (a string) or a class id (an integer)."),
+            };
+            return new TextRow(value.GetString()!, labelText, line);
+        }
+    }
+
+    /// <summary>Reads every row, then resolves the labels against the classes; nothing is returned unless all of it is valid.</summary>
+    private static LabeledTexts Collect(string path, IEnumerable<TextRow> rows, IReadOnlyList<string>? classNames)
+    {
+        List<TextRow> all = [.. rows];
+        if (all.Count == 0)
         {
             throw new TextDataException(path, null, "there are no texts in the file.");
         }
 
-        (int[] ids, string[] classes) = labels.Resolve();
-        return new LabeledTexts(texts, ids, classes);
+        LabelResolver resolver = LabelResolver.For(path, all.Select(static r => r.Label), classNames);
+        int[] ids = new int[all.Count];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = resolver.IdOf(all[i].Label, all[i].Line);
+        }
+
+        return new LabeledTexts(all.ConvertAll(static r => r.Text), ids, resolver.ClassNames);
     }
 
     private static SepReader Open(string path, Sep? sep)
@@ -267,18 +361,27 @@ public static class TextData
     }
 
     /// <summary>
-    /// The labels of a file, resolved once it is read: against the given class names (a name, or an id below their count),
-    /// or, without names, as class ids when every label is a non-negative integer, else as names sorted by ordinal order.
+    /// How the labels of a source map to class ids: against the given class names (a name, or an id below their count),
+    /// or, without names, as class ids when every label is a non-negative integer, else as names in ordinal order.
     /// </summary>
-    private sealed class LabelCollector(string path, IReadOnlyList<string>? classNames)
+    private sealed class LabelResolver
     {
-        private readonly List<(string Text, long Line)> _labels = [];
+        private readonly string _path;
+        private readonly Dictionary<string, int> _ids;
+        private readonly bool _acceptIds;
 
-        public void Add(string text, long line) => _labels.Add((text, line));
-
-        public (int[] Ids, string[] Classes) Resolve()
+        private LabelResolver(string path, string[] classNames, Dictionary<string, int> ids, bool acceptIds)
         {
-            int[] ids = new int[_labels.Count];
+            _path = path;
+            ClassNames = classNames;
+            _ids = ids;
+            _acceptIds = acceptIds;
+        }
+
+        public string[] ClassNames { get; }
+
+        public static LabelResolver For(string path, IEnumerable<string> labels, IReadOnlyList<string>? classNames)
+        {
             if (classNames is not null)
             {
                 var byName = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -287,48 +390,42 @@ public static class TextData
                     byName.TryAdd(classNames[i], i);
                 }
 
-                for (int i = 0; i < ids.Length; i++)
-                {
-                    (string text, long line) = _labels[i];
-                    ids[i] = byName.TryGetValue(text, out int id) ? id
-                        : TryParseId(text, out id) && id < classNames.Count ? id
-                        : throw new TextDataException(path, line, $"the label '{text}' is not one of the classes {string.Join(", ", classNames)} (nor a class id below {classNames.Count}).");
-                }
-
-                return (ids, [.. classNames]);
+                return new LabelResolver(path, [.. classNames], byName, acceptIds: true);
             }
 
-            if (_labels.TrueForAll(static l => TryParseId(l.Text, out _)))
+            string[] distinct = labels.Distinct(StringComparer.Ordinal).ToArray();
+            if (distinct.All(static l => TryParseId(l, out _)))
             {
-                int max = 0;
-                for (int i = 0; i < ids.Length; i++)
-                {
-                    TryParseId(_labels[i].Text, out ids[i]);
-                    max = Math.Max(max, ids[i]);
-                }
-
-                return (ids, Enumerable.Range(0, max + 1).Select(static i => i.ToString(CultureInfo.InvariantCulture)).ToArray());
+                int max = distinct.Max(static l => TryParseId(l, out int id) ? id : 0);
+                string[] names = Enumerable.Range(0, max + 1).Select(static i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+                return new LabelResolver(path, names, [], acceptIds: true);
             }
 
-            foreach ((string text, long line) in _labels)
+            string[] sorted = distinct.Where(static l => l.Length > 0).Order(StringComparer.Ordinal).ToArray();
+            return new LabelResolver(path, sorted, sorted.Select(static (name, i) => (name, i)).ToDictionary(static p => p.name, static p => p.i, StringComparer.Ordinal), acceptIds: false);
+        }
+
+        public int IdOf(string label, long line)
+        {
+            if (_ids.TryGetValue(label, out int id))
             {
-                if (text.Length == 0)
-                {
-                    throw new TextDataException(path, line, "the label is empty.");
-                }
+                return id;
             }
 
-            string[] classes = _labels.Select(static l => l.Text).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            var index = classes.Select(static (name, i) => (name, i)).ToDictionary(static p => p.name, static p => p.i, StringComparer.Ordinal);
-            for (int i = 0; i < ids.Length; i++)
+            if (_acceptIds && TryParseId(label, out id) && id < ClassNames.Length)
             {
-                ids[i] = index[_labels[i].Text];
+                return id;
             }
 
-            return (ids, classes);
+            throw new TextDataException(_path, line, label.Length == 0
+                ? "the label is empty."
+                : $"the label '{label}' is not one of the classes {string.Join(", ", ClassNames)}{(_acceptIds ? $" (nor a class id below {ClassNames.Length})" : string.Empty)}.");
         }
 
         private static bool TryParseId(string text, out int id) =>
             int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id);
     }
 }
+
+/// <summary>One labeled text as a reader found it: the text, the label as written, and the line it starts on.</summary>
+public readonly record struct TextRow(string Text, string Label, long Line);

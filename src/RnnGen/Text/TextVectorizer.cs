@@ -77,37 +77,25 @@ public sealed class TextVectorizer : ITextEncoder
     public static TextVectorizer Adapt(IEnumerable<string> texts, int maxTokens, int sequenceLength)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, 2);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequenceLength);
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> lookup = counts.GetAlternateLookup<ReadOnlySpan<char>>();
-        char[] buffer = [];
+        var counter = new VocabularyCounter();
         foreach (string text in texts)
         {
             ArgumentNullException.ThrowIfNull(text, nameof(texts));
-            int length = Standardize(text, ref buffer);
-            foreach (Range token in Tokens(buffer.AsSpan(0, length)))
-            {
-                ReadOnlySpan<char> span = buffer.AsSpan(0, length)[token];
-                lookup[span] = lookup.TryGetValue(span, out long count) ? count + 1 : 1;
-            }
+            counter.Add(text);
         }
 
-        counts.Remove(string.Empty);
-        counts.Remove(UnknownToken);
-        var ordered = counts.Select(static pair => (Token: pair.Key, Bytes: Encoding.UTF8.GetBytes(pair.Key), Count: pair.Value)).ToList();
-        ordered.Sort(static (a, b) =>
-        {
-            int byCount = b.Count.CompareTo(a.Count);
-            return byCount != 0 ? byCount : b.Bytes.AsSpan().SequenceCompareTo(a.Bytes); // ties: token descending, as bytes
-        });
-        int learned = Math.Min(ordered.Count, maxTokens - 2);
-        string[] vocabulary = new string[learned + 2];
+        return counter.Build(maxTokens, sequenceLength);
+    }
+
+    /// <summary>The vectorizer of a vocabulary in Keras' order: the learned tokens from id 2, after padding and [UNK].</summary>
+    internal static TextVectorizer FromLearned(IReadOnlyList<string> learned, int maxTokens, int sequenceLength)
+    {
+        string[] vocabulary = new string[learned.Count + 2];
         vocabulary[PaddingId] = string.Empty;
         vocabulary[UnknownId] = UnknownToken;
-        for (int i = 0; i < learned; i++)
+        for (int i = 0; i < learned.Count; i++)
         {
-            vocabulary[i + 2] = ordered[i].Token;
+            vocabulary[i + 2] = learned[i];
         }
 
         return new TextVectorizer(vocabulary, maxTokens, sequenceLength);
@@ -267,7 +255,7 @@ public sealed class TextVectorizer : ITextEncoder
     /// Lowers ASCII A–Z and deletes the 32 ASCII punctuation characters (Python's <c>string.punctuation</c>, Keras'
     /// <c>DEFAULT_STRIP_REGEX</c>); every other character is kept. Returns the length written into <paramref name="buffer"/>.
     /// </summary>
-    private static int Standardize(string text, ref char[] buffer)
+    internal static int Standardize(string text, ref char[] buffer)
     {
         if (buffer.Length < text.Length)
         {
@@ -293,7 +281,7 @@ public sealed class TextVectorizer : ITextEncoder
     private static bool IsAsciiPunctuation(char c) => c is (>= '!' and <= '/') or (>= ':' and <= '@') or (>= '[' and <= '`') or (>= '{' and <= '~');
 
     /// <summary>Runs of ASCII whitespace (space, \t, \n, \v, \f, \r) separate tokens; no empty tokens.</summary>
-    private static List<Range> Tokens(ReadOnlySpan<char> text)
+    internal static List<Range> Tokens(ReadOnlySpan<char> text)
     {
         var tokens = new List<Range>();
         int start = -1;
