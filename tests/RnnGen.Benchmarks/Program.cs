@@ -2,6 +2,7 @@
 // issue's configs A, B, C and a GRU variant of C). Each figure is printed as one machine-readable RESULT line.
 // The FMA peak of this machine is measured in the same run, so "peak_pct" compares against this run's own ceiling.
 // Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N] [--kernels]
+//        ... -- --data [--documents N]   (read + vectorize throughput of N synthetic JSON Lines documents)
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Benchmarks;
@@ -27,6 +28,14 @@ for (int i = 0; i < args.Length - 1; i++)
             onlyThreads = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
     }
+}
+
+if (args.Contains("--data"))
+{
+    // The data path, not the kernels: --data [--documents N] (default 1,000,000).
+    int index = Array.IndexOf(args, "--documents");
+    DataPath.Run(index >= 0 ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : 1_000_000, sequenceLength: 200, maxTokens: 20_000);
+    return;
 }
 
 Console.WriteLine($"# {Machine.CpuModel} ({Machine.CpuFlags}), {Environment.ProcessorCount} cores, .NET {Environment.Version}; kernels run {Machine.VectorFields}");

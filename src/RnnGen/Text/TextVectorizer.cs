@@ -137,20 +137,28 @@ public sealed class TextVectorizer : ITextEncoder
             throw new ArgumentException($"The id span has room for {ids.Length} ids; a text has {SequenceLength}.", nameof(ids));
         }
 
-        char[] buffer = [];
-        int length = Standardize(text, ref buffer);
-        int count = 0;
-        foreach (Range token in Tokens(buffer.AsSpan(0, length)))
+        char[] buffer = System.Buffers.ArrayPool<char>.Shared.Rent(text.Length);
+        try
         {
-            if (count == ids.Length)
+            int length = Standardize(text, ref buffer);
+            ReadOnlySpan<char> standardized = buffer.AsSpan(0, length);
+            int count = 0;
+            foreach (Range token in Tokens(standardized))
             {
-                break; // keep the first SequenceLength tokens
+                if (count == ids.Length)
+                {
+                    break; // keep the first SequenceLength tokens
+                }
+
+                ids[count++] = IdOf(standardized[token]);
             }
 
-            ids[count++] = IdOf(buffer.AsSpan(0, length)[token]);
+            ids[count..].Clear(); // post padding
         }
-
-        ids[count..].Clear(); // post padding
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>The ids of one text.</summary>
@@ -281,25 +289,44 @@ public sealed class TextVectorizer : ITextEncoder
     private static bool IsAsciiPunctuation(char c) => c is (>= '!' and <= '/') or (>= ':' and <= '@') or (>= '[' and <= '`') or (>= '{' and <= '~');
 
     /// <summary>Runs of ASCII whitespace (space, \t, \n, \v, \f, \r) separate tokens; no empty tokens.</summary>
-    internal static List<Range> Tokens(ReadOnlySpan<char> text)
+    internal static TokenRanges Tokens(ReadOnlySpan<char> text) => new(text);
+
+    /// <summary>The ranges of the tokens of a text, enumerated without allocating.</summary>
+    internal ref struct TokenRanges(ReadOnlySpan<char> text)
     {
-        var tokens = new List<Range>();
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
+        private readonly ReadOnlySpan<char> _text = text;
+        private int _next;
+
+        public Range Current { get; private set; }
+
+        public readonly TokenRanges GetEnumerator() => this;
+
+        public bool MoveNext()
         {
-            bool space = i == text.Length || text[i] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
-            if (space && start >= 0)
+            int i = _next;
+            while (i < _text.Length && IsSpace(_text[i]))
             {
-                tokens.Add(start..i);
-                start = -1;
+                i++;
             }
-            else if (!space && start < 0)
+
+            if (i == _text.Length)
             {
-                start = i;
+                _next = i;
+                return false;
             }
+
+            int start = i;
+            while (i < _text.Length && !IsSpace(_text[i]))
+            {
+                i++;
+            }
+
+            Current = start..i;
+            _next = i;
+            return true;
         }
 
-        return tokens;
+        private static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
     }
 }
 
