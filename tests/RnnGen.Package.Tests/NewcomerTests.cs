@@ -35,6 +35,7 @@ public sealed class NewcomerTests(PackageFixture package, ITestOutputHelper outp
         Assert.True(metadata.Element(PackageFixture.Nuspec("license"))?.Value == "MIT", nuspec);
         string[] dependencies = metadata.Descendants(PackageFixture.Nuspec("dependency")).Select(static d => (string)d.Attribute("id")!).ToArray();
         Assert.True(dependencies.Contains("System.Numerics.Tensors"), nuspec);
+        Assert.True(dependencies.Contains("Sep"), nuspec); // the CSV reader of TextData
         Assert.False(dependencies.Any(static d => d.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal)), nuspec);
         Assert.False(dependencies.Contains("RnnGen.Generator"), nuspec);
     }
@@ -104,6 +105,58 @@ public sealed class NewcomerTests(PackageFixture package, ITestOutputHelper outp
         string[] lines = run.StandardOutput.Split('\n').Select(static l => l.TrimEnd('\r')).ToArray();
         Assert.True(lines.Contains("Model: \"TinyClassifier\""), run.Report());
         Assert.True(lines.Contains($"Total params: {total.ToString("N0", CultureInfo.InvariantCulture)}"), run.Report());
+    }
+
+    /// <summary>The README's "your own text" lines, as a newcomer pastes them: a CSV of three classes in, a folder out, raw text predicted.</summary>
+    [Fact]
+    public async Task NewProjectTrainsOnItsOwnCsvOfThreeClassesAndPredictsFromTheSavedFolder()
+    {
+        string project = await package.CreateConsoleProjectAsync("OwnData");
+        var random = new Random(11);
+        string[][] words = [["invoice", "refund", "charged", "payment"], ["password", "login", "locked", "reset"], ["parcel", "delivery", "courier", "late"]];
+        string[] teams = ["billing", "accounts", "shipping"];
+        var csv = new System.Text.StringBuilder("text,team\n");
+        for (int i = 0; i < 600; i++)
+        {
+            int team = random.Next(3);
+            string filler = string.Join(' ', Enumerable.Range(0, random.Next(2, 6)).Select(_ => new[] { "please", "help", "my", "is", "not", "the", "today" }[random.Next(7)]));
+            csv.Append('"').Append(words[team][random.Next(4)]).Append(", ").Append(filler).Append(' ').Append(words[team][random.Next(4)]).Append("\",").Append(teams[team]).Append('\n');
+        }
+
+        File.WriteAllText(Path.Combine(project, "tickets.csv"), csv.ToString());
+        File.WriteAllText(Path.Combine(project, "Program.cs"), """
+            using RnnGen;
+            using RnnGen.Data;
+            using RnnGen.Optimizers;
+            using RnnGen.Serving;
+            using RnnGen.Text;
+            using RnnGen.Training;
+
+            LabeledTexts data = TextData.FromCsv("tickets.csv", textColumn: "text", labelColumn: "team");
+            var text = TextVectorizer.Adapt(data.Texts, maxTokens: Tickets.Vocab, sequenceLength: Tickets.SeqLen);
+            var model = new Tickets();
+            model.Fit(data.Encode(text), epochs: 10, batchSize: 32, new Adam(1e-2f), validationSplit: 0.2, verbose: 0);
+            TextClassifier.Create(model, text, data.ClassNames).Save("out/tickets");
+
+            TextClassifier loaded = TextClassifier.Load("out/tickets", new Tickets());
+            foreach (string ticket in new[] { "I was charged twice, refund please", "locked out, password reset fails", "courier lost my parcel" })
+            {
+                TextPrediction prediction = loaded.Predict(ticket);
+                Console.WriteLine($"{prediction.Label} {prediction.Probability:F2} {ticket}");
+            }
+
+            [RnnModel(Vocab = 100, Embed = 16, Units = 16, SeqLen = 12, Cell = RnnCell.Gru, Classes = 3)]
+            public partial class Tickets { }
+            """);
+
+        CommandResult build = await package.BuildAsync(project);
+        Assert.True(build.Succeeded, build.Report());
+        CommandResult run = await DotNetCli.RunAsync(project, package.NewcomerEnvironment, "run", "-c", "Release", "--no-build");
+        output.WriteLine(run.StandardOutput);
+        Assert.True(run.Succeeded, run.Report());
+        string[] labels = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(static l => l.Split(' ')[0]).ToArray();
+        Assert.True(labels is ["billing", "accounts", "shipping"], run.Report());
+        Assert.True(File.Exists(Path.Combine(project, "out", "tickets", "vocabulary.txt")), run.Report());
     }
 
     [Fact]
