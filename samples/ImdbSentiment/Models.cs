@@ -31,7 +31,7 @@ public partial class ImdbGru
 
 /// <summary>
 /// The rating model: the star rating of a review as one of 8 classes (1-4 and 7-10 stars; the dataset has no 5 or 6),
-/// Embedding(20000, 64) → GRU(64, dropout=0.3) → Dense(8, softmax) over the last 300 tokens; 1,306,568 parameters.
+/// Embedding(20000, 64) → GRU(64, dropout=0.3) → Dense(8, softmax) over the last 300 tokens; 1,305,480 parameters.
 /// </summary>
 [RnnModel(Vocab = 20000, Embed = 64, Units = 64, Layers = 1, SeqLen = 300, Cell = RnnCell.Gru, Dropout = 0.3, Classes = 8)]
 public partial class ImdbRating

@@ -100,6 +100,24 @@ internal static class DotNetCli
         return new CommandResult(commandLine, workingDirectory, timedOut ? -1 : process.ExitCode, timedOut, stopwatch.Elapsed, Read(stdout), Read(stderr));
     }
 
+    /// <summary>Runs a program that is not dotnet (a published binary, qemu) in its own folder and collects its output.</summary>
+    public static async Task<CommandResult> RunProgramAsync(string path, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(path, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        string? folder = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            start.WorkingDirectory = folder;
+        }
+
+        using var process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        await process.WaitForExitAsync();
+        return new CommandResult(path, folder ?? "", process.ExitCode, false, clock.Elapsed, await stdout, await stderr);
+    }
+
     /// <summary>The host that runs these tests (<c>dotnet test</c> sets DOTNET_HOST_PATH), so the SDK under test is ours.</summary>
     private static string DotNetExecutable =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

@@ -249,13 +249,13 @@ public sealed class NewcomerTests(PackageFixture package, ITestOutputHelper outp
         Assert.Contains("RnnGen: NativeAOT for x86-64-v3", publish.StandardOutput, StringComparison.Ordinal);
 
         string binary = Path.Combine(publishFolder, "Published");
-        CommandResult run = await Executable(binary);
+        CommandResult run = await DotNetCli.RunProgramAsync(binary);
         Assert.True(run.Succeeded, run.Report());
         Assert.Contains("Vector256 True, FMA True", run.StandardOutput, StringComparison.Ordinal);
 
         // The guard is linked in: on an emulated CPU without AVX2 (QEMU's Nehalem; test.sh installs qemu-user) the
         // binary names what is missing and exits with status 3 instead of the runtime's abort.
-        CommandResult old = await Executable("qemu-x86_64", "-cpu", "Nehalem", binary);
+        CommandResult old = await DotNetCli.RunProgramAsync("qemu-x86_64", "-cpu", "Nehalem", binary);
         Assert.True(old.ExitCode == 3, old.Report());
         Assert.Contains("was built for x86-64-v3 (IlcInstructionSet), but this CPU lacks AVX, FMA", old.StandardError, StringComparison.Ordinal);
 
@@ -268,17 +268,6 @@ public sealed class NewcomerTests(PackageFixture package, ITestOutputHelper outp
     private static string WeightsLine(CommandResult run) =>
         run.StandardOutput.Split('\n').Select(static l => l.TrimEnd('\r')).FirstOrDefault(static l => l.StartsWith("weights ", StringComparison.Ordinal))
         ?? throw new Xunit.Sdk.XunitException("No weights line:\n" + run.Report());
-
-    private static async Task<CommandResult> Executable(string path, params string[] arguments)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(path, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await process.WaitForExitAsync();
-        return new CommandResult(path, Path.GetDirectoryName(path)!, process.ExitCode, false, clock.Elapsed, await stdout, await stderr);
-    }
 
     private static float Loss(CommandResult run, string which)
     {

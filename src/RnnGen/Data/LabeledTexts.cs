@@ -69,18 +69,24 @@ public sealed class LabeledTexts
         return (Take(order.AsSpan(0, Count - validation)), Take(order.AsSpan(Count - validation)));
     }
 
-    /// <summary>The texts as token ids of <paramref name="vectorizer"/> with float class ids, as a model trains on them.</summary>
-    public SequenceDataset Encode(TextVectorizer vectorizer)
+    /// <summary>The texts as token ids of <paramref name="encoder"/> (a <see cref="TextVectorizer"/>) with float class ids, as a model trains on them.</summary>
+    public SequenceDataset Encode(ITextEncoder encoder)
     {
-        ArgumentNullException.ThrowIfNull(vectorizer);
-        int[] tokens = vectorizer.EncodeAll(Texts);
+        ArgumentNullException.ThrowIfNull(encoder);
+        int seqLen = encoder.SequenceLength;
+        int[] tokens = new int[checked(Count * seqLen)];
+        for (int i = 0; i < Count; i++)
+        {
+            encoder.Encode(Texts[i], tokens.AsSpan(i * seqLen, seqLen));
+        }
+
         float[] labels = new float[Count];
         for (int i = 0; i < labels.Length; i++)
         {
             labels[i] = Labels[i];
         }
 
-        return new SequenceDataset(tokens, labels, vectorizer.SequenceLength);
+        return new SequenceDataset(tokens, labels, seqLen);
     }
 
     private LabeledTexts Take(ReadOnlySpan<int> indices)
