@@ -83,13 +83,16 @@ internal static class Commands
         UseCommands.Evaluate(Folder(model, output), model, data, cache, ToVerbosity(quiet, verbose: false), Console.Out));
 
     /// <summary>Print the probability that a review is positive, from a trained model folder and its saved vocabulary.</summary>
-    /// <param name="text">The review text, quoted.</param>
+    /// <param name="text">The review text, quoted; or a file with one review per line; or - for one review per line of standard input.</param>
     /// <param name="model">-m, The model whose default folder (out/MODEL) to read; with --output, a check of the folder's model.</param>
     /// <param name="output">-o, The model folder written by train; when not given, out/MODEL (MODEL from --model, else seed).</param>
     /// <param name="quiet">-q, Print only the label and probability.</param>
     /// <param name="verbose">-v, Also print the runtime (JIT or NativeAOT) and the vector instructions the kernels use.</param>
-    public static int Predict([Argument] string text, string? model = null, string? output = null, bool quiet = false, bool verbose = false) => Guard(() =>
-        UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose), Console.Out));
+    /// <param name="format">-f, For a file or standard input: json (one JSON line per review) or csv (one row per review, with a header).</param>
+    public static int Predict([Argument] string text, string? model = null, string? output = null, bool quiet = false, bool verbose = false, string format = "json") => Guard(() =>
+        text == "-" || File.Exists(text)
+            ? UseCommands.PredictLines(Folder(model, output), model, text == "-" ? Console.In : File.OpenText(text), format, Console.Out)
+            : UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose), Console.Out));
 
     private static ModelFolder Folder(string? model, string? output) =>
         new(output ?? ModelFolder.DefaultFor(ModelCatalog.Find(model ?? "seed").Name));

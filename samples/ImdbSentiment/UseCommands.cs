@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
+using nietras.SeparatedValues;
 using RnnGen;
 using RnnGen.Data;
 using RnnGen.Training;
@@ -82,5 +84,88 @@ internal static class UseCommands
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label} (probability of positive: {probability:F4})"));
         return 0;
+    }
+
+    /// <summary>
+    /// One prediction per line of <paramref name="lines"/> (a file or standard input), in batches, as JSON Lines
+    /// (<c>{"text", "label", "probability"}</c>; the rating model's label is <c>"8 stars"</c>) or as CSV rows with a header.
+    /// </summary>
+    public static int PredictLines(ModelFolder folder, string? requestedModel, TextReader lines, string format, TextWriter output)
+    {
+        if (format is not ("json" or "csv"))
+        {
+            throw new UsageException($"--format is json or csv, not '{format}'.");
+        }
+
+        (_, IRnnModel model, ModelInfo info) = folder.LoadModel(requestedModel);
+        Vocabulary vocabulary = folder.LoadVocabulary();
+        ImdbOptions options = info.ToDataOptions();
+        int classes = model.Description.Classes;
+        using var csv = format == "csv" ? Sep.New(',').Writer(static o => o with { Escape = true }).To(output, leaveOpen: true) : null;
+        var batch = new List<string>(256);
+        while (true)
+        {
+            string? line = lines.ReadLine();
+            if (line is not null)
+            {
+                batch.Add(line);
+            }
+
+            if (batch.Count == 256 || (line is null && batch.Count > 0))
+            {
+                int[] ids = batch.SelectMany(text => ImdbDataset.EncodeText(text, vocabulary, options)).ToArray();
+                float[] probabilities = model.Predict(ids);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    (string label, float probability) = Label(probabilities.AsSpan(i * classes, classes));
+                    if (csv is not null)
+                    {
+                        using SepWriter.Row row = csv.NewRow();
+                        row["text"].Set(batch[i]);
+                        row["label"].Set(label);
+                        row["probability"].Set(probability.ToString("F4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        output.WriteLine(JsonLine(batch[i], label, probability));
+                    }
+                }
+
+                batch.Clear();
+            }
+
+            if (line is null)
+            {
+                return 0;
+            }
+        }
+    }
+
+    /// <summary>The label and its probability: positive/negative at σ(z) &gt; 0.5, or the rating class with the largest probability.</summary>
+    private static (string Label, float Probability) Label(ReadOnlySpan<float> probabilities)
+    {
+        if (probabilities.Length == 1)
+        {
+            float p = probabilities[0];
+            return p > 0.5f ? ("positive", p) : ("negative", 1 - p);
+        }
+
+        int rating = RnnGen.Execution.SoftmaxCrossEntropy.ArgMax(probabilities);
+        return ($"{ImdbReader.RatingStars[rating]} stars", probabilities[rating]);
+    }
+
+    private static string JsonLine(string text, string label, float probability)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("text", text);
+            json.WriteString("label", label);
+            json.WriteNumber("probability", Math.Round(probability, 4));
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -78,6 +78,22 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
         log.WriteLine($"positive review: {positive.Output}negative review: {negative.Output}");
         Assert.StartsWith("positive (", positive.Output, StringComparison.Ordinal);
         Assert.StartsWith("negative (", negative.Output, StringComparison.Ordinal);
+
+        // Many reviews at once: a file with one review per line, as JSON Lines and as CSV, labels as above.
+        string reviews = Path.Combine(temp.Path, "reviews.txt");
+        File.WriteAllLines(reviews, [
+            "One of the best films I have ever seen. The acting is brilliant, the story is beautiful and moving, and the music is wonderful. A must see, I loved it.",
+            "The worst movie I have ever seen. Terrible acting, a boring and stupid plot, awful dialogue. A complete waste of time and money; avoid it."]);
+        SampleRun json = SampleProcess.Run("predict", reviews, "-o", folder.Path);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        string[] lines = json.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["positive", "negative"], lines.Select(static l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("label").GetString()));
+        SampleRun csv = SampleProcess.Run("predict", reviews, "-o", folder.Path, "--format", "csv");
+        Assert.True(csv.ExitCode == 0, csv.ToString());
+        string[] rows = csv.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("text,label,probability", rows[0].TrimEnd('\r'));
+        Assert.Contains("\",positive,", rows[1], StringComparison.Ordinal); // the review holds commas, so it is quoted
+        Assert.Contains("\",negative,", rows[2], StringComparison.Ordinal);
     }
 }
 
