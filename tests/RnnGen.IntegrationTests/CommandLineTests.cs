@@ -26,7 +26,7 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
-    public void The_catalog_holds_the_seed_model_and_the_three_cells_of_the_second_setup()
+    public void The_catalog_holds_the_seed_model_the_three_cells_of_the_second_setup_and_the_rating_model()
     {
         // Parameter counts from docs/keras-conventions.md, Parameter counts (GRU with reset_after: 3u(d+u+2) = 6,336 recurrent parameters).
         var expected = new Dictionary<string, (RnnCell Cell, int SeqLen, int Parameters, string Optimizer)>
@@ -35,6 +35,7 @@ public sealed partial class CommandLineTests
             ["simplernn"] = (RnnCell.SimpleRnn, 500, 322_113, "rmsprop"),
             ["lstm"] = (RnnCell.Lstm, 500, 328_353, "rmsprop"),
             ["gru"] = (RnnCell.Gru, 500, 326_369, "rmsprop"),
+            ["rating"] = (RnnCell.Gru, 300, 1_305_480, "adam"), // 20000·64 + 3·64·(64 + 64 + 2) + (64 + 1)·8
         };
 
         Assert.Equal(expected.Keys.Order(), ModelCatalog.All.Select(entry => entry.Name).Order());
@@ -42,7 +43,8 @@ public sealed partial class CommandLineTests
         {
             ModelDescription description = entry.Create(0).Description;
             Assert.Equal(expected[entry.Name], (description.Cell, description.SeqLen, description.ParameterCount, entry.Recipe.CreateOptimizer(1e-3f).Name));
-            Assert.Equal((1e-3f, 128, 0.2), (entry.Recipe.LearningRate, entry.Recipe.BatchSize, entry.Recipe.ValidationSplit));
+            Assert.Equal((1e-3f, entry.Name == "rating" ? 64 : 128, 0.2), (entry.Recipe.LearningRate, entry.Recipe.BatchSize, entry.Recipe.ValidationSplit));
+            Assert.Equal(entry.Name == "rating" ? 8 : 1, description.Classes);
         }
     }
 

@@ -128,13 +128,16 @@ public sealed class TextClassifier
     public TextPrediction Predict(string text) => Predict([text])[0];
 
     /// <summary>Classifies many texts, in batches of <paramref name="batchSize"/>.</summary>
-    public IReadOnlyList<TextPrediction> Predict(IReadOnlyList<string> texts, int batchSize = 256)
+    public IReadOnlyList<TextPrediction> Predict(IReadOnlyList<string> texts, int batchSize = 256) => Predict(texts, batchSize, Model);
+
+    /// <summary>Classifies with <paramref name="model"/>, the classifier's model or a replica of it (<see cref="TextPredictor"/>).</summary>
+    internal IReadOnlyList<TextPrediction> Predict(IReadOnlyList<string> texts, int batchSize, IRnnModel model)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var predictions = new List<TextPrediction>(texts.Count);
         int seqLen = Encoder.SequenceLength;
-        int outputs = Model.Description.Classes;
+        int outputs = model.Description.Classes;
         for (int start = 0; start < texts.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, texts.Count - start);
@@ -145,7 +148,7 @@ public sealed class TextClassifier
             }
 
             float[] probabilities = new float[count * outputs];
-            Model.Predict(ids, probabilities);
+            model.Predict(ids, probabilities);
             for (int i = 0; i < count; i++)
             {
                 predictions.Add(ToPrediction(probabilities.AsSpan(i * outputs, outputs)));
