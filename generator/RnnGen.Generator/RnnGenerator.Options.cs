@@ -43,6 +43,7 @@ public sealed partial class RnnGenerator
             RecurrentDropout = arguments.GetDouble(nameof(ModelOptions.RecurrentDropout), defaults.RecurrentDropout),
             Unroll = arguments.GetBoolean(nameof(ModelOptions.Unroll), defaults.Unroll),
             Classes = arguments.GetInt32(nameof(ModelOptions.Classes), defaults.Classes),
+            MaskZero = arguments.GetBoolean(nameof(ModelOptions.MaskZero), defaults.MaskZero),
         };
     }
 

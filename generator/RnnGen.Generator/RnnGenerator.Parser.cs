@@ -97,6 +97,7 @@ public sealed partial class RnnGenerator
             RecurrentDropout = options.RecurrentDropout,
             AssemblyName = context.SemanticModel.Compilation.AssemblyName,
             Classes = options.Classes,
+            MaskZero = options.MaskZero,
         };
 
         CheckGeneratedNames(type, spec, identifier, diagnostics);

@@ -26,6 +26,9 @@ public sealed record ModelDescription(
     /// <summary>The head: 1 for Dense(1) with sigmoid, N ≥ 2 for Dense(N) with softmax (logits are [batch, Classes]).</summary>
     public int Classes { get; init; } = 1;
 
+    /// <summary>Keras' <c>mask_zero</c>: id 0 is padding, and padded steps carry every layer's state over.</summary>
+    public bool MaskZero { get; init; }
+
     /// <summary>The input dropout rate of the recurrent layers (training only).</summary>
     public double Dropout { get; init; }
 
@@ -72,7 +75,7 @@ public sealed record ModelDescription(
         _ => $"{Cell}({Activation.ToString().ToLowerInvariant()}) {Shape}",
     };
 
-    private string Shape => $"V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}{(Classes == 1 ? string.Empty : $" N={Classes}")}";
+    private string Shape => $"V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}{(Classes == 1 ? string.Empty : $" N={Classes}")}{(MaskZero ? " mask_zero" : string.Empty)}";
 
     private static string ActivationName(RecurrentActivation activation) =>
         activation == RecurrentActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";

@@ -60,6 +60,13 @@ public sealed class RnnModelAttribute : Attribute
     public int Classes { get; set; } = 1;
 
     /// <summary>
+    /// Keras' <c>Embedding(mask_zero=True)</c>, propagated through every recurrent layer: id 0 is padding, and at a padded
+    /// step a row's state carries over unchanged and gets no gradient, so pre- and post-padding of the same tokens give the
+    /// same result and the top layer's output is the state after the last real token. Default false.
+    /// </summary>
+    public bool MaskZero { get; set; }
+
+    /// <summary>
     /// Emit the time loop as straight-line code, one block per time step, as Keras' <c>unroll=True</c> does.
     /// Allowed up to <c>SeqLen</c> 256; it trades code size for the loop overhead, which is small next to the
     /// matrix products, so the default keeps the loop.

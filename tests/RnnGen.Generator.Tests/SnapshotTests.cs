@@ -56,6 +56,16 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void MaskedLstm() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 20000, Embed = 64, Units = 32, SeqLen = 200, Cell = RnnCell.Lstm, MaskZero = true)]
+        public partial class MaskedReviews { }
+        """);
+
+    [Fact]
     public void SoftmaxHead() => VerifyModel("""
         using RnnGen;
 

@@ -34,6 +34,16 @@ public class FixtureParityTests(ITestOutputHelper output)
         "softmax_gru_reset_after_S2",
         "softmax_gru_reset_before_S1",
         "softmax_gru_reset_before_S2",
+        "mask_simple_rnn_tanh_S1",
+        "mask_simple_rnn_tanh_S2",
+        "mask_simple_rnn_relu_S1",
+        "mask_simple_rnn_relu_S2",
+        "mask_lstm_S1",
+        "mask_lstm_S2",
+        "mask_gru_reset_after_S1",
+        "mask_gru_reset_after_S2",
+        "mask_gru_reset_before_S1",
+        "mask_gru_reset_before_S2",
     };
 
     [Theory]
@@ -184,6 +194,16 @@ public class FixtureParityTests(ITestOutputHelper output)
                 "softmax_gru_reset_after_S2" => new S2GruAfterSoftmax(),
                 "softmax_gru_reset_before_S1" => new S1GruBeforeSoftmax(),
                 "softmax_gru_reset_before_S2" => new S2GruBeforeSoftmax(),
+                "mask_simple_rnn_tanh_S1" => new S1TanhMasked(),
+                "mask_simple_rnn_relu_S1" => new S1ReluMasked(),
+                "mask_simple_rnn_tanh_S2" => new S2TanhMasked(),
+                "mask_simple_rnn_relu_S2" => new S2ReluMasked(),
+                "mask_lstm_S1" => new S1LstmMasked(),
+                "mask_lstm_S2" => new S2LstmMasked(),
+                "mask_gru_reset_after_S1" => new S1GruAfterMasked(),
+                "mask_gru_reset_after_S2" => new S2GruAfterMasked(),
+                "mask_gru_reset_before_S1" => new S1GruBeforeMasked(),
+                "mask_gru_reset_before_S2" => new S2GruBeforeMasked(),
                 _ => throw new ArgumentOutOfRangeException(Name),
             };
             ModelDescription description = model.Description;
@@ -194,6 +214,7 @@ public class FixtureParityTests(ITestOutputHelper output)
             Assert.Equal(Root.GetProperty("seq_len").GetInt32(), description.SeqLen);
             Assert.Equal(Root.GetProperty("keras_param_count").GetInt32(), description.ParameterCount);
             Assert.Equal(Root.TryGetProperty("dense_units", out JsonElement classes) ? classes.GetInt32() : 1, description.Classes);
+            Assert.Equal(Root.TryGetProperty("mask_zero", out JsonElement mask) && mask.GetBoolean(), description.MaskZero);
             return model;
         }
 

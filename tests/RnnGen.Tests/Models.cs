@@ -266,3 +266,75 @@ public partial class TicketClassifier
 public partial class BinaryTickets
 {
 }
+
+/// <summary>Masking fixture shape S1: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, MaskZero = true)]
+public partial class S1TanhMasked
+{
+}
+
+/// <summary>Masking fixture shape S1: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Activation = RnnActivation.Relu, MaskZero = true)]
+public partial class S1ReluMasked
+{
+}
+
+/// <summary>Masking fixture shape S1: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm, MaskZero = true)]
+public partial class S1LstmMasked
+{
+}
+
+/// <summary>Masking fixture shape S1: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, MaskZero = true)]
+public partial class S1GruAfterMasked
+{
+}
+
+/// <summary>Masking fixture shape S1: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, ResetAfter = false, MaskZero = true)]
+public partial class S1GruBeforeMasked
+{
+}
+
+/// <summary>Masking fixture shape S2: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, MaskZero = true)]
+public partial class S2TanhMasked
+{
+}
+
+/// <summary>Masking fixture shape S2: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Activation = RnnActivation.Relu, MaskZero = true)]
+public partial class S2ReluMasked
+{
+}
+
+/// <summary>Masking fixture shape S2: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Lstm, MaskZero = true)]
+public partial class S2LstmMasked
+{
+}
+
+/// <summary>Masking fixture shape S2: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, MaskZero = true)]
+public partial class S2GruAfterMasked
+{
+}
+
+/// <summary>Masking fixture shape S2: Embedding(mask_zero=True).</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, ResetAfter = false, MaskZero = true)]
+public partial class S2GruBeforeMasked
+{
+}
+
+/// <summary>Masking with both dropouts, two layers: the masked paths under every option.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 2, SeqLen = 7, Cell = RnnCell.Lstm, Dropout = 0.2, RecurrentDropout = 0.3, MaskZero = true)]
+public partial class MaskedLstmDropout
+{
+}
+
+/// <summary>Masking with a softmax head and a reset-before GRU over a longer sequence, unrolled.</summary>
+[RnnModel(Vocab = 15, Embed = 4, Units = 5, Layers = 2, SeqLen = 9, Cell = RnnCell.Gru, ResetAfter = false, Classes = 3, Unroll = true, MaskZero = true)]
+public partial class MaskedGruSoftmax
+{
+}

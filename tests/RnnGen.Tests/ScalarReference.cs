@@ -3,7 +3,7 @@ namespace RnnGen.Tests;
 /// <summary>
 /// A plain, double-precision implementation of the whole model, written from the equations in docs/keras-conventions.md, Layers
 /// with no shared code, no vectors and no clever indexing. SimpleRNN has a hand-derived backward pass; for LSTM and GRU
-/// the reference gradient is the central difference of the double-precision forward pass (h = 1e-6, exact to ~1e-9),
+/// (and every masked model) the reference gradient is the central difference of the double-precision forward pass (h = 1e-6, exact to ~1e-9),
 /// so it shares no derivation with the generated backward. The generated code must agree with it.
 /// </summary>
 internal static class ScalarReference
@@ -12,7 +12,7 @@ internal static class ScalarReference
 
     public static Result Run(ModelDescription model, ReadOnlySpan<float> parameterSpan, int[] tokens, float[] labels)
     {
-        if (model.Cell != RnnCell.SimpleRnn)
+        if (model.Cell != RnnCell.SimpleRnn || model.MaskZero)
         {
             double[] weights = new double[parameterSpan.Length];
             for (int i = 0; i < weights.Length; i++)
@@ -240,6 +240,7 @@ internal static class ScalarReference
                     }
 
                     double[] hNew = new double[U];
+                    double[] cBefore = (double[])cPrev.Clone();
                     if (model.Cell == RnnCell.SimpleRnn)
                     {
                         for (int j = 0; j < U; j++)
@@ -289,6 +290,13 @@ internal static class ScalarReference
 
                             hNew[j] = (z[j] * hPrev[j]) + ((1 - z[j]) * Math.Tanh(a));
                         }
+                    }
+
+                    if (model.MaskZero && tokens[(b * T) + t] == 0)
+                    {
+                        // mask_zero: a padded step leaves h (and c, restored below) as they were.
+                        hNew = hPrev;
+                        cPrev = cBefore;
                     }
 
                     h[t][b] = hNew;

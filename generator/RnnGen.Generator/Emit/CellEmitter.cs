@@ -128,6 +128,34 @@ internal abstract class CellEmitter(ModelSpec spec)
     protected static string SpanOf(string array, string offset, string length, bool readOnly = false) =>
         $"{(readOnly ? "ReadOnlySlice" : "Slice")}({array}, {offset}, {length})";
 
+    // ---- Masking (docs/keras-conventions.md, Masking): at a padded step a row's state carries over, and its gradient passes
+    // straight to the previous step; the cell's backward then sees a zero gradient for that row, so its gates get none.
+
+    /// <summary>With mask_zero, after step <paramref name="t"/>'s forward: padded rows of <paramref name="field"/> take step t−1's (zeros at t = 0).</summary>
+    protected void EmitCarryMasked(SourceWriter writer, string t, string field, int units)
+    {
+        if (!Spec.MaskZero)
+        {
+            return;
+        }
+
+        string previous = t == "0" ? "default" : SpanOf(field, $"({t} - 1) * step", "step", readOnly: true);
+        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.CarryMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf(field, $"{t} * step", "step")}, {previous}, {Invariant(units)});");
+    }
+
+    /// <summary>With mask_zero, before step <paramref name="t"/>'s backward: padded rows of dL/dh_t move into dL/dh_(t−1).</summary>
+    protected void EmitPassThroughMasked(SourceWriter writer, LayerSpec layer, string t)
+    {
+        if (!Spec.MaskZero)
+        {
+            return;
+        }
+
+        string dh = ModelLayout.HiddenGradientField(layer);
+        string previous = t == "0" ? "default" : SpanOf(dh, $"({t} - 1) * step", "step");
+        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.PassThroughMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")}, {previous}, {Invariant(layer.Units)});");
+    }
+
     // ---- Dropout (docs/keras-conventions.md, Dropout). Masks are drawn once per batch; "groups" are the gate blocks that get their
     // own masks: all gates share one mask unless recurrent dropout is on, when each gate has its own input and recurrent
     // mask (tf.keras implementation 1). Masked copies x_t⊙m and h_(t-1)⊙m are kept, because the weight gradients need them.

@@ -49,6 +49,11 @@ internal static class ForwardEmitter
                     writer.WriteLine("embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));");
                 }
             }
+
+            if (spec.MaskZero)
+            {
+                writer.WriteLine("global::RnnGen.Kernels.MaskKernels.FillMask(tokens, SeqLen, batch, _mask); // mask_zero: id 0 is padding");
+            }
         }
 
         foreach (LayerSpec layer in spec.Layers)

@@ -87,6 +87,10 @@ internal static class ModelEmitter
             writer.WriteLine($"Dropout = {spec.Dropout.ToString("R", CultureInfo.InvariantCulture)},");
             writer.WriteLine($"RecurrentDropout = {spec.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture)},");
             writer.WriteLine("Classes = Classes,");
+            if (spec.MaskZero)
+            {
+                writer.WriteLine("MaskZero = true,");
+            }
         }
 
         writer.Indentation--;
@@ -377,6 +381,10 @@ internal static class ModelEmitter
             writer.WriteLine("private int _batchCapacity;");
             writer.WriteLine("private float[] _embedded = [];");
             writer.WriteLine("private float[] _dEmbedded = [];");
+            if (spec.MaskZero)
+            {
+                writer.WriteLine("private float[] _mask = []; // [SeqLen, B]: 1 where the token is not padding (mask_zero)");
+            }
             foreach (LayerSpec layer in spec.Layers)
             {
                 writer.WriteLine($"private float[] {ModelLayout.HiddenField(layer)} = [];");
@@ -434,6 +442,10 @@ internal static class ModelEmitter
                 writer.WriteLine($"global::RnnGen.Execution.ShardPlan.CheckCapacity(batch, SeqLen, width: {widest}); // the widest buffer's floats per step");
                 writer.WriteLine("_embedded = new float[SeqLen * batch * Embed];");
                 writer.WriteLine("_dEmbedded = new float[SeqLen * batch * Embed];");
+                if (spec.MaskZero)
+                {
+                    writer.WriteLine("_mask = new float[SeqLen * batch];");
+                }
                 foreach (LayerSpec layer in spec.Layers)
                 {
                     writer.WriteLine($"{ModelLayout.HiddenField(layer)} = new float[SeqLen * batch * {layer.Units}];");

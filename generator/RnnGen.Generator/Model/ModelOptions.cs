@@ -37,4 +37,6 @@ internal sealed record ModelOptions
     public bool Unroll { get; init; }
 
     public int Classes { get; init; } = 1;
+
+    public bool MaskZero { get; init; }
 }

@@ -67,6 +67,9 @@ internal sealed record ModelSpec(
     /// <summary>The head: 1 for Dense(1) with sigmoid, N ≥ 2 for Dense(N) with softmax.</summary>
     public int Classes { get; init; } = 1;
 
+    /// <summary>Keras' mask_zero: id 0 is padding, and padded steps carry the state over.</summary>
+    public bool MaskZero { get; init; }
+
     /// <summary>Whether the head is a softmax over <see cref="Classes"/> classes (else one sigmoid output).</summary>
     public bool Softmax => Classes > 1;
 

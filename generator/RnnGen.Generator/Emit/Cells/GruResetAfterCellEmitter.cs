@@ -42,11 +42,13 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         writer.WriteLine("// t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).");
         writer.WriteLine(MatMul(width, "batch", "0", new(h, "0", Invariant(u)), "1", new("_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)), new("_parameters", recurrentBias, "0"), new($"_recurrent{i}", "0", Invariant(width))));
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", "0", "gateStep")}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
+        EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             EmitMaskRecurrentState(writer, layer, t);
             EmitRecurrentProduct(writer, layout, layer, t, 0, width, "_parameters", recurrentBias, "0", $"_recurrent{i}", $"{t} * gateStep");
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+            EmitCarryMasked(writer, t, h, u);
         });
     }
 
@@ -62,9 +64,11 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         writer.WriteLine("// Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
+            EmitPassThroughMasked(writer, layer, t);
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
             EmitRecurrentStateGradient(writer, layer, t, $"_dRecurrent{i}", 0, width);
         });
+        EmitPassThroughMasked(writer, layer, "0");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {SpanOf($"_dRecurrent{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
         if (last > 0)
         {

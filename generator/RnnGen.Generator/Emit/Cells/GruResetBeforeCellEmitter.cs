@@ -46,6 +46,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         writer.WriteLine("// t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_resetHidden{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf(h, "0", "step")}, {u});");
+        EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             EmitMaskRecurrentState(writer, layer, t);
@@ -56,6 +57,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
             writer.WriteLine("// x_h += (r⊙h_(t-1))·U_h (the last u columns of U).");
             writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_resetHidden{i}", $"{t} * step", Invariant(u)), "1", new("_parameters", $"{recurrent} + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width))));
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
+            EmitCarryMasked(writer, t, h, u);
         });
     }
 
@@ -72,6 +74,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         writer.WriteLine("// Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
+            EmitPassThroughMasked(writer, layer, t);
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
             writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));
             if (RecurrentDropout)
@@ -89,6 +92,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
             EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, 2 * u);
         });
         writer.WriteLine("// t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.");
+        EmitPassThroughMasked(writer, layer, "0");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
         if (last > 0)

@@ -21,14 +21,18 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
     public override string KerasLayer(LayerSpec layer) =>
         $"LSTM({layer.Units}{(Spec.RecurrentActivation == RecurrentActivationKind.HardSigmoid ? ", recurrent_activation=hard_sigmoid" : string.Empty)}{(layer.ReturnSequences ? ", return_sequences=True" : string.Empty)})";
 
-    public override IEnumerable<BufferSpec> Buffers(LayerSpec layer) =>
-    [
-        new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "activated gates [i, f, g, o]"),
-        new BufferSpec($"_cell{layer.Index}", layer.Units, PerStep: false, "c_t"),
-        new BufferSpec($"_cellTanh{layer.Index}", layer.Units, PerStep: false, "tanh(c_t)"),
-        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t"),
-        new BufferSpec($"_dCell{layer.Index}", layer.Units, PerStep: true, "dL/dc_t of the step in progress"),
-    ];
+    public override IEnumerable<BufferSpec> Buffers(LayerSpec layer)
+    {
+        yield return new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "activated gates [i, f, g, o]");
+        yield return new BufferSpec($"_cell{layer.Index}", layer.Units, PerStep: false, "c_t");
+        yield return new BufferSpec($"_cellTanh{layer.Index}", layer.Units, PerStep: false, "tanh(c_t)");
+        yield return new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t");
+        yield return new BufferSpec($"_dCell{layer.Index}", layer.Units, PerStep: true, "dL/dc_t of the step in progress");
+        if (Spec.MaskZero)
+        {
+            yield return new BufferSpec($"_dCellMasked{layer.Index}", layer.Units, PerStep: true, "dL/dc_t of the padded rows, set aside");
+        }
+    }
 
     public override void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
@@ -41,11 +45,15 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, {SpanOf($"_cellTanh{i}", "0", "step")}, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
+        EmitCarryMasked(writer, "0", $"_cell{i}", u);
+        EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             EmitMaskRecurrentState(writer, layer, t);
             EmitRecurrentProduct(writer, layout, layer, t, 0, width, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step")}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+            EmitCarryMasked(writer, t, $"_cell{i}", u);
+            EmitCarryMasked(writer, t, h, u);
         });
     }
 
@@ -62,9 +70,12 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         writer.WriteLine("// Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
+            EmitMaskedCellPrologue(writer, layer, t);
             writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
+            EmitMaskedCellEpilogue(writer, layer, t);
             EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width);
         });
+        EmitMaskedCellPrologue(writer, layer, "0");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_cellTanh{i}", "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {u}, {HardSigmoidArgument});");
         if (last > 0)
         {
@@ -73,5 +84,28 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         }
 
         EmitInputGradients(writer, layout, layer, $"_dGates{i}");
+    }
+
+    /// <summary>
+    /// With mask_zero, before step t's backward: padded rows pass dL/dh_t on and set dL/dc_t aside, so the kernel gives them
+    /// no gate gradient (both inputs zero); the epilogue hands dL/dc_t to c_(t−1) unchanged (c carried over).
+    /// </summary>
+    private void EmitMaskedCellPrologue(SourceWriter writer, LayerSpec layer, string t)
+    {
+        if (!Spec.MaskZero)
+        {
+            return;
+        }
+
+        EmitPassThroughMasked(writer, layer, t);
+        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.TakeMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf($"_dCell{layer.Index}", "0", "step")}, {SpanOf($"_dCellMasked{layer.Index}", "0", "step")}, {Invariant(layer.Units)});");
+    }
+
+    private void EmitMaskedCellEpilogue(SourceWriter writer, LayerSpec layer, string t)
+    {
+        if (Spec.MaskZero)
+        {
+            writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.RestoreMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf($"_dCellMasked{layer.Index}", "0", "step", readOnly: true)}, {SpanOf($"_dCell{layer.Index}", "0", "step")}, {Invariant(layer.Units)});");
+        }
     }
 }

@@ -34,11 +34,13 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitInputProjection(writer, layout, layer, h);
         writer.WriteLine($"// t = 0: h_(-1) = 0, so h_0 = {ActivationName}(x_0·W + b).");
         writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, "0", "step")});");
+        EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             EmitMaskRecurrentState(writer, layer, t);
             EmitRecurrentProduct(writer, layout, layer, t, 0, u, h, $"{t} * step", Invariant(u), h, $"{t} * step");
             writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, $"{t} * step", "step")});");
+            EmitCarryMasked(writer, t, h, u);
         });
     }
 
@@ -54,9 +56,11 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         writer.WriteLine($"// Through time, last step first: da_t = dL/dh_t ⊙ {Derivative} in place, then dL/dh_(t-1) += da_t·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
+            EmitPassThroughMasked(writer, layer, t);
             writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
             EmitRecurrentStateGradient(writer, layer, t, dh, 0, u);
         });
+        EmitPassThroughMasked(writer, layer, "0");
         writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step")});");
         if (last > 0)
         {
