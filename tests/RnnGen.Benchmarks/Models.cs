@@ -31,3 +31,9 @@ public partial class ConfigGru
 public partial class ConfigCDropout
 {
 }
+
+/// <summary>Config C with Keras' mask_zero: the padding benchmark's masked model.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 500, Cell = RnnCell.Lstm, MaskZero = true)]
+public partial class ConfigCMasked
+{
+}

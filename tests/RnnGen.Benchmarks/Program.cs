@@ -2,6 +2,7 @@
 // issue's configs A, B, C and a GRU variant of C). Each figure is printed as one machine-readable RESULT line.
 // The FMA peak of this machine is measured in the same run, so "peak_pct" compares against this run's own ceiling.
 // Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N] [--kernels]
+//        ... -- --padding [--epochs N] [--threads N]   (config C on real IMDB lengths: unmasked, masked, masked + bucketed)
 //        ... -- --data [--documents N]   (read + vectorize throughput of N synthetic JSON Lines documents)
 using System.Diagnostics;
 using System.Globalization;
@@ -44,6 +45,12 @@ double peak = FmaPeak.MeasureGflops();
 double peakAll = FmaPeak.MeasureGflops(Environment.ProcessorCount);
 Console.WriteLine(Invariant($"RESULT peak threads=1 fma_gflops={peak:F1} {Machine.VectorFields}"));
 Console.WriteLine(Invariant($"RESULT peak threads={Environment.ProcessorCount} fma_gflops={peakAll:F1} {Machine.VectorFields}"));
+if (args.Contains("--padding"))
+{
+    PaddingBench.Run(epochs, onlyThreads is { } t ? [t] : new[] { 1, Environment.ProcessorCount }.Distinct());
+    return;
+}
+
 if (kernels)
 {
     KernelShapes.Run(peak);

@@ -138,6 +138,43 @@ public class MaskingTests
         Assert.Equal(preLogits, postLogits);
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Steps_where_every_row_is_padding_are_skipped_without_changing_a_bit(string name)
+    {
+        // Every row pre-padded by at least 3 steps (and one by all but one): the first steps are skipped outright.
+        IRnnModel model = Create(name);
+        ModelDescription description = model.Description;
+        TestData.RandomizeWeights(model, seed: 13, scale: 0.6f);
+        int seqLen = description.SeqLen, batch = 6, classes = description.Classes;
+        (int[] post, float[] labels) = TestData.RandomBatch(9, description.Vocab, seqLen, batch, classes);
+        int[] pre = new int[post.Length];
+        var random = new RnnRandom(2);
+        for (int b = 0; b < batch; b++)
+        {
+            int length = b == 0 ? 1 : 1 + random.NextInt32(seqLen - 3);
+            for (int k = 0; k < seqLen; k++)
+            {
+                int id = k < length ? 1 + (post[(b * seqLen) + k] % (description.Vocab - 1)) : 0;
+                post[(b * seqLen) + k] = id; // the real tokens first, then padding
+                if (k < length)
+                {
+                    pre[(b * seqLen) + seqLen - length + k] = id; // padding first, then the same tokens
+                }
+            }
+        }
+
+        float[] preLogits = new float[batch * classes], postLogits = new float[batch * classes];
+        model.PredictLogits(pre, preLogits);
+        model.PredictLogits(post, postLogits);
+        Assert.Equal(postLogits, preLogits);
+
+        float loss = model.ComputeGradients(pre, labels);
+        ScalarReference.Result expected = ScalarReference.Run(description, model.Parameters, pre, labels);
+        Assert.True(Math.Abs(loss - expected.Loss) <= 1e-5 * expected.Loss, $"loss {loss} vs {expected.Loss}");
+        GradientAssert.Close(description, model.Gradients, expected.Gradients, relative: 1e-4);
+    }
+
     [Fact]
     public void A_row_of_padding_gives_the_dense_bias_and_padding_gets_no_gradient()
     {

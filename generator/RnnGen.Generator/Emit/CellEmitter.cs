@@ -143,6 +143,37 @@ internal abstract class CellEmitter(ModelSpec spec)
         writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.CarryMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf(field, $"{t} * step", "step")}, {previous}, {Invariant(units)});");
     }
 
+    /// <summary>
+    /// With mask_zero, opens <c>if (step t has a real token)</c> around a step's products and cell kernels: a step where
+    /// every row is padding changes nothing (the carry copies the state), so its work is skipped outright. Without
+    /// masking, no block.
+    /// </summary>
+    protected IDisposable? UnlessAllPadding(SourceWriter writer, string t) =>
+        Spec.MaskZero ? writer.WriteBlock($"if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}))") : null;
+
+    /// <summary>
+    /// With mask_zero, the backward of a step where every row is padding: nothing but the pass-through, and zeros for the
+    /// step's slots of the gate gradients <paramref name="gateGradients"/>, which the weight gradients sum over all steps.
+    /// </summary>
+    protected IDisposable? BackwardUnlessAllPadding(SourceWriter writer, string t, params string[] gateGradients)
+    {
+        if (!Spec.MaskZero)
+        {
+            return null;
+        }
+
+        string mask = SpanOf("_mask", $"{t} * batch", "batch", readOnly: true);
+        using (writer.WriteBlock($"if (global::RnnGen.Kernels.MaskKernels.IsAllPadding({mask}))"))
+        {
+            foreach (string field in gateGradients)
+            {
+                writer.WriteLine($"{SpanOf(field, $"{t} * gateStep", "gateStep")}.Clear();");
+            }
+        }
+
+        return writer.WriteBlock("else");
+    }
+
     /// <summary>With mask_zero, before step <paramref name="t"/>'s backward: padded rows of dL/dh_t move into dL/dh_(t−1).</summary>
     protected void EmitPassThroughMasked(SourceWriter writer, LayerSpec layer, string t)
     {

@@ -268,6 +268,10 @@ public static class Checkpoint
             metadata[CheckpointMetadata.TrainingBatchSize] = Invariant(position.BatchSize);
             metadata[CheckpointMetadata.TrainingSamples] = Invariant(position.Samples);
             metadata[CheckpointMetadata.TrainingShuffle] = position.Shuffle ? "true" : "false";
+            if (position.BucketByLength)
+            {
+                metadata[CheckpointMetadata.TrainingBucketByLength] = "true";
+            }
             metadata[CheckpointMetadata.TrainingSeed] = Invariant(position.Seed);
             metadata[CheckpointMetadata.TrainingRandomState] = position.RandomState.ToString();
             foreach ((string name, CallbackState state) in position.Callbacks ?? new Dictionary<string, CallbackState>())
@@ -438,7 +442,10 @@ public static class Checkpoint
             ParseDouble(path, metadata, CheckpointMetadata.TrainingLossSum),
             ParseLong(path, metadata, CheckpointMetadata.TrainingCorrect),
             ParseLong(path, metadata, CheckpointMetadata.TrainingSeen),
-            history);
+            history)
+        {
+            BucketByLength = metadata.GetValueOrDefault(CheckpointMetadata.TrainingBucketByLength) == "true",
+        };
     }
 
     /// <summary>

@@ -75,6 +75,9 @@ public static class CheckpointMetadata
     /// <summary><see cref="Training.TrainingPosition.Shuffle"/>.</summary>
     public const string TrainingShuffle = "training.shuffle";
 
+    /// <summary><see cref="Training.TrainingPosition.BucketByLength"/>; absent in checkpoints of runs without it.</summary>
+    public const string TrainingBucketByLength = "training.bucket_by_length";
+
     /// <summary><see cref="Training.TrainingPosition.Seed"/>.</summary>
     public const string TrainingSeed = "training.seed";
 

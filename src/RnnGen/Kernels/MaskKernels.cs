@@ -20,6 +20,9 @@ public static class MaskKernels
         }
     }
 
+    /// <summary>Whether every row of a step is padding: then the step changes nothing and its products are skipped.</summary>
+    public static bool IsAllPadding(ReadOnlySpan<float> mask) => !mask.ContainsAnyExcept(0f);
+
     /// <summary>
     /// Forward through one step: every masked row of <paramref name="state"/> ([B, units]) becomes the row of
     /// <paramref name="previous"/>, or zeros at the first step (<paramref name="previous"/> empty, h_(−1) = 0).

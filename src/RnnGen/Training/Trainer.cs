@@ -41,6 +41,11 @@ public static class Trainer
     /// A console app connects Ctrl+C to it:
     /// <code>Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };</code>
     /// </param>
+    /// <param name="bucketByLength">
+    /// Opt-in: after each epoch's shuffle, samples are grouped by length (their non-padding tokens) into batches of
+    /// similar length, and the batches are shuffled (<see cref="LengthBuckets"/>), all from the seeded generator, so a
+    /// seed gives the same order. With <c>MaskZero</c> a batch of short texts then skips its all-padding steps.
+    /// </param>
     public static History Fit(
         this IRnnModel model,
         SequenceDataset train,
@@ -56,7 +61,8 @@ public static class Trainer
         int verbose = 1,
         TrainingCheckpoint? resume = null,
         TimeProvider? timeProvider = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool bucketByLength = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -89,7 +95,7 @@ public static class Trainer
         }
 
         bool interactive = verbose == 1 && !Console.IsOutputRedirected && (output is null || ReferenceEquals(output, Console.Out));
-        var run = new FitRun(model, train, validation, epochs, batchSize, optimizer, shuffle, seed, callbacks ?? [],
+        var run = new FitRun(model, train, validation, epochs, batchSize, optimizer, shuffle, bucketByLength, seed, callbacks ?? [],
             verbose == 0 ? null : output ?? Console.Out, verbose, interactive, timeProvider ?? TimeProvider.System);
         return run.Run(resume, cancellationToken);
     }
@@ -133,6 +139,7 @@ public static class Trainer
         private readonly int _steps;
         private readonly Optimizer _optimizer;
         private readonly bool _shuffle;
+        private readonly bool _bucketByLength;
         private readonly int _seed;
         private readonly Callback[] _callbacks; // an array: foreach over it allocates no enumerator per batch
         private readonly TextWriter? _output;
@@ -161,8 +168,9 @@ public static class Trainer
 
         public FitRun(
             IRnnModel model, SequenceDataset train, SequenceDataset? validation, int epochs, int batchSize, Optimizer optimizer,
-            bool shuffle, int seed, IReadOnlyList<Callback> callbacks, TextWriter? output, int verbose, bool interactive, TimeProvider time)
+            bool shuffle, bool bucketByLength, int seed, IReadOnlyList<Callback> callbacks, TextWriter? output, int verbose, bool interactive, TimeProvider time)
         {
+            _bucketByLength = bucketByLength;
             _model = model;
             _train = train;
             _validation = validation;
@@ -186,7 +194,10 @@ public static class Trainer
         }
 
         private TrainingPosition Position =>
-            new(_epoch, _step, _batchSize, _train.Count, _shuffle, _seed, _epochStartState, _lossSum, _correct, _seen, _history.Clone(), CallbackStates());
+            new(_epoch, _step, _batchSize, _train.Count, _shuffle, _seed, _epochStartState, _lossSum, _correct, _seen, _history.Clone(), CallbackStates())
+            {
+                BucketByLength = _bucketByLength,
+            };
 
         private Dictionary<string, CallbackState>? CallbackStates()
         {
@@ -286,6 +297,11 @@ public static class Trainer
             if (_shuffle)
             {
                 _random.Shuffle(_order.AsSpan());
+            }
+
+            if (_bucketByLength)
+            {
+                LengthBuckets.Arrange(_order, _train, _batchSize, _random);
             }
 
             if (_verbose > 0 && _epochs > 1)
@@ -389,12 +405,14 @@ public static class Trainer
             // The file does not fit this run: a CheckpointException naming it, like any other checkpoint that cannot be used.
             TrainingPosition position = checkpoint.Position
                 ?? throw new CheckpointException(checkpoint.Path, $"Checkpoint '{checkpoint.Path}' has no training position to resume from.");
-            if (position.BatchSize != _batchSize || position.Samples != _train.Count || position.Shuffle != _shuffle)
+            if (position.BatchSize != _batchSize || position.Samples != _train.Count || position.Shuffle != _shuffle || position.BucketByLength != _bucketByLength)
             {
                 throw new CheckpointException(
                     checkpoint.Path,
                     $"Checkpoint '{checkpoint.Path}' was saved by a run with batch size {position.BatchSize}, {position.Samples} training samples and shuffle={position.Shuffle}; "
-                    + $"this run has batch size {_batchSize}, {_train.Count} samples and shuffle={_shuffle}. Resume with the same data and settings.");
+                    + $"this run has batch size {_batchSize}, {_train.Count} samples and shuffle={_shuffle}"
+                    + (position.BucketByLength != _bucketByLength ? $"; bucket_by_length was {position.BucketByLength}, now {_bucketByLength}" : string.Empty)
+                    + ". Resume with the same data and settings.");
             }
 
             if (position.Step > _steps || (position.Step > 0 && position.Seen == 0))

@@ -33,4 +33,8 @@ public sealed record TrainingPosition(
     long Correct,
     long Seen,
     History History,
-    IReadOnlyDictionary<string, CallbackState>? Callbacks = null);
+    IReadOnlyDictionary<string, CallbackState>? Callbacks = null)
+{
+    /// <summary>Whether the run orders its batches by length (<see cref="LengthBuckets"/>).</summary>
+    public bool BucketByLength { get; init; }
+}

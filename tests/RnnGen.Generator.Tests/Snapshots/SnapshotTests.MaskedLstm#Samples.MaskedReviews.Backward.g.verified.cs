@@ -106,31 +106,38 @@ namespace Samples
                         Slice(_dHidden0, t * step, step),
                         Slice(_dHidden0, (t - 1) * step, step),
                         32);
-                    global::RnnGen.Kernels.MaskKernels.TakeMasked(
-                        ReadOnlySlice(_mask, t * batch, batch),
-                        Slice(_dCell0, 0, step),
-                        Slice(_dCellMasked0, 0, step),
-                        32);
-                    global::RnnGen.Kernels.CellKernels.LstmBackward(
-                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell0, (t - 1) * step, step),
-                        ReadOnlySlice(_cellTanh0, t * step, step),
-                        ReadOnlySlice(_dHidden0, t * step, step),
-                        Slice(_dCell0, 0, step),
-                        Slice(_dGates0, t * gateStep, gateStep),
-                        32,
-                        hardSigmoid: false);
-                    global::RnnGen.Kernels.MaskKernels.RestoreMasked(
-                        ReadOnlySlice(_mask, t * batch, batch),
-                        ReadOnlySlice(_dCellMasked0, 0, step),
-                        Slice(_dCell0, 0, step),
-                        32);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
-                        rows: batch, steps: 128,
-                        a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
-                        b: ref At(_recurrentT0, 0), bRowStride: 32,
-                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
-                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
+                    if (global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
+                    {
+                        Slice(_dGates0, t * gateStep, gateStep).Clear();
+                    }
+                    else
+                    {
+                        global::RnnGen.Kernels.MaskKernels.TakeMasked(
+                            ReadOnlySlice(_mask, t * batch, batch),
+                            Slice(_dCell0, 0, step),
+                            Slice(_dCellMasked0, 0, step),
+                            32);
+                        global::RnnGen.Kernels.CellKernels.LstmBackward(
+                            ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell0, (t - 1) * step, step),
+                            ReadOnlySlice(_cellTanh0, t * step, step),
+                            ReadOnlySlice(_dHidden0, t * step, step),
+                            Slice(_dCell0, 0, step),
+                            Slice(_dGates0, t * gateStep, gateStep),
+                            32,
+                            hardSigmoid: false);
+                        global::RnnGen.Kernels.MaskKernels.RestoreMasked(
+                            ReadOnlySlice(_mask, t * batch, batch),
+                            ReadOnlySlice(_dCellMasked0, 0, step),
+                            Slice(_dCell0, 0, step),
+                            32);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                            rows: batch, steps: 128,
+                            a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
+                            b: ref At(_recurrentT0, 0), bRowStride: 32,
+                            init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
+                            c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
+                    }
                 }
                 global::RnnGen.Kernels.MaskKernels.PassThroughMasked(
                     ReadOnlySlice(_mask, 0 * batch, batch),

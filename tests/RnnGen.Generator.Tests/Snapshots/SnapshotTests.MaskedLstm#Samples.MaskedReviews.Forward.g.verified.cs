@@ -86,20 +86,23 @@ namespace Samples
                 global::RnnGen.Kernels.MaskKernels.CarryMasked(ReadOnlySlice(_mask, 0 * batch, batch), Slice(_hidden0, 0 * step, step), default, 32);
                 for (int t = 1; t <= 199; t++)
                 {
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                        rows: batch, steps: 32,
-                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                        b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 128,
-                        init: ref At(_gates0, t * gateStep), initRowStride: 128,
-                        c: ref At(_gates0, t * gateStep), cRowStride: 128);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(
-                        Slice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell0, (t - 1) * step, step),
-                        Slice(_cell0, t * step, step),
-                        Slice(_cellTanh0, t * step, step),
-                        Slice(_hidden0, t * step, step),
-                        32,
-                        hardSigmoid: false);
+                    if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
+                    {
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                            rows: batch, steps: 32,
+                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                            b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 128,
+                            init: ref At(_gates0, t * gateStep), initRowStride: 128,
+                            c: ref At(_gates0, t * gateStep), cRowStride: 128);
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell0, (t - 1) * step, step),
+                            Slice(_cell0, t * step, step),
+                            Slice(_cellTanh0, t * step, step),
+                            Slice(_hidden0, t * step, step),
+                            32,
+                            hardSigmoid: false);
+                    }
                     global::RnnGen.Kernels.MaskKernels.CarryMasked(
                         ReadOnlySlice(_mask, t * batch, batch),
                         Slice(_cell0, t * step, step),

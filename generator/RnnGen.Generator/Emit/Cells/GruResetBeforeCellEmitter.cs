@@ -49,14 +49,18 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            EmitMaskRecurrentState(writer, layer, t);
-            writer.WriteLine($"// [x_z, x_r] += h_(t-1)·U_zr (columns 0 … {2 * u - 1} of U).");
-            EmitRecurrentProduct(writer, layout, layer, t, 0, 2 * u, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
-            string resetSource = RecurrentDropout ? SpanOf("recurrentInput", $"2 * recurrentGroupStride + {t} * step + recurrentShift", "step", readOnly: true) : SpanOf(h, $"({t} - 1) * step", "step", readOnly: true);
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {resetSource}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
-            writer.WriteLine("// x_h += (r⊙h_(t-1))·U_h (the last u columns of U).");
-            writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_resetHidden{i}", $"{t} * step", Invariant(u)), "1", new("_parameters", $"{recurrent} + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width))));
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
+            using (UnlessAllPadding(writer, t))
+            {
+                EmitMaskRecurrentState(writer, layer, t);
+                writer.WriteLine($"// [x_z, x_r] += h_(t-1)·U_zr (columns 0 … {2 * u - 1} of U).");
+                EmitRecurrentProduct(writer, layout, layer, t, 0, 2 * u, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
+                string resetSource = RecurrentDropout ? SpanOf("recurrentInput", $"2 * recurrentGroupStride + {t} * step + recurrentShift", "step", readOnly: true) : SpanOf(h, $"({t} - 1) * step", "step", readOnly: true);
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {resetSource}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine("// x_h += (r⊙h_(t-1))·U_h (the last u columns of U).");
+                writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_resetHidden{i}", $"{t} * step", Invariant(u)), "1", new("_parameters", $"{recurrent} + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width))));
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
+            }
+
             EmitCarryMasked(writer, t, h, u);
         });
     }
@@ -75,21 +79,24 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
-            writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));
-            if (RecurrentDropout)
+            using (BackwardUnlessAllPadding(writer, t, $"_dGates{i}"))
             {
-                // r⊙(h_(t-1)⊙m_h): dr reads the masked state, and its gradient reaches h_(t-1) through the mask.
-                writer.WriteLine($"{SpanOf($"_dHiddenPart{i}", "0", "step")}.Clear();");
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"2 * {Spec.SeqLen} * step + {t} * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dHiddenPart{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
-                writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", "2 * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
-            }
-            else
-            {
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
-            }
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));
+                if (RecurrentDropout)
+                {
+                    // r⊙(h_(t-1)⊙m_h): dr reads the masked state, and its gradient reaches h_(t-1) through the mask.
+                    writer.WriteLine($"{SpanOf($"_dHiddenPart{i}", "0", "step")}.Clear();");
+                    writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"2 * {Spec.SeqLen} * step + {t} * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dHiddenPart{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
+                    writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", "2 * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
+                }
+                else
+                {
+                    writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+                }
 
-            EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, 2 * u);
+                EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, 2 * u);
+            }
         });
         writer.WriteLine("// t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.");
         EmitPassThroughMasked(writer, layer, "0");

@@ -49,9 +49,13 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            EmitMaskRecurrentState(writer, layer, t);
-            EmitRecurrentProduct(writer, layout, layer, t, 0, width, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step")}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+            using (UnlessAllPadding(writer, t))
+            {
+                EmitMaskRecurrentState(writer, layer, t);
+                EmitRecurrentProduct(writer, layout, layer, t, 0, width, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step")}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+            }
+
             EmitCarryMasked(writer, t, $"_cell{i}", u);
             EmitCarryMasked(writer, t, h, u);
         });
@@ -70,12 +74,17 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         writer.WriteLine("// Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
-            EmitMaskedCellPrologue(writer, layer, t);
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
-            EmitMaskedCellEpilogue(writer, layer, t);
-            EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width);
+            EmitPassThroughMasked(writer, layer, t);
+            using (BackwardUnlessAllPadding(writer, t, $"_dGates{i}"))
+            {
+                EmitTakeMaskedCell(writer, layer, t);
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
+                EmitMaskedCellEpilogue(writer, layer, t);
+                EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width);
+            }
         });
-        EmitMaskedCellPrologue(writer, layer, "0");
+        EmitPassThroughMasked(writer, layer, "0");
+        EmitTakeMaskedCell(writer, layer, "0");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_cellTanh{i}", "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {u}, {HardSigmoidArgument});");
         if (last > 0)
         {
@@ -87,17 +96,16 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
     }
 
     /// <summary>
-    /// With mask_zero, before step t's backward: padded rows pass dL/dh_t on and set dL/dc_t aside, so the kernel gives them
-    /// no gate gradient (both inputs zero); the epilogue hands dL/dc_t to c_(t−1) unchanged (c carried over).
+    /// With mask_zero, before step t's kernel (after dL/dh_t of the padded rows passed on): their dL/dc_t is set aside, so
+    /// the kernel gives them no gate gradient (both inputs zero); the epilogue hands it to c_(t−1) unchanged (c carried over).
     /// </summary>
-    private void EmitMaskedCellPrologue(SourceWriter writer, LayerSpec layer, string t)
+    private void EmitTakeMaskedCell(SourceWriter writer, LayerSpec layer, string t)
     {
         if (!Spec.MaskZero)
         {
             return;
         }
 
-        EmitPassThroughMasked(writer, layer, t);
         writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.TakeMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf($"_dCell{layer.Index}", "0", "step")}, {SpanOf($"_dCellMasked{layer.Index}", "0", "step")}, {Invariant(layer.Units)});");
     }
 
