@@ -20,7 +20,7 @@ if [ "$(uname -m)" = "x86_64" ] && ! command -v qemu-x86_64 >/dev/null 2>&1; the
   fi
 fi
 
-numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath|FullyQualifiedName~CrossWidth'
+numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath|FullyQualifiedName~CrossWidth|FullyQualifiedName~MaskingTests|FullyQualifiedName~SoftmaxHeadTests|FullyQualifiedName~LengthBucketTests'
 
 # has_flags FLAG...: whether the CPU reports every one of these /proc/cpuinfo flags.
 has_flags() {
