@@ -90,9 +90,15 @@ internal static class Commands
     /// <param name="verbose">-v, Also print the runtime (JIT or NativeAOT) and the vector instructions the kernels use.</param>
     /// <param name="format">-f, For a file or standard input: json (one JSON line per review) or csv (one row per review, with a header).</param>
     public static int Predict([Argument] string text, string? model = null, string? output = null, bool quiet = false, bool verbose = false, string format = "json") => Guard(() =>
-        text == "-" || File.Exists(text)
-            ? UseCommands.PredictLines(Folder(model, output), model, text == "-" ? Console.In : File.OpenText(text), format, Console.Out)
-            : UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose), Console.Out));
+        text == "-" ? UseCommands.PredictLines(Folder(model, output), model, Console.In, format, Console.Out)
+        : File.Exists(text) ? PredictFile(text, model, output, format)
+        : UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose), Console.Out));
+
+    private static int PredictFile(string path, string? model, string? output, string format)
+    {
+        using StreamReader lines = File.OpenText(path);
+        return UseCommands.PredictLines(Folder(model, output), model, lines, format, Console.Out);
+    }
 
     private static ModelFolder Folder(string? model, string? output) =>
         new(output ?? ModelFolder.DefaultFor(ModelCatalog.Find(model ?? "seed").Name));

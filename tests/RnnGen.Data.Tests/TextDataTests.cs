@@ -138,6 +138,21 @@ public class TextDataTests
     }
 
     [Fact]
+    public void A_huge_or_negative_class_id_is_refused_before_anything_is_built()
+    {
+        using var temp = new TempFolder();
+        string csv = temp.Combine("ids.csv");
+        File.WriteAllText(csv, "text,label\na,0\nb,1700000000\n");
+        var error = Assert.Throws<TextDataException>(() => TextData.FromCsv(csv)); // was 1.7e9 class names, out of memory
+        Assert.Contains("the label 1700000000 is a class id of 65536 or more", error.Message, StringComparison.Ordinal);
+
+        string jsonl = temp.Combine("ids.jsonl");
+        File.WriteAllText(jsonl, "{\"text\": \"a\", \"label\": 0}\n{\"text\": \"b\", \"label\": -1}\n");
+        error = Assert.Throws<TextDataException>(() => TextData.FromJsonLines(jsonl)); // was: silently names "-1", "0"
+        Assert.Equal(2, error.Line);
+    }
+
+    [Fact]
     public void A_validation_split_is_seeded_and_takes_the_last_fraction()
     {
         var data = new LabeledTexts(Enumerable.Range(0, 10).Select(static i => $"t{i}").ToArray(), Enumerable.Range(0, 10).Select(static i => i % 2).ToArray(), ["a", "b"]);

@@ -72,6 +72,20 @@ public class TextVectorizerTests
     }
 
     [Fact]
+    public void A_vocabulary_file_with_windows_line_ends_reads_the_same()
+    {
+        using var temp = new TempFolder();
+        TextVectorizer saved = TextVectorizer.Adapt(["a b c a"], maxTokens: 10, sequenceLength: 3);
+        saved.Save(temp.Path);
+        string path = temp.Combine(TextVectorizer.VocabularyFileName);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        TextVectorizer loaded = TextVectorizer.Load(temp.Path); // was: every id shifted by 2, every word [UNK]
+        Assert.Equal(saved.Vocabulary, loaded.Vocabulary);
+        Assert.Equal(saved.Encode("a b c"), loaded.Encode("a b c"));
+    }
+
+    [Fact]
     public void A_vocabulary_file_that_disagrees_with_its_description_is_refused_naming_the_file()
     {
         using var temp = new TempFolder();

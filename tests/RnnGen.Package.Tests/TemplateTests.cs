@@ -27,7 +27,7 @@ public sealed class TemplateTests(PackageFixture package, ITestOutputHelper outp
             package.Root, package.NewcomerEnvironment, "new", "rnngen-classifier", "-n", "Tickets", "-o", project,
             "--cell", "Gru", "--classes", "3", "--seq-len", "12", "--vocab", "300", "--rnngen-version", package.PackageVersion, "--debug:custom-hive", hive);
         Assert.True(created.Succeeded, created.Report());
-        Assert.Contains("[RnnModel(Vocab = 300, Embed = 64, Units = 64, SeqLen = 12, Cell = RnnCell.Gru, Classes = 3)]", File.ReadAllText(Path.Combine(project, "TextModel.cs")), StringComparison.Ordinal);
+        Assert.Contains("[RnnModel(Vocab = 300, Embed = 64, Units = 64, SeqLen = 12, Cell = RnnCell.Gru, Classes = 3, MaskZero = true)]", File.ReadAllText(Path.Combine(project, "TextModel.cs")), StringComparison.Ordinal);
         WriteCorpus(Path.Combine(project, "data"), new Random(17), 900);
 
         CommandResult build = await package.BuildAsync(project);

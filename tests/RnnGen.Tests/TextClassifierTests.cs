@@ -50,6 +50,8 @@ public class TextClassifierTests
         TextVectorizer wrongLength = TextVectorizer.Adapt(["a b c"], maxTokens: 10, sequenceLength: 3);
         var argument = Assert.Throws<ArgumentException>(() => TextClassifier.Create(new TicketClassifier(), wrongLength, ["x", "y", "z"]));
         Assert.Contains("writes 3 ids per text, but the model TicketClassifier reads 16", argument.Message, StringComparison.Ordinal);
+        argument = Assert.Throws<ArgumentException>(() => TextClassifier.Create(new TicketClassifier(), vectorizer, ["x", "x", "y"]));
+        Assert.Contains("the class names repeat", argument.Message, StringComparison.Ordinal);
         argument = Assert.Throws<ArgumentException>(() => TextClassifier.Create(new TicketClassifier(), vectorizer, ["x", "y"]));
         Assert.Contains("2 class names, but the model TicketClassifier has 3 classes", argument.Message, StringComparison.Ordinal);
 

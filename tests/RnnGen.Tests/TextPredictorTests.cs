@@ -43,12 +43,27 @@ public class TextPredictorTests
     }
 
     [Fact]
-    public void A_factory_of_another_model_is_refused()
+    public async Task A_factory_of_another_model_is_refused_without_starving_the_next_caller()
     {
         TextVectorizer vectorizer = TextVectorizer.Adapt(["a b"], maxTokens: TicketClassifier.Vocab, sequenceLength: TicketClassifier.SeqLen);
         TextClassifier classifier = TextClassifier.Create(new TicketClassifier(), vectorizer, ["x", "y", "z"]);
-        using var predictor = new TextPredictor(classifier, static () => new MarkerClassifier());
-        var error = Assert.Throws<InvalidOperationException>(() => predictor.Predict("a"));
-        Assert.Contains("made a MarkerClassifier", error.Message, StringComparison.Ordinal);
+        using var predictor = new TextPredictor(classifier, static () => new MarkerClassifier(), maxReplicas: 1);
+
+        // Three calls on one slot: each fails with the reason; before the fix the failed rent kept its permit, and the
+        // second call waited forever.
+        Task calls = Task.Run(() =>
+        {
+            for (int call = 0; call < 3; call++)
+            {
+                var error = Assert.Throws<InvalidOperationException>(() => predictor.Predict("a"));
+                Assert.Contains("made a MarkerClassifier", error.Message, StringComparison.Ordinal);
+            }
+        });
+        Task first = await Task.WhenAny(calls, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.True(first == calls, "a failed rent starved the next caller");
+        await calls;
+
+        using var sharing = new TextPredictor(classifier, () => classifier.Model);
+        Assert.Contains("the classifier's own model", Assert.Throws<InvalidOperationException>(() => sharing.Predict("a")).Message, StringComparison.Ordinal);
     }
 }

@@ -148,8 +148,45 @@ internal abstract class CellEmitter(ModelSpec spec)
     /// every row is padding changes nothing (the carry copies the state), so its work is skipped outright. Without
     /// masking, no block.
     /// </summary>
-    protected IDisposable? UnlessAllPadding(SourceWriter writer, string t) =>
-        Spec.MaskZero ? writer.WriteBlock($"if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}))") : null;
+    protected IDisposable? UnlessAllPadding(SourceWriter writer, LayerSpec layer, string t)
+    {
+        if (!Spec.MaskZero)
+        {
+            return null;
+        }
+
+        // A skipped step leaves the slots the weight gradients read (times a zero gate gradient) as a previous batch left
+        // them; they are cleared, so that a non-finite value from an earlier batch cannot turn 0 into NaN.
+        string[] slots = [.. StepSlotsReadByWeightGradients(layer, t)];
+        if (slots.Length > 0)
+        {
+            using (writer.WriteBlock($"if (global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}))"))
+            {
+                foreach (string slot in slots)
+                {
+                    writer.WriteLine($"{slot}.Clear();");
+                }
+            }
+
+            return writer.WriteBlock("else");
+        }
+
+        return writer.WriteBlock($"if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}))");
+    }
+
+    /// <summary>The step-t slots, besides h, that the weight gradients read: the masked copies of h_(t−1) under recurrent dropout.</summary>
+    protected virtual IEnumerable<string> StepSlotsReadByWeightGradients(LayerSpec layer, string t)
+    {
+        if (!RecurrentDropout)
+        {
+            yield break;
+        }
+
+        for (int k = 0; k < Groups(layer); k++)
+        {
+            yield return SpanOf($"_droppedHidden{layer.Index}", $"{Group(k, $"{Spec.SeqLen} * step")} + {t} * step", "step");
+        }
+    }
 
     /// <summary>
     /// With mask_zero, the backward of a step where every row is padding: nothing but the pass-through, and zeros for the

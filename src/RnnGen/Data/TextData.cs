@@ -199,6 +199,11 @@ public static class TextData
                 {
                     throw new TextDataException(path, null, e.Message, e); // Sep names the row and lines of a malformed row
                 }
+                catch (NotSupportedException e)
+                {
+                    // Sep's limit on one row (an unterminated quote swallows the rest of the file).
+                    throw new TextDataException(path, null, $"a row is too long to read ({e.Message}); is a quote left open?", e);
+                }
                 catch (DecoderFallbackException e)
                 {
                     throw new TextDataException(path, null, $"the file is not valid UTF-8 ({e.Message}).", e);
@@ -268,8 +273,8 @@ public static class TextData
             string labelText = label.ValueKind switch
             {
                 JsonValueKind.String => label.GetString()!,
-                JsonValueKind.Number when label.TryGetInt32(out int id) => id.ToString(CultureInfo.InvariantCulture),
-                _ => throw new TextDataException(path, line, $"the label is {label.GetRawText()}; it must be a class name (a string) or a class id (an integer)."),
+                JsonValueKind.Number when label.TryGetInt32(out int id) && id >= 0 => id.ToString(CultureInfo.InvariantCulture),
+                _ => throw new TextDataException(path, line, $"the label is {label.GetRawText()}; it must be a class name (a string) or a class id (an integer from 0)."),
             };
             return new TextRow(value.GetString()!, labelText, line);
         }
@@ -366,6 +371,9 @@ public static class TextData
     /// </summary>
     private sealed class LabelResolver
     {
+        /// <summary>Class ids from this on are refused: no classifier has that many classes, and each id names a class.</summary>
+        public const int MaxClassId = 1 << 16;
+
         private readonly string _path;
         private readonly Dictionary<string, int> _ids;
         private readonly bool _acceptIds;
@@ -397,6 +405,11 @@ public static class TextData
             if (distinct.All(static l => TryParseId(l, out _)))
             {
                 int max = distinct.Max(static l => TryParseId(l, out int id) ? id : 0);
+                if (max >= MaxClassId)
+                {
+                    throw new TextDataException(path, null, $"the label {max} is a class id of {MaxClassId} or more; class ids count from 0, one per class.");
+                }
+
                 string[] names = Enumerable.Range(0, max + 1).Select(static i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
                 return new LabelResolver(path, names, [], acceptIds: true);
             }

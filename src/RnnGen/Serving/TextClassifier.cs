@@ -208,6 +208,8 @@ public sealed class TextClassifier
         return encoder.SequenceLength != model.SeqLen ? $"the text encoder writes {encoder.SequenceLength} ids per text, but the model {model.Name} reads {model.SeqLen}."
             : encoder.VocabularySize > model.Vocab ? $"the text encoder has {encoder.VocabularySize} ids, more than the model {model.Name}'s vocabulary of {model.Vocab}."
             : classNames.Count != classes ? $"there are {classNames.Count} class names, but the model {model.Name} has {classes} classes."
+            : classNames.Any(string.IsNullOrEmpty) ? "a class name is null or empty."
+            : classNames.Distinct(StringComparer.Ordinal).Count() != classNames.Count ? $"the class names repeat: {string.Join(", ", classNames)}."
             : null;
     }
 }

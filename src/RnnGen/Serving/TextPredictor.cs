@@ -57,15 +57,20 @@ public sealed class TextPredictor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(texts);
         _available.Wait();
-        IRnnModel replica = Rent();
+        IRnnModel? replica = null;
         try
         {
+            replica = Rent();
             return _classifier.Predict(texts, batchSize, replica);
         }
         finally
         {
-            _idle.Add(replica);
-            _available.Release();
+            if (replica is not null)
+            {
+                _idle.Add(replica);
+            }
+
+            _available.Release(); // also when the factory failed, so a bad factory never starves the other callers
         }
     }
 
@@ -81,6 +86,11 @@ public sealed class TextPredictor : IDisposable
 
         // The semaphore admits at most MaxReplicas callers, so at most that many replicas are ever made.
         replica = _createModel();
+        if (ReferenceEquals(replica, _classifier.Model))
+        {
+            throw new InvalidOperationException("The model factory returned the classifier's own model; each replica must be a new instance (e.g. () => new MyModel()).");
+        }
+
         if (replica.Description.SpecText != _classifier.Model.Description.SpecText)
         {
             throw new InvalidOperationException(

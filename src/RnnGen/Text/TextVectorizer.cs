@@ -243,7 +243,8 @@ public sealed class TextVectorizer : ITextEncoder
             throw new InvalidDataException($"{configPath} has max_tokens {config.MaxTokens} and output_sequence_length {config.OutputSequenceLength}; both must be positive (max_tokens at least 2).");
         }
 
-        string[] vocabulary = File.ReadAllText(vocabularyPath).Split('\n');
+        // One token per line; a file whose line ends became CRLF (git on Windows) reads the same.
+        string[] vocabulary = File.ReadAllText(vocabularyPath).Split('\n').Select(static line => line.TrimEnd('\r')).ToArray();
         if (vocabulary.Length != config.VocabularySize)
         {
             throw new InvalidDataException($"{vocabularyPath} has {vocabulary.Length} lines, but {configPath} says the vocabulary has {config.VocabularySize.ToString(CultureInfo.InvariantCulture)} ids.");

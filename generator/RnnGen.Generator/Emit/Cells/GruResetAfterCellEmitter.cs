@@ -45,7 +45,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            using (UnlessAllPadding(writer, t))
+            using (UnlessAllPadding(writer, layer, t))
             {
                 EmitMaskRecurrentState(writer, layer, t);
                 EmitRecurrentProduct(writer, layout, layer, t, 0, width, "_parameters", recurrentBias, "0", $"_recurrent{i}", $"{t} * gateStep");

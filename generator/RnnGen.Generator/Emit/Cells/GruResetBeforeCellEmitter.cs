@@ -49,7 +49,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            using (UnlessAllPadding(writer, t))
+            using (UnlessAllPadding(writer, layer, t))
             {
                 EmitMaskRecurrentState(writer, layer, t);
                 writer.WriteLine($"// [x_z, x_r] += h_(t-1)·U_zr (columns 0 … {2 * u - 1} of U).");
@@ -111,4 +111,8 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
 
         EmitInputGradients(writer, layout, layer, $"_dGates{i}");
     }
+
+    /// <inheritdoc/>
+    protected override IEnumerable<string> StepSlotsReadByWeightGradients(LayerSpec layer, string t) =>
+        base.StepSlotsReadByWeightGradients(layer, t).Append(SpanOf($"_resetHidden{layer.Index}", $"{t} * step", "step")); // r⊙h_(t-1), read by dU_h
 }

@@ -49,7 +49,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            using (UnlessAllPadding(writer, t))
+            using (UnlessAllPadding(writer, layer, t))
             {
                 EmitMaskRecurrentState(writer, layer, t);
                 EmitRecurrentProduct(writer, layout, layer, t, 0, width, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");

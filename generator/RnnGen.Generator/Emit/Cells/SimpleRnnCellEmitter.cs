@@ -37,7 +37,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitCarryMasked(writer, "0", h, u);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
-            using (UnlessAllPadding(writer, t))
+            using (UnlessAllPadding(writer, layer, t))
             {
                 EmitMaskRecurrentState(writer, layer, t);
                 EmitRecurrentProduct(writer, layout, layer, t, 0, u, h, $"{t} * step", Invariant(u), h, $"{t} * step");
@@ -61,7 +61,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
-            using (UnlessAllPadding(writer, t)) // da_t is dL/dh_t in place, all zeros once passed through
+            using (UnlessAllPadding(writer, layer, t)) // da_t is dL/dh_t in place, all zeros once passed through
             {
                 writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
                 EmitRecurrentStateGradient(writer, layer, t, dh, 0, u);

@@ -49,7 +49,7 @@ internal static class Commands
         Console.Write(model.Summary());
         model.Fit(
             train.Encode(text), options.Epochs, batchSize: 32, new Adam(), validation: validation.Encode(text), seed: options.Seed,
-            callbacks: [new EarlyStopping(monitor: "val_loss", patience: 2, restoreBestWeights: true)]);
+            callbacks: [new EarlyStopping(monitor: "val_loss", patience: 2, restoreBestWeights: true)], bucketByLength: true);
         (double loss, double accuracy) = model.Evaluate(validation.Encode(text));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Validation accuracy: {accuracy:F4} (loss {loss:F4})"));
         TextClassifier.Create(model, text, data.ClassNames).Save(options.ModelFolder);
@@ -70,10 +70,14 @@ internal static class Commands
     public static int Predict(string input, Options options)
     {
         TextClassifier classifier = TextClassifier.Load(options.ModelFolder, new TextModel());
-        TextReader texts = input == "-" ? Console.In : File.Exists(input) ? File.OpenText(input) : new StringReader(input);
+        // "-": one text per line of standard input; an existing file: one per line; anything else is one text.
+        using TextReader? file = input != "-" && File.Exists(input) ? File.OpenText(input) : null;
+        IEnumerable<(string Text, TextPrediction Prediction)> predictions = input == "-" ? classifier.PredictLines(Console.In)
+            : file is not null ? classifier.PredictLines(file)
+            : [(input, classifier.Predict(input))];
         using Stream stdout = Console.OpenStandardOutput();
         using var output = new Utf8JsonWriter(stdout);
-        foreach ((string text, TextPrediction prediction) in classifier.PredictLines(texts))
+        foreach ((string text, TextPrediction prediction) in predictions)
         {
             output.WriteStartObject();
             output.WriteString("text", text);
