@@ -153,6 +153,21 @@ public class TextDataTests
     }
 
     [Fact]
+    public void A_json_lines_file_with_a_byte_order_mark_reads_and_a_missing_folder_is_named()
+    {
+        using var temp = new TempFolder();
+        string path = temp.Combine("bom.jsonl");
+        File.WriteAllText(path, "{\"text\": \"hi\", \"label\": \"a\"}\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(["hi"], TextData.FromJsonLines(path).Texts); // was: "not valid JSON" at line 1
+
+        string missing = temp.Combine("no-such-folder", "data.csv");
+        var error = Assert.Throws<TextDataException>(() => TextData.FromCsv(missing)); // was: DirectoryNotFoundException
+        Assert.Contains("the file does not exist", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<TextDataException>(() => TextData.FromJsonLines(temp.Combine("no-such-folder", "data.jsonl")));
+        Assert.Equal(temp.Combine("no-such-folder", "data.jsonl"), error.Path);
+    }
+
+    [Fact]
     public void A_validation_split_is_seeded_and_takes_the_last_fraction()
     {
         var data = new LabeledTexts(Enumerable.Range(0, 10).Select(static i => $"t{i}").ToArray(), Enumerable.Range(0, 10).Select(static i => i % 2).ToArray(), ["a", "b"]);

@@ -165,9 +165,13 @@ public static class TextData
         {
             reader = Open(path, sep);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new TextDataException(path, null, "the file does not exist.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new TextDataException(path, null, "the file cannot be read (access denied).", e);
         }
         catch (DecoderFallbackException e)
         {
@@ -219,11 +223,15 @@ public static class TextData
         StreamReader file;
         try
         {
-            file = new StreamReader(path, s_strictUtf8, detectEncodingFromByteOrderMarks: false);
+            file = new StreamReader(path, s_strictUtf8, detectEncodingFromByteOrderMarks: true); // a UTF-8 BOM is skipped
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new TextDataException(path, null, "the file does not exist.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new TextDataException(path, null, "the file cannot be read (access denied).", e);
         }
 
         using (file)
