@@ -12,7 +12,13 @@ namespace ImdbSample;
 internal static class RatingMetrics
 {
     /// <summary>The figures of one predictor on the test split.</summary>
-    internal sealed record Figures(double Accuracy, double WithinOneStar, double MeanAbsoluteError);
+    internal sealed record Figures(double Accuracy, double WithinOneStar, double MeanAbsoluteError)
+    {
+        /// <summary>The figures as the commands print them, after <paramref name="what"/>.</summary>
+        public string Line(string what) => string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{what}: accuracy {Accuracy:F4}, within one star {WithinOneStar:F4}, mean absolute error {MeanAbsoluteError:F3} stars.");
+    }
 
     /// <summary>The model's figures and the majority baseline's, predicting in batches.</summary>
     public static (Figures Model, Figures Majority, int MajorityStars) Evaluate(IRnnModel model, SequenceDataset test, SequenceDataset train, int batchSize)

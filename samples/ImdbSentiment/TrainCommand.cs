@@ -257,10 +257,8 @@ internal static class TrainCommand
         }
 
         (RatingMetrics.Figures rated, RatingMetrics.Figures majority, int majorityStars) = RatingMetrics.Evaluate(model, test, data.Train, batchSize);
-        output.WriteLine(Invariant(
-            $"Stars: accuracy {rated.Accuracy:F4}, within one star {rated.WithinOneStar:F4}, mean absolute error {rated.MeanAbsoluteError:F3} stars."));
-        output.WriteLine(Invariant(
-            $"Majority baseline (always {majorityStars} stars): accuracy {majority.Accuracy:F4}, within one star {majority.WithinOneStar:F4}, mean absolute error {majority.MeanAbsoluteError:F3} stars."));
+        output.WriteLine(rated.Line("Stars"));
+        output.WriteLine(majority.Line(Invariant($"Majority baseline (always {majorityStars} stars)")));
         return new TestResult(loss, accuracy, test.Count) { WithinOneStar = rated.WithinOneStar, MeanAbsoluteErrorStars = rated.MeanAbsoluteError };
     }
 

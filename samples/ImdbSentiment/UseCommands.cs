@@ -40,8 +40,7 @@ internal static class UseCommands
         if (model.Description.Classes > 1)
         {
             (RatingMetrics.Figures rated, _, _) = RatingMetrics.Evaluate(model, data.Test, data.Train, info.Training.BatchSize);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Stars: accuracy {rated.Accuracy:F4}, within one star {rated.WithinOneStar:F4}, mean absolute error {rated.MeanAbsoluteError:F3} stars."));
+            output.WriteLine(rated.Line("Stars"));
         }
 
         return 0;

@@ -32,6 +32,7 @@ public class TextClassifierTests
         Assert.All(after, static p => Assert.Equal(1f, p.Probabilities.Sum(), 4));
         Assert.Equal(validation.Encode(vectorizer).Tokens, validation.Encode(loaded.Encoder as TextVectorizer ?? throw new InvalidOperationException()).Tokens);
 
+        Assert.Throws<ArgumentOutOfRangeException>(() => loaded.PredictLines(new StringReader("x"), batchSize: 0)); // at the call, not when enumerated
         var lines = loaded.PredictLines(new StringReader(string.Join("\n", fresh))).ToList();
         Assert.Equal(fresh, lines.Select(static l => l.Text));
         Assert.Equal(after.Select(static p => p.Label), lines.Select(static l => l.Prediction.Label));

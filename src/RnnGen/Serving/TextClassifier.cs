@@ -161,7 +161,14 @@ public sealed class TextClassifier
     /// <summary>Classifies every line of <paramref name="lines"/> as one text, streaming, in batches.</summary>
     public IEnumerable<(string Text, TextPrediction Prediction)> PredictLines(TextReader lines, int batchSize = 256)
     {
+        // Checked here, not on the first MoveNext of the iterator below, so a bad call fails before reading anything.
         ArgumentNullException.ThrowIfNull(lines);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        return PredictLinesInBatches(lines, batchSize);
+    }
+
+    private IEnumerable<(string Text, TextPrediction Prediction)> PredictLinesInBatches(TextReader lines, int batchSize)
+    {
         var batch = new List<string>(batchSize);
         while (true)
         {
