@@ -148,31 +148,10 @@ internal abstract class CellEmitter(ModelSpec spec)
     /// every row is padding changes nothing (the carry copies the state), so its work is skipped outright. Without
     /// masking, no block.
     /// </summary>
-    protected IDisposable? UnlessAllPadding(SourceWriter writer, LayerSpec layer, string t)
-    {
-        if (!Spec.MaskZero)
-        {
-            return null;
-        }
-
+    protected IDisposable? UnlessAllPadding(SourceWriter writer, LayerSpec layer, string t) =>
         // A skipped step leaves the slots the weight gradients read (times a zero gate gradient) as a previous batch left
         // them; they are cleared, so that a non-finite value from an earlier batch cannot turn 0 into NaN.
-        string[] slots = [.. StepSlotsReadByWeightGradients(layer, t)];
-        if (slots.Length > 0)
-        {
-            using (writer.WriteBlock($"if (global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}))"))
-            {
-                foreach (string slot in slots)
-                {
-                    writer.WriteLine($"{slot}.Clear();");
-                }
-            }
-
-            return writer.WriteBlock("else");
-        }
-
-        return writer.WriteBlock($"if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}))");
-    }
+        SkipWhenAllPadding(writer, t, StepSlotsReadByWeightGradients(layer, t));
 
     /// <summary>The step-t slots, besides h, that the weight gradients read: the masked copies of h_(t−1) under recurrent dropout.</summary>
     protected virtual IEnumerable<string> StepSlotsReadByWeightGradients(LayerSpec layer, string t)
@@ -192,19 +171,32 @@ internal abstract class CellEmitter(ModelSpec spec)
     /// With mask_zero, the backward of a step where every row is padding: nothing but the pass-through, and zeros for the
     /// step's slots of the gate gradients <paramref name="gateGradients"/>, which the weight gradients sum over all steps.
     /// </summary>
-    protected IDisposable? BackwardUnlessAllPadding(SourceWriter writer, string t, params string[] gateGradients)
+    protected IDisposable? BackwardUnlessAllPadding(SourceWriter writer, string t, params string[] gateGradients) =>
+        SkipWhenAllPadding(writer, t, gateGradients.Select(field => SpanOf(field, $"{t} * gateStep", "gateStep")));
+
+    /// <summary>
+    /// The one mechanism behind both: with mask_zero, <c>if (step t is all padding) { clear the slots } else {</c> (or
+    /// <c>if (!all padding) {</c> when there is nothing to clear); the caller writes the step's work into the open block.
+    /// </summary>
+    private IDisposable? SkipWhenAllPadding(SourceWriter writer, string t, IEnumerable<string> clearedSlots)
     {
         if (!Spec.MaskZero)
         {
             return null;
         }
 
-        string mask = SpanOf("_mask", $"{t} * batch", "batch", readOnly: true);
-        using (writer.WriteBlock($"if (global::RnnGen.Kernels.MaskKernels.IsAllPadding({mask}))"))
+        string allPadding = $"global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)})";
+        string[] slots = [.. clearedSlots];
+        if (slots.Length == 0)
         {
-            foreach (string field in gateGradients)
+            return writer.WriteBlock($"if (!{allPadding})");
+        }
+
+        using (writer.WriteBlock($"if ({allPadding})"))
+        {
+            foreach (string slot in slots)
             {
-                writer.WriteLine($"{SpanOf(field, $"{t} * gateStep", "gateStep")}.Clear();");
+                writer.WriteLine($"{slot}.Clear();");
             }
         }
 

@@ -32,7 +32,9 @@ public static class ImdbReader
     private static readonly string[] s_labels = ["neg", "pos"];
 
     /// <summary>The star ratings of the dataset, by rating class (<see cref="ImdbLabels.Rating"/>).</summary>
-    public static IReadOnlyList<int> RatingStars { get; } = [1, 2, 3, 4, 7, 8, 9, 10];
+    public static IReadOnlyList<int> RatingStars => s_ratingStars;
+
+    private static readonly int[] s_ratingStars = [1, 2, 3, 4, 7, 8, 9, 10];
 
     /// <summary>
     /// The rating class of a review from its file name, <c>&lt;id&gt;_&lt;rating&gt;.txt</c>: the index of the rating in
@@ -43,12 +45,7 @@ public static class ImdbReader
         string name = Path.GetFileNameWithoutExtension(review.Path);
         int underscore = name.LastIndexOf('_');
         int stars = underscore >= 0 && int.TryParse(name.AsSpan(underscore + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) ? value : -1;
-        int rating = -1;
-        for (int k = 0; k < RatingStars.Count; k++)
-        {
-            rating = RatingStars[k] == stars ? k : rating;
-        }
-
+        int rating = Array.IndexOf(s_ratingStars, stars);
         bool agrees = rating >= 0 && (rating >= 4 ? 1 : 0) == review.Label;
         return agrees ? rating
             : throw new ImdbDataException($"The review '{review.Path}' has no star rating its folder allows in its name (<id>_<rating>.txt with 1-4 under neg, 7-10 under pos).");

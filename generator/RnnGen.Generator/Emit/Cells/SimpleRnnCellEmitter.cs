@@ -61,7 +61,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
-            using (UnlessAllPadding(writer, layer, t)) // da_t is dL/dh_t in place, all zeros once passed through
+            using (BackwardUnlessAllPadding(writer, t)) // da_t is dL/dh_t in place, all zeros once passed through
             {
                 writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
                 EmitRecurrentStateGradient(writer, layer, t, dh, 0, u);
