@@ -44,6 +44,7 @@ public sealed partial class RnnGenerator
             Unroll = arguments.GetBoolean(nameof(ModelOptions.Unroll), defaults.Unroll),
             Classes = arguments.GetInt32(nameof(ModelOptions.Classes), defaults.Classes),
             MaskZero = arguments.GetBoolean(nameof(ModelOptions.MaskZero), defaults.MaskZero),
+            Bidirectional = arguments.GetBoolean(nameof(ModelOptions.Bidirectional), defaults.Bidirectional),
         };
     }
 
@@ -139,23 +140,40 @@ public sealed partial class RnnGenerator
     private static bool CanBuildLayers(ModelOptions options) =>
         Dimensions(options).All(static d => d.Value > 0) && options.Layers <= MaxLayers && options.Classes >= 1;
 
-    /// <summary>The stack, bottom first: Keras names (<c>lstm</c>, <c>lstm_1</c>, …), widths, gates and bias shape from the cell.</summary>
+    /// <summary>
+    /// The stack, bottom first: Keras names (<c>lstm</c>, <c>lstm_1</c>, …), widths, gates and bias shape from the cell.
+    /// With Bidirectional, each level is two copies in Keras' weights order, forward first: the k-th wrapper is
+    /// <c>bidirectional_k</c> (no suffix for the first) and its copies are <c>forward_</c>/<c>backward_</c> + the inner
+    /// layer's auto-name (docs/keras-conventions.md, Bidirectional).
+    /// </summary>
     private static EquatableArray<LayerSpec> BuildLayers(ModelOptions options, CellTraits cell)
     {
-        var layers = new LayerSpec[options.Layers];
-        for (int i = 0; i < layers.Length; i++)
+        int directions = options.Bidirectional ? 2 : 1;
+        int outputWidth = directions * options.Units;
+        var layers = new LayerSpec[options.Layers * directions];
+        for (int level = 0; level < options.Layers; level++)
         {
-            layers[i] = new LayerSpec(
-                Index: i,
-                KerasName: i == 0 ? cell.KerasStem : $"{cell.KerasStem}_{i}",
-                InputSize: i == 0 ? options.Embed : options.Units,
-                Units: options.Units,
-                GateCount: cell.GateCount,
-                ReturnSequences: i < layers.Length - 1)
+            string inner = level == 0 ? cell.KerasStem : $"{cell.KerasStem}_{level}";
+            string? wrapper = options.Bidirectional ? (level == 0 ? "bidirectional" : $"bidirectional_{level}") : null;
+            for (int direction = 0; direction < directions; direction++)
             {
-                BiasRows = cell.BiasRows(options),
-                BiasInitializer = cell.BiasInitializer(options),
-            };
+                int index = (level * directions) + direction;
+                bool backward = direction == 1;
+                layers[index] = new LayerSpec(
+                    Index: index,
+                    KerasName: wrapper is null ? inner : $"{wrapper}/{(backward ? "backward" : "forward")}_{inner}",
+                    InputSize: level == 0 ? options.Embed : outputWidth,
+                    Units: options.Units,
+                    GateCount: cell.GateCount,
+                    ReturnSequences: level < options.Layers - 1)
+                {
+                    Level = level,
+                    Wrapper = wrapper,
+                    GoBackwards = backward,
+                    BiasRows = cell.BiasRows(options),
+                    BiasInitializer = cell.BiasInitializer(options),
+                };
+            }
         }
 
         return layers.ToEquatableArray();
@@ -170,7 +188,7 @@ public sealed partial class RnnGenerator
         List<DiagnosticInfo> diagnostics)
     {
         // decimal: the products of int dimensions cannot overflow it, so an overflowing model is reported, not wrapped.
-        decimal dense = ((decimal)options.Units + 1) * options.Classes;
+        decimal dense = (((decimal)options.Units * (options.Bidirectional ? 2 : 1)) + 1) * options.Classes;
         decimal parameters = ((decimal)options.Vocab * options.Embed) + layers.Sum(static l => l.ParameterCount) + dense;
         if (parameters > MaxParameters)
         {
@@ -182,7 +200,7 @@ public sealed partial class RnnGenerator
                 parameters > int.MaxValue ? "it does not fit in one array" : "each optimizer slot would need more than 1 GiB"));
         }
 
-        decimal widest = Math.Max(options.Embed, layers.Max(static l => (decimal)l.GateCount * l.Units));
+        decimal widest = Math.Max(Math.Max(options.Embed, layers.Max(static l => (decimal)l.GateCount * l.Units)), layers.Max(static l => (decimal)l.InputSize));
         decimal sequenceFloats = options.SeqLen * widest;
         if (sequenceFloats > MaxSequenceFloats)
         {

@@ -98,6 +98,7 @@ public sealed partial class RnnGenerator
             AssemblyName = context.SemanticModel.Compilation.AssemblyName,
             Classes = options.Classes,
             MaskZero = options.MaskZero,
+            Bidirectional = options.Bidirectional,
         };
 
         CheckGeneratedNames(type, spec, identifier, diagnostics);

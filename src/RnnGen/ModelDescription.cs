@@ -29,6 +29,13 @@ public sealed record ModelDescription(
     /// <summary>Keras' <c>mask_zero</c>: id 0 is padding, and padded steps carry every layer's state over.</summary>
     public bool MaskZero { get; init; }
 
+    /// <summary>
+    /// Keras' <c>Bidirectional(merge_mode="concat")</c> around every recurrent layer: each level has a forward and a
+    /// backward copy (tensors <c>bidirectional/forward_lstm/…</c>, <c>bidirectional/backward_lstm/…</c>), and the Dense
+    /// head reads [f | b], 2·Units wide.
+    /// </summary>
+    public bool Bidirectional { get; init; }
+
     /// <summary>The input dropout rate of the recurrent layers (training only).</summary>
     public double Dropout { get; init; }
 
@@ -75,7 +82,7 @@ public sealed record ModelDescription(
         _ => $"{Cell}({Activation.ToString().ToLowerInvariant()}) {Shape}",
     };
 
-    private string Shape => $"V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}{(Classes == 1 ? string.Empty : $" N={Classes}")}{(MaskZero ? " mask_zero" : string.Empty)}";
+    private string Shape => $"V={Vocab} E={Embed} U={Units} L={Layers} T={SeqLen}{(Classes == 1 ? string.Empty : $" N={Classes}")}{(MaskZero ? " mask_zero" : string.Empty)}{(Bidirectional ? " bidirectional" : string.Empty)}";
 
     private static string ActivationName(RecurrentActivation activation) =>
         activation == RecurrentActivation.HardSigmoid ? "hard_sigmoid" : "sigmoid";

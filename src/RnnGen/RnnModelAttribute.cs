@@ -67,6 +67,14 @@ public sealed class RnnModelAttribute : Attribute
     public bool MaskZero { get; set; }
 
     /// <summary>
+    /// Keras' <c>Bidirectional(layer, merge_mode="concat")</c> around every recurrent layer: a forward copy and a backward
+    /// copy (<c>go_backwards=True</c>, its outputs re-aligned in time) with weights of their own, whose outputs are
+    /// concatenated, [f | b], 2·Units wide into the next layer and the Dense head. Twice the recurrent parameters; with
+    /// <see cref="MaskZero"/> each copy skips the padded steps in its own reading order. Default false.
+    /// </summary>
+    public bool Bidirectional { get; set; }
+
+    /// <summary>
     /// Emit the time loop as straight-line code, one block per time step, as Keras' <c>unroll=True</c> does.
     /// Allowed up to <c>SeqLen</c> 256; it trades code size for the loop overhead, which is small next to the
     /// matrix products, so the default keeps the loop.

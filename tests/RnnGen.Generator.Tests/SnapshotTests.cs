@@ -66,6 +66,16 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void MaskedBidirectionalLstm() => VerifyModel("""
+        using RnnGen;
+
+        namespace Samples;
+
+        [RnnModel(Vocab = 20000, Embed = 64, Units = 32, Layers = 2, SeqLen = 200, Cell = RnnCell.Lstm, MaskZero = true, Bidirectional = true)]
+        public partial class BidirectionalReviews { }
+        """);
+
+    [Fact]
     public void SoftmaxHead() => VerifyModel("""
         using RnnGen;
 

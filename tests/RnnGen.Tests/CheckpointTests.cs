@@ -17,6 +17,8 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(nameof(S1GruAfter))]
     [InlineData(nameof(S1GruBefore))]
     [InlineData(nameof(S1Relu))]
+    [InlineData(nameof(S1LstmBidi))]
+    [InlineData(nameof(S1GruBeforeBidi))]
     public void EveryCellRoundTrips(string name)
     {
         IRnnModel model = ReferenceAgreementTests.Create(name);
@@ -38,6 +40,20 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("gru/bias", error.Message, StringComparison.Ordinal);
         Assert.Contains("(2, 21)", error.Message, StringComparison.Ordinal);
         Assert.Contains("(21,)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_Bidirectional_checkpoint_holds_both_copies_under_their_Keras_names_and_is_refused_by_a_plain_model()
+    {
+        string path = Path.Combine(_folder, "bidirectional.safetensors");
+        Checkpoint.Save(path, new S1LstmBidi());
+        string[] names = [.. Checkpoint.ReadHeader(path).Tensors.Select(static t => t.Name)];
+        Assert.Contains("bidirectional/forward_lstm/kernel", names);
+        Assert.Contains("bidirectional/backward_lstm/recurrent_kernel", names);
+        Assert.Contains("bidirectional_1/backward_lstm_1/bias", names);
+        Assert.Equal(new[] { 14, 1 }, Checkpoint.ReadHeader(path).Tensors.Single(static t => t.Name == "dense/kernel").Shape);
+        CheckpointException error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path, new S1Lstm()));
+        Assert.Contains("lstm", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

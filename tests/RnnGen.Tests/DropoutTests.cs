@@ -15,6 +15,7 @@ public class DropoutTests
     public static TheoryData<string> Models => new()
     {
         nameof(RnnDropout), nameof(LstmInputDropout), nameof(LstmDropout), nameof(GruDropout), nameof(GruBeforeDropout), nameof(GruRecurrentDropout),
+        nameof(BidiMaskedLstmDropout),
     };
 
     private static IRnnModel Create(string name, int seed) => name switch
@@ -25,6 +26,7 @@ public class DropoutTests
         nameof(GruDropout) => new GruDropout(seed),
         nameof(GruBeforeDropout) => new GruBeforeDropout(seed),
         nameof(GruRecurrentDropout) => new GruRecurrentDropout(seed),
+        nameof(BidiMaskedLstmDropout) => new BidiMaskedLstmDropout(seed),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -113,10 +115,11 @@ public class DropoutTests
         var random = new RnnRandom(~(long)seed);
         int gates = description.Cell switch { RnnCell.Lstm => 4, RnnCell.Gru => 3, _ => 1 };
         int groups = description.RecurrentDropout > 0 ? gates : 1;
-        var layers = new ScalarReference.LayerMasks[description.Layers];
-        for (int l = 0; l < description.Layers; l++)
+        int directions = description.Bidirectional ? 2 : 1; // each copy of a Bidirectional level draws its own, forward copy first
+        var layers = new ScalarReference.LayerMasks[description.Layers * directions];
+        for (int l = 0; l < layers.Length; l++)
         {
-            int d = l == 0 ? description.Embed : description.Units;
+            int d = l < directions ? description.Embed : directions * description.Units;
             double[][][]? input = description.Dropout > 0 ? Draw(groups, d, description.Dropout) : null;
             double[][][]? recurrent = description.RecurrentDropout > 0 ? Draw(groups, description.Units, description.RecurrentDropout) : null;
             layers[l] = new ScalarReference.LayerMasks(input, recurrent);

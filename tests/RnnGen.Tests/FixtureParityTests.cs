@@ -44,6 +44,26 @@ public class FixtureParityTests(ITestOutputHelper output)
         "mask_gru_reset_after_S2",
         "mask_gru_reset_before_S1",
         "mask_gru_reset_before_S2",
+        "bidi_simple_rnn_tanh_S1",
+        "bidi_simple_rnn_tanh_S2",
+        "bidi_simple_rnn_relu_S1",
+        "bidi_simple_rnn_relu_S2",
+        "bidi_lstm_S1",
+        "bidi_lstm_S2",
+        "bidi_gru_reset_after_S1",
+        "bidi_gru_reset_after_S2",
+        "bidi_gru_reset_before_S1",
+        "bidi_gru_reset_before_S2",
+        "bidi_mask_simple_rnn_tanh_S1",
+        "bidi_mask_simple_rnn_tanh_S2",
+        "bidi_mask_simple_rnn_relu_S1",
+        "bidi_mask_simple_rnn_relu_S2",
+        "bidi_mask_lstm_S1",
+        "bidi_mask_lstm_S2",
+        "bidi_mask_gru_reset_after_S1",
+        "bidi_mask_gru_reset_after_S2",
+        "bidi_mask_gru_reset_before_S1",
+        "bidi_mask_gru_reset_before_S2",
     };
 
     [Theory]
@@ -204,6 +224,26 @@ public class FixtureParityTests(ITestOutputHelper output)
                 "mask_gru_reset_after_S2" => new S2GruAfterMasked(),
                 "mask_gru_reset_before_S1" => new S1GruBeforeMasked(),
                 "mask_gru_reset_before_S2" => new S2GruBeforeMasked(),
+                "bidi_simple_rnn_tanh_S1" => new S1TanhBidi(),
+                "bidi_simple_rnn_tanh_S2" => new S2TanhBidi(),
+                "bidi_simple_rnn_relu_S1" => new S1ReluBidi(),
+                "bidi_simple_rnn_relu_S2" => new S2ReluBidi(),
+                "bidi_lstm_S1" => new S1LstmBidi(),
+                "bidi_lstm_S2" => new S2LstmBidi(),
+                "bidi_gru_reset_after_S1" => new S1GruAfterBidi(),
+                "bidi_gru_reset_after_S2" => new S2GruAfterBidi(),
+                "bidi_gru_reset_before_S1" => new S1GruBeforeBidi(),
+                "bidi_gru_reset_before_S2" => new S2GruBeforeBidi(),
+                "bidi_mask_simple_rnn_tanh_S1" => new S1TanhBidiMasked(),
+                "bidi_mask_simple_rnn_tanh_S2" => new S2TanhBidiMasked(),
+                "bidi_mask_simple_rnn_relu_S1" => new S1ReluBidiMasked(),
+                "bidi_mask_simple_rnn_relu_S2" => new S2ReluBidiMasked(),
+                "bidi_mask_lstm_S1" => new S1LstmBidiMasked(),
+                "bidi_mask_lstm_S2" => new S2LstmBidiMasked(),
+                "bidi_mask_gru_reset_after_S1" => new S1GruAfterBidiMasked(),
+                "bidi_mask_gru_reset_after_S2" => new S2GruAfterBidiMasked(),
+                "bidi_mask_gru_reset_before_S1" => new S1GruBeforeBidiMasked(),
+                "bidi_mask_gru_reset_before_S2" => new S2GruBeforeBidiMasked(),
                 _ => throw new ArgumentOutOfRangeException(Name),
             };
             ModelDescription description = model.Description;
@@ -215,6 +255,7 @@ public class FixtureParityTests(ITestOutputHelper output)
             Assert.Equal(Root.GetProperty("keras_param_count").GetInt32(), description.ParameterCount);
             Assert.Equal(Root.TryGetProperty("dense_units", out JsonElement classes) ? classes.GetInt32() : 1, description.Classes);
             Assert.Equal(Root.TryGetProperty("mask_zero", out JsonElement mask) && mask.GetBoolean(), description.MaskZero);
+            Assert.Equal(Root.TryGetProperty("bidirectional", out JsonElement bidirectional) && bidirectional.GetBoolean(), description.Bidirectional);
             return model;
         }
 

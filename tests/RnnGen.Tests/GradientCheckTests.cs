@@ -10,7 +10,7 @@ namespace RnnGen.Tests;
 /// </summary>
 public class GradientCheckTests
 {
-    public static TheoryData<string> Models => new() { nameof(S1Tanh), nameof(S1Relu), nameof(S2Tanh), nameof(OddShapes), nameof(Unrolled), nameof(SingleStep), nameof(S1Lstm), nameof(S2GruAfter), nameof(S1GruBefore), nameof(LstmHardOdd), nameof(GruUnrolled), nameof(GruBeforeSingleStep), nameof(S1TanhSoftmax), nameof(S2ReluSoftmax), nameof(S1LstmSoftmax), nameof(S2GruAfterSoftmax), nameof(S1GruBeforeSoftmax), nameof(ThreeClassLstm) };
+    public static TheoryData<string> Models => new() { nameof(S1Tanh), nameof(S1Relu), nameof(S2Tanh), nameof(OddShapes), nameof(Unrolled), nameof(SingleStep), nameof(S1Lstm), nameof(S2GruAfter), nameof(S1GruBefore), nameof(LstmHardOdd), nameof(GruUnrolled), nameof(GruBeforeSingleStep), nameof(S1TanhSoftmax), nameof(S2ReluSoftmax), nameof(S1LstmSoftmax), nameof(S2GruAfterSoftmax), nameof(S1GruBeforeSoftmax), nameof(ThreeClassLstm), nameof(S1TanhBidi), nameof(S2ReluBidi), nameof(S1LstmBidi), nameof(S2GruAfterBidi), nameof(S1GruBeforeBidi) };
 
     [Theory]
     [MemberData(nameof(Models))]

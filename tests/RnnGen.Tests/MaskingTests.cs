@@ -14,6 +14,7 @@ public class MaskingTests
     public static TheoryData<string> Models => new()
     {
         nameof(S1TanhMasked), nameof(S2ReluMasked), nameof(S1LstmMasked), nameof(S2GruAfterMasked), nameof(S1GruBeforeMasked), nameof(MaskedGruSoftmax),
+        nameof(S1TanhBidiMasked), nameof(S2ReluBidiMasked), nameof(S1LstmBidiMasked), nameof(S2GruAfterBidiMasked), nameof(S1GruBeforeBidiMasked), nameof(BidiMaskedGruSoftmax),
     };
 
     internal static IRnnModel Create(string name) => name switch
@@ -25,6 +26,13 @@ public class MaskingTests
         nameof(S1GruBeforeMasked) => new S1GruBeforeMasked(),
         nameof(MaskedGruSoftmax) => new MaskedGruSoftmax(),
         nameof(MaskedLstmDropout) => new MaskedLstmDropout(),
+        nameof(S1TanhBidiMasked) => new S1TanhBidiMasked(),
+        nameof(S2ReluBidiMasked) => new S2ReluBidiMasked(),
+        nameof(S1LstmBidiMasked) => new S1LstmBidiMasked(),
+        nameof(S2GruAfterBidiMasked) => new S2GruAfterBidiMasked(),
+        nameof(S1GruBeforeBidiMasked) => new S1GruBeforeBidiMasked(),
+        nameof(BidiMaskedGruSoftmax) => new BidiMaskedGruSoftmax(),
+        nameof(BidiMaskedLstmDropout) => new BidiMaskedLstmDropout(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -196,14 +204,17 @@ public class MaskingTests
         Assert.Contains(model.Gradients.Slice(embeddings.Offset + (5 * S1LstmMasked.Embed), S1LstmMasked.Embed).ToArray(), static g => g != 0f);
     }
 
-    [Fact]
-    public void Masked_training_with_dropout_gives_the_same_bits_on_one_and_two_threads()
+    [Theory]
+    [InlineData(nameof(MaskedLstmDropout))]
+    [InlineData(nameof(BidiMaskedLstmDropout))]
+    public void Masked_training_with_dropout_gives_the_same_bits_on_one_and_two_threads(string name)
     {
-        ModelDescription description = MaskedLstmDropout.Description;
+        ModelDescription description = Create(name).Description;
         (int[] tokens, float[] labels) = PaddedBatch(description, seed: 8, batch: 300);
         float[] Train(int threads)
         {
-            var model = new MaskedLstmDropout(seed: 5) { Threads = threads };
+            IRnnModel model = Create(name);
+            model.Threads = threads;
             var optimizer = new Adam(1e-2f);
             for (int step = 0; step < 3; step++)
             {

@@ -51,6 +51,30 @@ public class ModelSurfaceTests
     }
 
     [Fact]
+    public void Bidirectional_summaries_and_counts_match_Keras()
+    {
+        string one = new ImdbBiLstm().Summary();
+        Assert.Contains(" bidirectional (Bidirection  (None, 64)                16640     \n al)                                                             \n", one, StringComparison.Ordinal);
+        Assert.Contains(" dense (Dense)               (None, 1)                 65        \n", one, StringComparison.Ordinal);
+        Assert.Equal(336_705, ImdbBiLstm.ParameterCount);
+
+        string two = new KerasIoBiLstm().Summary();
+        Assert.Contains(" bidirectional (Bidirection  (None, 200, 128)          98816     \n", two, StringComparison.Ordinal);
+        Assert.Contains(" bidirectional_1 (Bidirecti  (None, 128)               98816     \n onal)", two, StringComparison.Ordinal);
+        Assert.Contains("Total params: 2,757,761\n", two, StringComparison.Ordinal);
+        Assert.Equal(
+            ["embedding/embeddings", "bidirectional/forward_lstm/kernel", "bidirectional/forward_lstm/recurrent_kernel", "bidirectional/forward_lstm/bias",
+             "bidirectional/backward_lstm/kernel", "bidirectional/backward_lstm/recurrent_kernel", "bidirectional/backward_lstm/bias",
+             "bidirectional_1/forward_lstm_1/kernel", "bidirectional_1/forward_lstm_1/recurrent_kernel", "bidirectional_1/forward_lstm_1/bias",
+             "bidirectional_1/backward_lstm_1/kernel", "bidirectional_1/backward_lstm_1/recurrent_kernel", "bidirectional_1/backward_lstm_1/bias",
+             "dense/kernel", "dense/bias"],
+            KerasIoBiLstm.Description.Tensors.Select(static t => t.Name));
+        Assert.Equal("(128, 256)", KerasIoBiLstm.Description.FindTensor("bidirectional_1/backward_lstm_1/kernel")!.ShapeText);
+        Assert.Equal("(128, 1)", KerasIoBiLstm.Description.FindTensor("dense/kernel")!.ShapeText);
+        Assert.EndsWith(" mask_zero bidirectional", ImdbBiLstm.Description.SpecText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GatedTensorsHaveKerasShapesAndInitializers()
     {
         Assert.Equal(

@@ -338,3 +338,147 @@ public partial class MaskedLstmDropout
 public partial class MaskedGruSoftmax
 {
 }
+
+/// <summary>Bidirectional fixture shape S1: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Bidirectional = true)]
+public partial class S1TanhBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Activation = RnnActivation.Relu, Bidirectional = true)]
+public partial class S1ReluBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm, Bidirectional = true)]
+public partial class S1LstmBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, Bidirectional = true)]
+public partial class S1GruAfterBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, ResetAfter = false, Bidirectional = true)]
+public partial class S1GruBeforeBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Bidirectional = true)]
+public partial class S2TanhBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Activation = RnnActivation.Relu, Bidirectional = true)]
+public partial class S2ReluBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Lstm, Bidirectional = true)]
+public partial class S2LstmBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, Bidirectional = true)]
+public partial class S2GruAfterBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Bidirectional(merge_mode="concat").</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, ResetAfter = false, Bidirectional = true)]
+public partial class S2GruBeforeBidi
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, MaskZero = true, Bidirectional = true)]
+public partial class S1TanhBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Activation = RnnActivation.Relu, MaskZero = true, Bidirectional = true)]
+public partial class S1ReluBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm, MaskZero = true, Bidirectional = true)]
+public partial class S1LstmBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, MaskZero = true, Bidirectional = true)]
+public partial class S1GruAfterBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S1: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Gru, ResetAfter = false, MaskZero = true, Bidirectional = true)]
+public partial class S1GruBeforeBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, MaskZero = true, Bidirectional = true)]
+public partial class S2TanhBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Activation = RnnActivation.Relu, MaskZero = true, Bidirectional = true)]
+public partial class S2ReluBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Lstm, MaskZero = true, Bidirectional = true)]
+public partial class S2LstmBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, MaskZero = true, Bidirectional = true)]
+public partial class S2GruAfterBidiMasked
+{
+}
+
+/// <summary>Bidirectional fixture shape S2: Embedding(mask_zero=True) and Bidirectional.</summary>
+[RnnModel(Vocab = 9, Embed = 3, Units = 16, Layers = 1, SeqLen = 4, Cell = RnnCell.Gru, ResetAfter = false, MaskZero = true, Bidirectional = true)]
+public partial class S2GruBeforeBidiMasked
+{
+}
+
+/// <summary>Masked Bidirectional LSTM with both dropouts, three levels: every option on the Bidirectional paths.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 6, Layers = 3, SeqLen = 7, Cell = RnnCell.Lstm, Dropout = 0.2, RecurrentDropout = 0.3, MaskZero = true, Bidirectional = true)]
+public partial class BidiMaskedLstmDropout
+{
+}
+
+/// <summary>Bidirectional reset-before GRU with a softmax head, masked and unrolled.</summary>
+[RnnModel(Vocab = 15, Embed = 4, Units = 5, Layers = 2, SeqLen = 9, Cell = RnnCell.Gru, ResetAfter = false, Classes = 3, Unroll = true, MaskZero = true, Bidirectional = true)]
+public partial class BidiMaskedGruSoftmax
+{
+}
+
+/// <summary>The seeds' second setup made bidirectional: Embedding(10000, 32) + Bidirectional(LSTM(32)) + Dense(1) = 336,705.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, Layers = 1, SeqLen = 500, Cell = RnnCell.Lstm, MaskZero = true, Bidirectional = true)]
+public partial class ImdbBiLstm
+{
+}
+
+/// <summary>keras.io "Bidirectional LSTM on IMDB": Embedding(20000, 128) + 2 × Bidirectional(LSTM(64)) + Dense(1) = 2,757,761.</summary>
+[RnnModel(Vocab = 20000, Embed = 128, Units = 64, Layers = 2, SeqLen = 200, Cell = RnnCell.Lstm, Bidirectional = true)]
+public partial class KerasIoBiLstm
+{
+}

@@ -29,6 +29,11 @@ public class ReferenceAgreementTests
         { nameof(S2GruAfterSoftmax), 5 },
         { nameof(S1GruBeforeSoftmax), 6 },
         { nameof(ThreeClassLstm), 7 },
+        { nameof(S1TanhBidi), 5 },
+        { nameof(S2ReluBidi), 4 },
+        { nameof(S1LstmBidi), 6 },
+        { nameof(S2GruAfterBidi), 3 },
+        { nameof(S1GruBeforeBidi), 7 },
     };
 
     internal static IRnnModel Create(string name) => name switch
@@ -58,6 +63,11 @@ public class ReferenceAgreementTests
         nameof(S2GruAfterSoftmax) => new S2GruAfterSoftmax(),
         nameof(S1GruBeforeSoftmax) => new S1GruBeforeSoftmax(),
         nameof(ThreeClassLstm) => new ThreeClassLstm(),
+        nameof(S1TanhBidi) => new S1TanhBidi(),
+        nameof(S2ReluBidi) => new S2ReluBidi(),
+        nameof(S1LstmBidi) => new S1LstmBidi(),
+        nameof(S2GruAfterBidi) => new S2GruAfterBidi(),
+        nameof(S1GruBeforeBidi) => new S1GruBeforeBidi(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

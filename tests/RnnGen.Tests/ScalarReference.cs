@@ -3,7 +3,7 @@ namespace RnnGen.Tests;
 /// <summary>
 /// A plain, double-precision implementation of the whole model, written from the equations in docs/keras-conventions.md, Layers
 /// with no shared code, no vectors and no clever indexing. SimpleRNN has a hand-derived backward pass; for LSTM and GRU
-/// (and every masked model) the reference gradient is the central difference of the double-precision forward pass (h = 1e-6, exact to ~1e-9),
+/// (and every masked or Bidirectional model) the reference gradient is the central difference of the double-precision forward pass (h = 1e-6, exact to ~1e-9),
 /// so it shares no derivation with the generated backward. The generated code must agree with it.
 /// </summary>
 internal static class ScalarReference
@@ -12,7 +12,7 @@ internal static class ScalarReference
 
     public static Result Run(ModelDescription model, ReadOnlySpan<float> parameterSpan, int[] tokens, float[] labels)
     {
-        if (model.Cell != RnnCell.SimpleRnn || model.MaskZero)
+        if (model.Cell != RnnCell.SimpleRnn || model.MaskZero || model.Bidirectional)
         {
             double[] weights = new double[parameterSpan.Length];
             for (int i = 0; i < weights.Length; i++)
@@ -202,16 +202,70 @@ internal static class ScalarReference
             }
         }
 
+        double[][] last = [];
         for (int l = 0; l < L; l++)
         {
-            int d = l == 0 ? E : U;
-            string name = l == 0 ? stem : $"{stem}_{l}";
+            int d = l == 0 ? E : (model.Bidirectional ? 2 * U : U);
+            string inner = l == 0 ? stem : $"{stem}_{l}";
+            string wrapper = l == 0 ? "bidirectional" : $"bidirectional_{l}";
+            int directions = model.Bidirectional ? 2 : 1;
+
+            // outputs[direction][t][b]: the copy's output on reading x_t (the backward copy reads x_(T-1) first).
+            var outputs = new double[directions][][][];
+            for (int direction = 0; direction < directions; direction++)
+            {
+                bool backward = direction == 1;
+                string name = model.Bidirectional ? $"{wrapper}/{(backward ? "backward" : "forward")}_{inner}" : inner;
+                outputs[direction] = Layer(name, l * directions + direction, d, backward);
+            }
+
+            if (!model.Bidirectional)
+            {
+                x = outputs[0];
+                last = x[T - 1];
+                continue;
+            }
+
+            // concat: y_t = [f_t | b_t]; the head reads [f_(T-1) | b_0], the state after each copy's last read.
+            var merged = New(T, B, 2 * U);
+            for (int t = 0; t < T; t++)
+            {
+                for (int b = 0; b < B; b++)
+                {
+                    bool padded = model.MaskZero && tokens[(b * T) + t] == 0;
+                    for (int j = 0; j < U; j++)
+                    {
+                        merged[t][b][j] = padded ? 0 : outputs[0][t][b][j];
+                        merged[t][b][U + j] = padded ? 0 : outputs[1][t][b][j];
+                    }
+                }
+            }
+
+            last = New(B, 2 * U);
+            for (int b = 0; b < B; b++)
+            {
+                for (int j = 0; j < U; j++)
+                {
+                    last[b][j] = outputs[0][T - 1][b][j];
+                    last[b][U + j] = outputs[1][0][b][j];
+                }
+            }
+
+            x = merged;
+        }
+
+        (double[] logits, double loss, _) = DenseHead(model, p, last, labels);
+        return (logits, loss);
+
+        // One recurrent layer (or one copy) over the input x, which it reads backward with go_backwards.
+        double[][][] Layer(string name, int maskIndex, int d, bool backward)
+        {
             TensorInfo w = model.FindTensor(name + "/kernel")!;
             TensorInfo u = model.FindTensor(name + "/recurrent_kernel")!;
             TensorInfo bias = model.FindTensor(name + "/bias")!;
             int G = w.Columns;
-            double[][][]? inputMask = masks?[l].Input;
-            double[][][]? recurrentMask = masks?[l].Recurrent;
+            double[][][]? inputMask = masks?[maskIndex].Input;
+            double[][][]? recurrentMask = masks?[maskIndex].Recurrent;
             double InputMask(int column, int b, int k) => inputMask is null ? 1 : inputMask[inputMask.Length == 1 ? 0 : column / U][b][k];
             double RecurrentMask(int column, int b, int k) => recurrentMask is null ? 1 : recurrentMask[recurrentMask.Length == 1 ? 0 : column / U][b][k];
             double[][][] h = New(T, B, U);
@@ -219,8 +273,10 @@ internal static class ScalarReference
             {
                 double[] hPrev = new double[U];
                 double[] cPrev = new double[U];
-                for (int t = 0; t < T; t++)
+                for (int step = 0; step < T; step++)
                 {
+                    int t = backward ? T - 1 - step : step;
+
                     // xw = x·W (+ input bias); hu = h·U (+ recurrent bias for reset_after), per gate column.
                     double[] xw = new double[G];
                     double[] hu = new double[G];
@@ -304,11 +360,8 @@ internal static class ScalarReference
                 }
             }
 
-            x = h;
+            return h;
         }
-
-        (double[] logits, double loss, _) = DenseHead(model, p, x[T - 1], labels);
-        return (logits, loss);
     }
 
     /// <summary>
@@ -317,9 +370,10 @@ internal static class ScalarReference
     /// </summary>
     private static (double[] Logits, double Loss, double[] DLogits) DenseHead(ModelDescription model, double[] p, double[][] hLast, float[] labels)
     {
-        int B = labels.Length, U = model.Units, N = model.Classes;
+        int B = labels.Length, N = model.Classes;
         TensorInfo dk = model.FindTensor("dense/kernel")!;
         TensorInfo db = model.FindTensor("dense/bias")!;
+        int U = dk.Rows; // u, or 2u for [f | b]
         double[] logits = new double[B * N];
         double[] dz = new double[B * N];
         double loss = 0;

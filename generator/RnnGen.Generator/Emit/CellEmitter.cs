@@ -36,6 +36,11 @@ internal abstract class CellEmitter(ModelSpec spec)
 
     public abstract string KerasLayer(LayerSpec layer);
 
+    /// <summary>The layer as Keras writes it, and for a copy of a Bidirectional level which copy (the backward one runs in reversed time).</summary>
+    public string Describe(LayerSpec layer) => layer.Wrapper is null
+        ? KerasLayer(layer)
+        : $"{(layer.GoBackwards ? "backward copy (go_backwards=True: its t = 0 reads x_(T-1))" : "forward copy")} of Bidirectional({KerasLayer(layer)})";
+
     /// <summary>The layer's batch buffers besides <c>_hidden{i}</c> and <c>_dHidden{i}</c>.</summary>
     public abstract IEnumerable<BufferSpec> Buffers(LayerSpec layer);
 
@@ -132,7 +137,7 @@ internal abstract class CellEmitter(ModelSpec spec)
     // straight to the previous step; the cell's backward then sees a zero gradient for that row, so its gates get none.
 
     /// <summary>With mask_zero, after step <paramref name="t"/>'s forward: padded rows of <paramref name="field"/> take step t−1's (zeros at t = 0).</summary>
-    protected void EmitCarryMasked(SourceWriter writer, string t, string field, int units)
+    protected void EmitCarryMasked(SourceWriter writer, LayerSpec layer, string t, string field)
     {
         if (!Spec.MaskZero)
         {
@@ -140,7 +145,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         }
 
         string previous = t == "0" ? "default" : SpanOf(field, $"({t} - 1) * step", "step", readOnly: true);
-        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.CarryMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf(field, $"{t} * step", "step")}, {previous}, {Invariant(units)});");
+        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.CarryMasked({SpanOf(ModelLayout.MaskField(layer), $"{t} * batch", "batch", readOnly: true)}, {SpanOf(field, $"{t} * step", "step")}, {previous}, {Invariant(layer.Units)});");
     }
 
     /// <summary>
@@ -151,7 +156,7 @@ internal abstract class CellEmitter(ModelSpec spec)
     protected IDisposable? UnlessAllPadding(SourceWriter writer, LayerSpec layer, string t) =>
         // A skipped step leaves the slots the weight gradients read (times a zero gate gradient) as a previous batch left
         // them; they are cleared, so that a non-finite value from an earlier batch cannot turn 0 into NaN.
-        SkipWhenAllPadding(writer, t, StepSlotsReadByWeightGradients(layer, t));
+        SkipWhenAllPadding(writer, layer, t, StepSlotsReadByWeightGradients(layer, t));
 
     /// <summary>The step-t slots, besides h, that the weight gradients read: the masked copies of h_(t−1) under recurrent dropout.</summary>
     protected virtual IEnumerable<string> StepSlotsReadByWeightGradients(LayerSpec layer, string t)
@@ -171,21 +176,21 @@ internal abstract class CellEmitter(ModelSpec spec)
     /// With mask_zero, the backward of a step where every row is padding: nothing but the pass-through, and zeros for the
     /// step's slots of the gate gradients <paramref name="gateGradients"/>, which the weight gradients sum over all steps.
     /// </summary>
-    protected IDisposable? BackwardUnlessAllPadding(SourceWriter writer, string t, params string[] gateGradients) =>
-        SkipWhenAllPadding(writer, t, gateGradients.Select(field => SpanOf(field, $"{t} * gateStep", "gateStep")));
+    protected IDisposable? BackwardUnlessAllPadding(SourceWriter writer, LayerSpec layer, string t, params string[] gateGradients) =>
+        SkipWhenAllPadding(writer, layer, t, gateGradients.Select(field => SpanOf(field, $"{t} * gateStep", "gateStep")));
 
     /// <summary>
     /// The one mechanism behind both: with mask_zero, <c>if (step t is all padding) { clear the slots } else {</c> (or
     /// <c>if (!all padding) {</c> when there is nothing to clear); the caller writes the step's work into the open block.
     /// </summary>
-    private IDisposable? SkipWhenAllPadding(SourceWriter writer, string t, IEnumerable<string> clearedSlots)
+    private IDisposable? SkipWhenAllPadding(SourceWriter writer, LayerSpec layer, string t, IEnumerable<string> clearedSlots)
     {
         if (!Spec.MaskZero)
         {
             return null;
         }
 
-        string allPadding = $"global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)})";
+        string allPadding = $"global::RnnGen.Kernels.MaskKernels.IsAllPadding({SpanOf(ModelLayout.MaskField(layer), $"{t} * batch", "batch", readOnly: true)})";
         string[] slots = [.. clearedSlots];
         if (slots.Length == 0)
         {
@@ -213,7 +218,7 @@ internal abstract class CellEmitter(ModelSpec spec)
 
         string dh = ModelLayout.HiddenGradientField(layer);
         string previous = t == "0" ? "default" : SpanOf(dh, $"({t} - 1) * step", "step");
-        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.PassThroughMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")}, {previous}, {Invariant(layer.Units)});");
+        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.PassThroughMasked({SpanOf(ModelLayout.MaskField(layer), $"{t} * batch", "batch", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")}, {previous}, {Invariant(layer.Units)});");
     }
 
     // ---- Dropout (docs/keras-conventions.md, Dropout). Masks are drawn once per batch; "groups" are the gate blocks that get their

@@ -12,10 +12,22 @@ internal static class HeaderEmitter
         ModelSpec spec = layout.Spec;
         writer.WriteLine($"// Model: {spec.TypeName}, a Keras Sequential of");
         writer.WriteLine($"//   embedding{Pad("embedding")}Embedding({spec.Vocab}, {spec.Embed}) -> (batch, {spec.SeqLen}, {spec.Embed})");
-        foreach (LayerSpec layer in spec.Layers)
+        for (int level = 0; level < spec.LayerCount; level++)
         {
-            string output = layer.ReturnSequences ? $"(batch, {spec.SeqLen}, {layer.Units})" : $"(batch, {layer.Units})";
-            writer.WriteLine($"//   {layer.KerasName}{Pad(layer.KerasName)}{cell.KerasLayer(layer)} -> {output}");
+            IReadOnlyList<LayerSpec> copies = layout.LayersOf(level);
+            LayerSpec first = copies[0];
+            string output = first.ReturnSequences ? $"(batch, {spec.SeqLen}, {spec.OutputWidth})" : $"(batch, {spec.OutputWidth})";
+            if (first.Wrapper is null)
+            {
+                writer.WriteLine($"//   {first.KerasName}{Pad(first.KerasName)}{cell.KerasLayer(first)} -> {output}");
+                continue;
+            }
+
+            writer.WriteLine($"//   {first.Wrapper}{Pad(first.Wrapper)}Bidirectional({cell.KerasLayer(first)}) -> {output}, [f | b] concatenated");
+            foreach (LayerSpec copy in copies)
+            {
+                writer.WriteLine($"//     {copy.KerasName}: {(copy.GoBackwards ? "go_backwards=True, outputs re-aligned in time" : "forward")}");
+            }
         }
 
         string head = spec.Softmax ? "softmax" : "sigmoid";
@@ -44,6 +56,13 @@ internal static class HeaderEmitter
                 string shape = buffer.PerStep ? $"[B, {buffer.Width}]" : $"[{spec.SeqLen}, B, {buffer.Width}]";
                 writer.WriteLine($"//   {buffer.Field.PadRight(21)} {shape}  {buffer.Description}");
             }
+        }
+
+        if (spec.Bidirectional)
+        {
+            writer.WriteLine("//   ...Reversed            a sequence in reversed time: what a backward copy reads (its own t = 0 is the last step)");
+            writer.WriteLine($"//   _merged<l>, _dMerged<l> [{spec.SeqLen}, B, {spec.OutputWidth}]  level l's output [f_t | b_t], the next level's input");
+            writer.WriteLine($"//   _headInput, _dHeadInput [B, {spec.OutputWidth}]  [f_(T-1) | b_0] into the Dense head");
         }
 
         writer.WriteLine(spec.Softmax ? $"//   _logits, _dLogits      [B, {spec.Classes}]" : "//   _logits, _dLogits      [B]");

@@ -91,6 +91,11 @@ internal static class ModelEmitter
             {
                 writer.WriteLine("MaskZero = true,");
             }
+
+            if (spec.Bidirectional)
+            {
+                writer.WriteLine("Bidirectional = true,");
+            }
         }
 
         writer.Indentation--;
@@ -354,7 +359,7 @@ internal static class ModelEmitter
     private static void EmitShard(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
-        int widest = Math.Max(spec.Embed, spec.Layers.Max(static l => l.GateWidth));
+        int widest = Math.Max(spec.Embed, spec.Layers.Max(static l => Math.Max(l.GateWidth, l.InputSize)));
         string typeName = spec.TypeIdentifier;
         writer.WriteLine("/// <summary>Rows [first, first + rows) of a batch: their activations, their gradients, and the embedding rows they used.</summary>");
         using (writer.WriteBlock("private sealed partial class Shard : global::RnnGen.Execution.IShardGradients"))
@@ -385,6 +390,12 @@ internal static class ModelEmitter
             {
                 writer.WriteLine("private float[] _mask = []; // [SeqLen, B]: 1 where the token is not padding (mask_zero)");
             }
+
+            foreach (BidirectionalBuffer buffer in BidirectionalBuffers(spec))
+            {
+                writer.WriteLine($"private float[] {buffer.Field} = []; // {buffer.Description}");
+            }
+
             foreach (LayerSpec layer in spec.Layers)
             {
                 writer.WriteLine($"private float[] {ModelLayout.HiddenField(layer)} = [];");
@@ -446,6 +457,12 @@ internal static class ModelEmitter
                 {
                     writer.WriteLine("_mask = new float[SeqLen * batch];");
                 }
+
+                foreach (BidirectionalBuffer buffer in BidirectionalBuffers(spec))
+                {
+                    writer.WriteLine($"{buffer.Field} = new float[{buffer.Size}];");
+                }
+
                 foreach (LayerSpec layer in spec.Layers)
                 {
                     writer.WriteLine($"{ModelLayout.HiddenField(layer)} = new float[SeqLen * batch * {layer.Units}];");
@@ -462,6 +479,38 @@ internal static class ModelEmitter
                 writer.WriteLine("_batchCapacity = batch;");
             }
         }
+    }
+
+    /// <summary>A shard buffer that only Bidirectional models have; <paramref name="Size"/> is its length for a shard of <c>batch</c> rows.</summary>
+    private sealed record BidirectionalBuffer(string Field, string Size, string Description);
+
+    /// <summary>The reversed inputs of the backward copies, the merged outputs of the levels below the top, and the head's input [f | b].</summary>
+    private static IEnumerable<BidirectionalBuffer> BidirectionalBuffers(ModelSpec spec)
+    {
+        if (!spec.Bidirectional)
+        {
+            yield break;
+        }
+
+        yield return new("_embeddedReversed", "SeqLen * batch * Embed", "[SeqLen, B, Embed]: the embedded tokens in reversed time");
+        yield return new("_dEmbeddedReversed", "SeqLen * batch * Embed", "[SeqLen, B, Embed]: dL/d of it");
+        if (spec.MaskZero)
+        {
+            yield return new("_maskReversed", "SeqLen * batch", "[SeqLen, B]: the mask in reversed time");
+        }
+
+        for (int level = 0; level < spec.LayerCount - 1; level++)
+        {
+            string merged = ModelLayout.MergedField(level);
+            string dMerged = ModelLayout.MergedGradientField(level);
+            yield return new(merged, "SeqLen * batch * 2 * Units", $"[SeqLen, B, 2u]: level {level}'s merged output [f_t | b_t]");
+            yield return new(merged + "Reversed", "SeqLen * batch * 2 * Units", "the same in reversed time");
+            yield return new(dMerged, "SeqLen * batch * 2 * Units", $"dL/d{merged}, from the next forward copy");
+            yield return new(dMerged + "Reversed", "SeqLen * batch * 2 * Units", $"dL/d{merged}Reversed, from the next backward copy");
+        }
+
+        yield return new("_headInput", "batch * 2 * Units", "[B, 2u]: [f_(T-1) | b_0] into the Dense head");
+        yield return new("_dHeadInput", "batch * 2 * Units", "[B, 2u]: dL/d of it");
     }
 
     /// <summary>The floats of the head's output for <paramref name="samples"/> samples: one each, or Classes each.</summary>

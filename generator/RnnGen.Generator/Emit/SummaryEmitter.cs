@@ -32,8 +32,16 @@ internal static class SummaryEmitter
         int[] stops = [29, 55, 65];
         void Row(string name, string shape, string count)
         {
+            // tf.keras cuts the first column at 26 characters and prints the rest on the next line (print_row).
+            const int NameColumn = 27;
+            string rest = name.Length > NameColumn ? name.Substring(NameColumn) : string.Empty;
+            name = name.Length > NameColumn ? name.Substring(0, NameColumn) : name;
             string line = name.PadRight(stops[0]) + shape.PadRight(stops[1] - stops[0]) + count;
             text.Append(line.PadRight(stops[2])).Append('\n');
+            if (rest.Length > 0)
+            {
+                text.Append((" " + rest).PadRight(stops[2])).Append('\n');
+            }
         }
 
         text.Append("Model: \"").Append(layout.Spec.TypeName).Append("\"\n");
@@ -42,14 +50,18 @@ internal static class SummaryEmitter
         text.Append('=', 65).Append('\n');
         Row(" embedding (Embedding)", $"(None, {layout.Spec.SeqLen}, {layout.Spec.Embed})", Count(layout.Embedding.Length));
         text.Append(' ', 65).Append('\n');
-        foreach (LayerSpec layer in layout.Spec.Layers)
+        ModelSpec spec = layout.Spec;
+        for (int level = 0; level < spec.LayerCount; level++)
         {
-            string shape = layer.ReturnSequences ? $"(None, {layout.Spec.SeqLen}, {layer.Units})" : $"(None, {layer.Units})";
-            Row($" {layer.KerasName} ({layout.Spec.CellTraits.KerasClass})", shape, Count(layer.ParameterCount));
+            IReadOnlyList<LayerSpec> copies = layout.LayersOf(level);
+            LayerSpec first = copies[0];
+            string shape = first.ReturnSequences ? $"(None, {spec.SeqLen}, {spec.OutputWidth})" : $"(None, {spec.OutputWidth})";
+            string name = first.Wrapper is null ? $" {first.KerasName} ({spec.CellTraits.KerasClass})" : $" {first.Wrapper} (Bidirectional)";
+            Row(name, shape, Count(copies.Sum(static copy => copy.ParameterCount)));
             text.Append(' ', 65).Append('\n');
         }
 
-        Row(" dense (Dense)", $"(None, {layout.Spec.Classes})", Count(((decimal)layout.Spec.Units + 1) * layout.Spec.Classes));
+        Row(" dense (Dense)", $"(None, {spec.Classes})", Count(((decimal)spec.OutputWidth + 1) * spec.Classes));
         text.Append(' ', 65).Append('\n');
         text.Append('=', 65).Append('\n');
         string total = layout.ParameterCount.ToString("N0", CultureInfo.InvariantCulture);

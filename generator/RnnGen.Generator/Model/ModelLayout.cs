@@ -61,7 +61,7 @@ internal sealed class ModelLayout
             }
         }
 
-        Add("dense/kernel", spec.Units, spec.Classes, 2, InitializerKind.GlorotUniform);
+        Add("dense/kernel", spec.OutputWidth, spec.Classes, 2, InitializerKind.GlorotUniform);
         Add("dense/bias", spec.Classes, 1, 1, InitializerKind.Zeros);
         Tensors = tensors;
         ParameterCount = offset;
@@ -85,22 +85,57 @@ internal sealed class ModelLayout
 
     public TensorLayout DenseBias => Tensors[Tensors.Count - 1];
 
-    public LayerSpec TopLayer => Spec.Layers[Spec.LayerCount - 1];
+    /// <summary>The layers of the top level, whose last outputs feed the Dense head: one, or the forward and backward copies.</summary>
+    public IReadOnlyList<LayerSpec> TopLayers => LayersOf(Spec.LayerCount - 1);
 
-    /// <summary>The method-name stem of a layer, from its Keras name: <c>SimpleRnn</c>, <c>SimpleRnn1</c>, …</summary>
+    /// <summary>The layers of one level of the stack, forward copy first.</summary>
+    public IReadOnlyList<LayerSpec> LayersOf(int level) => [.. Spec.Layers.Where(layer => layer.Level == level)];
+
+    /// <summary>The method-name stem of a layer, from its Keras name: <c>SimpleRnn</c>, <c>SimpleRnn1</c>, <c>BidirectionalForwardLstm</c>, …</summary>
     public static string LayerMethodStem(LayerSpec layer) => ToPascalCase(layer.KerasName);
 
-    /// <summary>The field holding a layer's outputs h_t for every step: [SeqLen, batch, units].</summary>
+    /// <summary>The field holding a layer's outputs h_t for every step: [SeqLen, batch, units], in its reading order.</summary>
     public static string HiddenField(LayerSpec layer) => $"_hidden{layer.Index}";
 
     /// <summary>The field holding d loss / d h_t of a layer, turned into d loss / d a_t in place by backward.</summary>
     public static string HiddenGradientField(LayerSpec layer) => $"_dHidden{layer.Index}";
 
-    /// <summary>The input sequence of a layer: the embedded tokens or the outputs of the layer below.</summary>
-    public string InputField(LayerSpec layer) => layer.Index == 0 ? "_embedded" : HiddenField(Spec.Layers[layer.Index - 1]);
+    /// <summary>
+    /// The input sequence of a layer, in its reading order: the embedded tokens or the output of the level below. A
+    /// backward copy reads the time-reversed sequence (<c>...Reversed</c>), so that every cell runs forward in its own time.
+    /// Above a Bidirectional level the input is its merged output [f_t | b_t] (<see cref="MergedField"/>).
+    /// </summary>
+    public string InputField(LayerSpec layer)
+    {
+        string reversed = layer.GoBackwards ? "Reversed" : string.Empty;
+        if (layer.Level == 0)
+        {
+            return "_embedded" + reversed;
+        }
 
-    /// <summary>Where backward writes d loss / d input of a layer.</summary>
-    public string InputGradientField(LayerSpec layer) => layer.Index == 0 ? "_dEmbedded" : HiddenGradientField(Spec.Layers[layer.Index - 1]);
+        return Spec.Bidirectional ? MergedField(layer.Level - 1) + reversed : HiddenField(Spec.Layers[layer.Index - 1]);
+    }
+
+    /// <summary>Where backward writes d loss / d input of a layer (in its reading order, as <see cref="InputField"/>).</summary>
+    public string InputGradientField(LayerSpec layer)
+    {
+        string reversed = layer.GoBackwards ? "Reversed" : string.Empty;
+        if (layer.Level == 0)
+        {
+            return "_dEmbedded" + reversed;
+        }
+
+        return Spec.Bidirectional ? MergedGradientField(layer.Level - 1) + reversed : HiddenGradientField(Spec.Layers[layer.Index - 1]);
+    }
+
+    /// <summary>The merged output [f_t | b_t] of a Bidirectional level, [SeqLen, B, 2u] in time order (<c>...Reversed</c>: reading order of the next backward copy).</summary>
+    public static string MergedField(int level) => $"_merged{level}";
+
+    /// <summary>d loss / d of <see cref="MergedField"/>, written by the next level's forward copy (its backward copy writes the reversed one).</summary>
+    public static string MergedGradientField(int level) => $"_dMerged{level}";
+
+    /// <summary>The padding mask [SeqLen, B] in the layer's reading order.</summary>
+    public static string MaskField(LayerSpec layer) => layer.GoBackwards ? "_maskReversed" : "_mask";
 
     private static string ToPascalCase(string kerasName)
     {

@@ -39,4 +39,6 @@ internal sealed record ModelOptions
     public int Classes { get; init; } = 1;
 
     public bool MaskZero { get; init; }
+
+    public bool Bidirectional { get; init; }
 }

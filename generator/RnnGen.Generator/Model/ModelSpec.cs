@@ -70,6 +70,15 @@ internal sealed record ModelSpec(
     /// <summary>Keras' mask_zero: id 0 is padding, and padded steps carry the state over.</summary>
     public bool MaskZero { get; init; }
 
+    /// <summary>Keras' <c>Bidirectional(layer, merge_mode="concat")</c> around every recurrent layer: a forward and a backward copy, outputs [f | b].</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>The directions of every level of the stack: 2 with <see cref="Bidirectional"/>, else 1.</summary>
+    public int Directions => Bidirectional ? 2 : 1;
+
+    /// <summary>The width of a level's output, into the next level and the Dense head: 2u with <see cref="Bidirectional"/> (concat), else u.</summary>
+    public int OutputWidth => Directions * Units;
+
     /// <summary>Whether the head is a softmax over <see cref="Classes"/> classes (else one sigmoid output).</summary>
     public bool Softmax => Classes > 1;
 
@@ -79,8 +88,8 @@ internal sealed record ModelSpec(
     /// <summary>What the generator knows about the cell kind (names, gates, options).</summary>
     public CellTraits CellTraits => CellTraits.Of(Cell);
 
-    /// <summary>The number of stacked recurrent layers.</summary>
-    public int LayerCount => Layers.Count;
+    /// <summary>The number of stacked recurrent levels L (a Bidirectional level holds two of <see cref="Layers"/>).</summary>
+    public int LayerCount => Layers.Count / Directions;
 
     /// <summary>The compilation's assembly name, which names its shared kernels class; null in hand-built specs.</summary>
     public string? AssemblyName { get; init; }
@@ -115,10 +124,10 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name)
     public string Identifier => CSharpIdentifier.Escape(Name);
 }
 
-/// <summary>One recurrent layer of the stack.</summary>
-/// <param name="Index">The position in the stack, from 0 at the embedding.</param>
-/// <param name="KerasName">The Keras auto-name: <c>simple_rnn</c>, <c>simple_rnn_1</c>, …</param>
-/// <param name="InputSize">The width d of the layer's input: Embed for layer 0, Units above it.</param>
+/// <summary>One recurrent layer of the stack, or one copy (forward or backward) of a Bidirectional level.</summary>
+/// <param name="Index">The position in Keras' weights order, from 0 at the embedding (a level's forward copy before its backward one); it numbers the layer's buffers.</param>
+/// <param name="KerasName">The Keras name of the weights' scope: <c>simple_rnn</c>, <c>simple_rnn_1</c>, …, or <c>bidirectional/forward_lstm</c>, <c>bidirectional/backward_lstm</c>, <c>bidirectional_1/forward_lstm_1</c>, …</param>
+/// <param name="InputSize">The width d of the layer's input: Embed at level 0, the level below's output width (u, or 2u merged) above it.</param>
 /// <param name="Units">The number of units u.</param>
 /// <param name="GateCount">The number of gate blocks G fused into the kernels (1 for SimpleRNN).</param>
 /// <param name="ReturnSequences">True for every layer but the top one, whose last state feeds the Dense layer.</param>
@@ -126,6 +135,15 @@ internal sealed record LayerSpec(int Index, string KerasName, int InputSize, int
 {
     /// <summary>The width of the fused gate pre-activations, G·u.</summary>
     public int GateWidth => GateCount * Units;
+
+    /// <summary>The level of the stack, from 0 at the embedding (equal to <see cref="Index"/> without Bidirectional).</summary>
+    public int Level { get; init; }
+
+    /// <summary>The Keras Bidirectional wrapper holding this copy (<c>bidirectional</c>, <c>bidirectional_1</c>, …), or null.</summary>
+    public string? Wrapper { get; init; }
+
+    /// <summary>Keras' <c>go_backwards</c>: the backward copy of a Bidirectional level reads x_(T−1), …, x_0.</summary>
+    public bool GoBackwards { get; init; }
 
     /// <summary>The number of bias rows: 2 for a GRU with reset_after (input and recurrent bias), else 1.</summary>
     public int BiasRows { get; init; } = 1;

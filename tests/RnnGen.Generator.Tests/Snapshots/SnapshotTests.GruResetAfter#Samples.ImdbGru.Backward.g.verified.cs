@@ -34,13 +34,9 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, GruKernelOffset, GruKernelLength), 32, 96, _kernelT0);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, GruKernelOffset, GruKernelLength),
-                32,
-                96,
-                _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength),
+                ReadOnlySlice(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength),
                 32,
                 96,
                 _recurrentT0);
@@ -71,7 +67,6 @@ namespace Samples
             private void DenseBackward(int batch)
             {
                 int last = (SeqLen - 1) * batch * 32;
-                new global::System.Span<float>(_dHidden0, 0, last).Clear();
                 var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
                 var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 32);
                 float dBias = 0;
@@ -88,6 +83,7 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
+                Slice(_dHidden0, 0, last).Clear();
             }
 
             /// <summary>gru: backpropagation through all 500 steps of GRU(32).</summary>

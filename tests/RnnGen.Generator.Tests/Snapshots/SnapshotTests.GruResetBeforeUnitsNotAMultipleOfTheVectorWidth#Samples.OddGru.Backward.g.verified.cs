@@ -43,23 +43,15 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, GruKernelOffset, GruKernelLength), 5, 21, _kernelT0);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, GruKernelOffset, GruKernelLength),
-                5,
-                21,
-                _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength),
+                ReadOnlySlice(_parameters, GruRecurrentKernelOffset, GruRecurrentKernelLength),
                 7,
                 21,
                 _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, Gru1KernelOffset, Gru1KernelLength), 7, 21, _kernelT1);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, Gru1KernelOffset, Gru1KernelLength),
-                7,
-                21,
-                _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, Gru1RecurrentKernelOffset, Gru1RecurrentKernelLength),
+                ReadOnlySlice(_parameters, Gru1RecurrentKernelOffset, Gru1RecurrentKernelLength),
                 7,
                 21,
                 _recurrentT1);
@@ -91,7 +83,6 @@ namespace Samples
             private void DenseBackward(int batch)
             {
                 int last = (SeqLen - 1) * batch * 7;
-                new global::System.Span<float>(_dHidden1, 0, last).Clear();
                 var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
                 var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 7);
                 float dBias = 0;
@@ -108,6 +99,7 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
+                Slice(_dHidden1, 0, last).Clear();
             }
 
             /// <summary>gru_1: backpropagation through all 6 steps of GRU(7, reset_after=False).</summary>

@@ -45,23 +45,15 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, LstmKernelOffset, LstmKernelLength), 5, 28, _kernelT0);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength),
-                5,
-                28,
-                _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
+                ReadOnlySlice(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
                 7,
                 28,
                 _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, Lstm1KernelOffset, Lstm1KernelLength), 7, 28, _kernelT1);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, Lstm1KernelOffset, Lstm1KernelLength),
-                7,
-                28,
-                _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength),
+                ReadOnlySlice(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength),
                 7,
                 28,
                 _recurrentT1);
@@ -93,7 +85,6 @@ namespace Samples
             private void DenseBackward(int batch)
             {
                 int last = (SeqLen - 1) * batch * 7;
-                new global::System.Span<float>(_dHidden1, 0, last).Clear();
                 var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
                 var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 7);
                 float dBias = 0;
@@ -110,6 +101,7 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
+                Slice(_dHidden1, 0, last).Clear();
             }
 
             /// <summary>lstm_1: backpropagation through all 6 steps of LSTM(7, recurrent_activation=hard_sigmoid).</summary>

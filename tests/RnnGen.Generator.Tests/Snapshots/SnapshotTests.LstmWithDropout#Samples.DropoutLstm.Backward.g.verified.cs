@@ -57,23 +57,15 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, LstmKernelOffset, LstmKernelLength), 8, 48, _kernelT0);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength),
-                8,
-                48,
-                _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
+                ReadOnlySlice(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
                 12,
                 48,
                 _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, Lstm1KernelOffset, Lstm1KernelLength), 12, 48, _kernelT1);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, Lstm1KernelOffset, Lstm1KernelLength),
-                12,
-                48,
-                _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength),
+                ReadOnlySlice(_parameters, Lstm1RecurrentKernelOffset, Lstm1RecurrentKernelLength),
                 12,
                 48,
                 _recurrentT1);
@@ -105,7 +97,6 @@ namespace Samples
             private void DenseBackward(int batch)
             {
                 int last = (SeqLen - 1) * batch * 12;
-                new global::System.Span<float>(_dHidden1, 0, last).Clear();
                 var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 12);
                 var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 12);
                 float dBias = 0;
@@ -122,6 +113,7 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
+                Slice(_dHidden1, 0, last).Clear();
             }
 
             /// <summary>lstm_1: backpropagation through all 5 steps of LSTM(12).</summary>

@@ -36,13 +36,9 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, LstmKernelOffset, LstmKernelLength), 64, 128, _kernelT0);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, LstmKernelOffset, LstmKernelLength),
-                64,
-                128,
-                _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
+                ReadOnlySlice(_parameters, LstmRecurrentKernelOffset, LstmRecurrentKernelLength),
                 32,
                 128,
                 _recurrentT0);
@@ -73,7 +69,6 @@ namespace Samples
             private void DenseBackward(int batch)
             {
                 int last = (SeqLen - 1) * batch * 32;
-                new global::System.Span<float>(_dHidden0, 0, last).Clear();
                 var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
                 var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 32);
                 float dBias = 0;
@@ -90,6 +85,7 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
+                Slice(_dHidden0, 0, last).Clear();
             }
 
             /// <summary>lstm: backpropagation through all 200 steps of LSTM(32).</summary>

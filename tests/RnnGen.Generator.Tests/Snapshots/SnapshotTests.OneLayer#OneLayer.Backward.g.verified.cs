@@ -26,13 +26,9 @@ partial class OneLayer
     /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
     private void TransposeWeights()
     {
+        global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 32, 32, _kernelT0);
         global::RnnGen.Kernels.MatrixOps.Transpose(
-            new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
-            32,
-            32,
-            _kernelT0);
-        global::RnnGen.Kernels.MatrixOps.Transpose(
-            new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+            ReadOnlySlice(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
             32,
             32,
             _recurrentT0);
@@ -63,7 +59,6 @@ partial class OneLayer
         private void DenseBackward(int batch)
         {
             int last = (SeqLen - 1) * batch * 32;
-            new global::System.Span<float>(_dHidden0, 0, last).Clear();
             var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 32);
             var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 32);
             float dBias = 0;
@@ -80,6 +75,7 @@ partial class OneLayer
                 dBias += dz;
             }
             _gradients[DenseBiasOffset] += dBias;
+            Slice(_dHidden0, 0, last).Clear();
         }
 
         /// <summary>simple_rnn: backpropagation through all 500 steps of SimpleRNN(32, activation=tanh).</summary>

@@ -28,13 +28,9 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 3, 20, _kernelT0);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
-                3,
-                20,
-                _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+                ReadOnlySlice(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
                 20,
                 20,
                 _recurrentT0);
@@ -65,7 +61,6 @@ namespace Samples
             private void DenseBackward(int batch)
             {
                 int last = (SeqLen - 1) * batch * 20;
-                new global::System.Span<float>(_dHidden0, 0, last).Clear();
                 var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 20);
                 var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 20);
                 float dBias = 0;
@@ -82,6 +77,7 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
+                Slice(_dHidden0, 0, last).Clear();
             }
 
             /// <summary>simple_rnn: backpropagation through all 3 steps of SimpleRNN(20, activation=relu).</summary>

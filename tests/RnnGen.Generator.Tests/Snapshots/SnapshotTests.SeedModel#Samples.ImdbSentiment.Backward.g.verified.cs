@@ -33,23 +33,15 @@ namespace Samples
         /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
         private void TransposeWeights()
         {
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 100, 64, _kernelT0);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
-                100,
-                64,
-                _kernelT0);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+                ReadOnlySlice(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
                 64,
                 64,
                 _recurrentT0);
+            global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength), 64, 64, _kernelT1);
             global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength),
-                64,
-                64,
-                _kernelT1);
-            global::RnnGen.Kernels.MatrixOps.Transpose(
-                new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength),
+                ReadOnlySlice(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength),
                 64,
                 64,
                 _recurrentT1);
@@ -81,7 +73,6 @@ namespace Samples
             private void DenseBackward(int batch)
             {
                 int last = (SeqLen - 1) * batch * 64;
-                new global::System.Span<float>(_dHidden1, 0, last).Clear();
                 var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 64);
                 var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 64);
                 float dBias = 0;
@@ -98,6 +89,7 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
+                Slice(_dHidden1, 0, last).Clear();
             }
 
             /// <summary>simple_rnn_1: backpropagation through all 80 steps of SimpleRNN(64, activation=tanh).</summary>

@@ -35,23 +35,19 @@ namespace Odd.Shapes
             /// <summary>Wᵀ and Uᵀ of every layer, so that dx = da·Wᵀ and dh = da·Uᵀ are row-times-matrix products.</summary>
             private void TransposeWeights()
             {
+                global::RnnGen.Kernels.MatrixOps.Transpose(ReadOnlySlice(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength), 5, 7, _kernelT0);
                 global::RnnGen.Kernels.MatrixOps.Transpose(
-                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnKernelOffset, SimpleRnnKernelLength),
-                    5,
-                    7,
-                    _kernelT0);
-                global::RnnGen.Kernels.MatrixOps.Transpose(
-                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
+                    ReadOnlySlice(_parameters, SimpleRnnRecurrentKernelOffset, SimpleRnnRecurrentKernelLength),
                     7,
                     7,
                     _recurrentT0);
                 global::RnnGen.Kernels.MatrixOps.Transpose(
-                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength),
+                    ReadOnlySlice(_parameters, SimpleRnn1KernelOffset, SimpleRnn1KernelLength),
                     7,
                     7,
                     _kernelT1);
                 global::RnnGen.Kernels.MatrixOps.Transpose(
-                    new global::System.ReadOnlySpan<float>(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength),
+                    ReadOnlySlice(_parameters, SimpleRnn1RecurrentKernelOffset, SimpleRnn1RecurrentKernelLength),
                     7,
                     7,
                     _recurrentT1);
@@ -83,7 +79,6 @@ namespace Odd.Shapes
                 private void DenseBackward(int batch)
                 {
                     int last = (SeqLen - 1) * batch * 7;
-                    new global::System.Span<float>(_dHidden1, 0, last).Clear();
                     var kernel = new global::System.ReadOnlySpan<float>(_parameters, DenseKernelOffset, 7);
                     var dKernel = new global::System.Span<float>(_gradients, DenseKernelOffset, 7);
                     float dBias = 0;
@@ -100,6 +95,7 @@ namespace Odd.Shapes
                         dBias += dz;
                     }
                     _gradients[DenseBiasOffset] += dBias;
+                    Slice(_dHidden1, 0, last).Clear();
                 }
 
                 /// <summary>simple_rnn_1: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh).</summary>

@@ -42,7 +42,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         writer.WriteLine("// t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).");
         writer.WriteLine(MatMul(width, "batch", "0", new(h, "0", Invariant(u)), "1", new("_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)), new("_parameters", recurrentBias, "0"), new($"_recurrent{i}", "0", Invariant(width))));
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", "0", "gateStep")}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
-        EmitCarryMasked(writer, "0", h, u);
+        EmitCarryMasked(writer, layer, "0", h);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
@@ -52,7 +52,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
             }
 
-            EmitCarryMasked(writer, t, h, u);
+            EmitCarryMasked(writer, layer, t, h);
         });
     }
 
@@ -69,7 +69,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
-            using (BackwardUnlessAllPadding(writer, t, $"_dGates{i}", $"_dRecurrent{i}"))
+            using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}", $"_dRecurrent{i}"))
             {
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
                 EmitRecurrentStateGradient(writer, layer, t, $"_dRecurrent{i}", 0, width);

@@ -46,7 +46,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         writer.WriteLine("// t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_resetHidden{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf(h, "0", "step")}, {u});");
-        EmitCarryMasked(writer, "0", h, u);
+        EmitCarryMasked(writer, layer, "0", h);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
@@ -61,7 +61,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
             }
 
-            EmitCarryMasked(writer, t, h, u);
+            EmitCarryMasked(writer, layer, t, h);
         });
     }
 
@@ -79,7 +79,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
-            using (BackwardUnlessAllPadding(writer, t, $"_dGates{i}"))
+            using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}"))
             {
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
                 writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));

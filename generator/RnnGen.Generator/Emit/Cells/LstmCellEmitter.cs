@@ -45,8 +45,8 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitInputProjection(writer, layout, layer, $"_gates{i}");
         writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, {SpanOf($"_cellTanh{i}", "0", "step")}, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
-        EmitCarryMasked(writer, "0", $"_cell{i}", u);
-        EmitCarryMasked(writer, "0", h, u);
+        EmitCarryMasked(writer, layer, "0", $"_cell{i}");
+        EmitCarryMasked(writer, layer, "0", h);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
@@ -56,8 +56,8 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step")}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
             }
 
-            EmitCarryMasked(writer, t, $"_cell{i}", u);
-            EmitCarryMasked(writer, t, h, u);
+            EmitCarryMasked(writer, layer, t, $"_cell{i}");
+            EmitCarryMasked(writer, layer, t, h);
         });
     }
 
@@ -75,7 +75,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
-            using (BackwardUnlessAllPadding(writer, t, $"_dGates{i}"))
+            using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}"))
             {
                 EmitTakeMaskedCell(writer, layer, t);
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
@@ -106,14 +106,14 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
             return;
         }
 
-        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.TakeMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf($"_dCell{layer.Index}", "0", "step")}, {SpanOf($"_dCellMasked{layer.Index}", "0", "step")}, {Invariant(layer.Units)});");
+        writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.TakeMasked({SpanOf(ModelLayout.MaskField(layer), $"{t} * batch", "batch", readOnly: true)}, {SpanOf($"_dCell{layer.Index}", "0", "step")}, {SpanOf($"_dCellMasked{layer.Index}", "0", "step")}, {Invariant(layer.Units)});");
     }
 
     private void EmitMaskedCellEpilogue(SourceWriter writer, LayerSpec layer, string t)
     {
         if (Spec.MaskZero)
         {
-            writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.RestoreMasked({SpanOf("_mask", $"{t} * batch", "batch", readOnly: true)}, {SpanOf($"_dCellMasked{layer.Index}", "0", "step", readOnly: true)}, {SpanOf($"_dCell{layer.Index}", "0", "step")}, {Invariant(layer.Units)});");
+            writer.WriteLine($"global::RnnGen.Kernels.MaskKernels.RestoreMasked({SpanOf(ModelLayout.MaskField(layer), $"{t} * batch", "batch", readOnly: true)}, {SpanOf($"_dCellMasked{layer.Index}", "0", "step", readOnly: true)}, {SpanOf($"_dCell{layer.Index}", "0", "step")}, {Invariant(layer.Units)});");
         }
     }
 }

@@ -34,7 +34,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitInputProjection(writer, layout, layer, h);
         writer.WriteLine($"// t = 0: h_(-1) = 0, so h_0 = {ActivationName}(x_0·W + b).");
         writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, "0", "step")});");
-        EmitCarryMasked(writer, "0", h, u);
+        EmitCarryMasked(writer, layer, "0", h);
         EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
@@ -44,7 +44,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
                 writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, $"{t} * step", "step")});");
             }
 
-            EmitCarryMasked(writer, t, h, u);
+            EmitCarryMasked(writer, layer, t, h);
         });
     }
 
@@ -61,7 +61,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
-            using (BackwardUnlessAllPadding(writer, t)) // da_t is dL/dh_t in place, all zeros once passed through
+            using (BackwardUnlessAllPadding(writer, layer, t)) // da_t is dL/dh_t in place, all zeros once passed through
             {
                 writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
                 EmitRecurrentStateGradient(writer, layer, t, dh, 0, u);
