@@ -12,7 +12,7 @@ namespace ImdbSample;
 internal static class Commands
 {
     /// <summary>Train a model on IMDB, report its test accuracy and save it (the default command).</summary>
-    /// <param name="model">-m, The model: seed (default), simplernn, lstm or gru.</param>
+    /// <param name="model">-m, The model: seed (default), simplernn, lstm, gru, lstm-masked, bilstm or rating.</param>
     /// <param name="data">-d, The IMDB archive (aclImdb_v1.tar.gz or its labeled copy) or folder; when not given, found automatically (RNNGEN_DATA, shared/data/imdb above the current or program folder, the cache folder), else downloaded.</param>
     /// <param name="epochs">-e, The most epochs to train (EarlyStopping may stop sooner); when not given, the model's: 10.</param>
     /// <param name="batchSize">-b, The batch size; when not given, the model's: 128.</param>
@@ -23,6 +23,7 @@ internal static class Commands
     /// <param name="cache">The folder of the encoded-data cache; when not given, $XDG_CACHE_HOME/rnngen/datasets or RnnGen/datasets in the user's local application data.</param>
     /// <param name="quiet">-q, Print only the results.</param>
     /// <param name="verbose">-v, Also print the weight table, the runtime and its vector instructions, the data encoding and the full path of every file written.</param>
+    /// <param name="bucketByLength">Group the reviews of each epoch into batches of similar length (seeded); a masked model then skips the steps where a whole batch is padding.</param>
     public static int Train(
         string? model = null,
         string? data = null,
@@ -34,7 +35,8 @@ internal static class Commands
         string? output = null,
         string? cache = null,
         bool quiet = false,
-        bool verbose = false) => Guard(() =>
+        bool verbose = false,
+        bool bucketByLength = false) => Guard(() =>
     {
         ModelEntry entry = ModelCatalog.Find(model ?? "seed");
         var options = new TrainOptions
@@ -48,6 +50,7 @@ internal static class Commands
             LearningRate = learningRate,
             Patience = patience,
             Seed = seed,
+            BucketByLength = bucketByLength,
             Verbosity = ToVerbosity(quiet, verbose),
         };
 
@@ -79,8 +82,9 @@ internal static class Commands
     /// <param name="data">-d, The IMDB archive or folder; when not given, found automatically, as for train.</param>
     /// <param name="cache">The folder of the encoded-data cache; when not given, as for train.</param>
     /// <param name="quiet">-q, Print only the result.</param>
-    public static int Evaluate(string? model = null, string? output = null, string? data = null, string? cache = null, bool quiet = false) => Guard(() =>
-        UseCommands.Evaluate(Folder(model, output), model, data, cache, ToVerbosity(quiet, verbose: false), Console.Out));
+    /// <param name="lastTokens">Also evaluate on the test reviews cut to their last N tokens, for each N given (e.g. 20,50,100): how the model does on short texts.</param>
+    public static int Evaluate(string? model = null, string? output = null, string? data = null, string? cache = null, bool quiet = false, string? lastTokens = null) => Guard(() =>
+        UseCommands.Evaluate(Folder(model, output), model, data, cache, ToVerbosity(quiet, verbose: false), Console.Out, UseCommands.ParseLengths(lastTokens)));
 
     /// <summary>Print the probability that a review is positive, from a trained model folder and its saved vocabulary.</summary>
     /// <param name="text">The review text, quoted; or a file with one review per line; or - for one review per line of standard input.</param>

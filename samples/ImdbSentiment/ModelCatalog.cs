@@ -53,6 +53,8 @@ internal static class ModelCatalog
         new("simplernn", static seed => new ImdbSimpleRnn(seed), TrainingRecipe.SecondSetup),
         new("lstm", static seed => new ImdbLstm(seed), TrainingRecipe.SecondSetup),
         new("gru", static seed => new ImdbGru(seed), TrainingRecipe.SecondSetup),
+        new("lstm-masked", static seed => new ImdbLstmMasked(seed), TrainingRecipe.SecondSetup),
+        new("bilstm", static seed => new ImdbBiLstm(seed), TrainingRecipe.SecondSetup),
         new("rating", static seed => new ImdbRating(seed), TrainingRecipe.Rating, ImdbLabels.Rating),
     ];
 

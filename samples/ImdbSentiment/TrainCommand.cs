@@ -44,6 +44,8 @@ internal sealed record TrainOptions
 
     public int Seed { get; init; }
 
+    public bool BucketByLength { get; init; }
+
     public Verbosity Verbosity { get; init; } = Verbosity.Normal;
 }
 
@@ -165,7 +167,8 @@ internal static class TrainCommand
         string optimizer = Invariant($"{optimizerName}(learning_rate={settings.LearningRate:G})");
         string epochs = Invariant($"up to {settings.Epochs} epoch{(settings.Epochs == 1 ? "" : "s")}");
         string earlyStopping = Invariant($"EarlyStopping(monitor=val_loss, patience={settings.Patience}, restore_best_weights=True)");
-        string run = Invariant($"{optimizer}, batch size {settings.BatchSize}, {epochs}, {earlyStopping}, seed {settings.Seed}");
+        string buckets = settings.BucketByLength ? ", batches grouped by review length" : string.Empty;
+        string run = Invariant($"{optimizer}, batch size {settings.BatchSize}{buckets}, {epochs}, {earlyStopping}, seed {settings.Seed}");
         output.WriteLine($"Training: {run}; output folder {settings.Folder.Path}");
     }
 
@@ -206,7 +209,8 @@ internal static class TrainCommand
             history = model.Fit(
                 train, settings.Epochs, settings.BatchSize, optimizer, validation: validation, seed: settings.Seed,
                 callbacks: [backup, earlyStopping, monitor],
-                output: output, verbose: settings.PrintsReport ? 1 : 0, cancellationToken: cancellationToken);
+                output: output, verbose: settings.PrintsReport ? 1 : 0, cancellationToken: cancellationToken,
+                bucketByLength: settings.BucketByLength); // a masked model then skips the padding of a batch of short reviews
         }
         catch (TrainingDivergedException e)
         {

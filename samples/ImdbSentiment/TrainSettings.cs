@@ -20,8 +20,12 @@ internal sealed record TrainSettings
         LearningRate = learningRate;
         Patience = patience;
         Seed = options.Seed;
+        BucketByLength = options.BucketByLength;
         Verbosity = options.Verbosity;
     }
+
+    /// <summary>Whether each epoch's batches group reviews of similar length (<c>--bucket-by-length</c>).</summary>
+    public bool BucketByLength { get; }
 
     public ModelEntry Model { get; }
 

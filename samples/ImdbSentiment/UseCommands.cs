@@ -12,7 +12,7 @@ namespace ImdbSample;
 internal static class UseCommands
 {
     /// <summary>Keras' <c>model.evaluate</c> on all 25,000 test reviews, encoded as in training.</summary>
-    public static int Evaluate(ModelFolder folder, string? requestedModel, string? dataPath, string? cacheFolder, Verbosity verbosity, TextWriter output)
+    public static int Evaluate(ModelFolder folder, string? requestedModel, string? dataPath, string? cacheFolder, Verbosity verbosity, TextWriter output, int[]? lastTokens = null)
     {
         bool normal = verbosity != Verbosity.Quiet;
         (ModelEntry entry, IRnnModel model, ModelInfo info) = folder.LoadModel(requestedModel);
@@ -43,7 +43,53 @@ internal static class UseCommands
             output.WriteLine(rated.Line("Stars"));
         }
 
+        if (lastTokens is not null && (info.Padding != "pre" || info.Truncating != "pre"))
+        {
+            throw new UsageException($"--last-tokens needs a model trained on pre-padded, pre-truncated reviews; this one has padding '{info.Padding}', truncating '{info.Truncating}'.");
+        }
+
+        foreach (int length in lastTokens ?? [])
+        {
+            SequenceDataset cut = LastTokens(data.Test, length);
+            (double cutLoss, double cutAccuracy) = model.Evaluate(cut, info.Training.BatchSize);
+            float[] probabilities = model.Predict(cut.Tokens);
+            double positive = model.Description.Classes == 1 ? probabilities.Count(static p => p > 0.5f) / (double)cut.Count : double.NaN;
+            string share = double.IsNaN(positive) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {positive:P1} called positive");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Last {length} tokens: accuracy {cutAccuracy:F4} (loss {cutLoss:F4}){share}, on the test reviews cut to their last {length} tokens."));
+        }
+
         return 0;
+    }
+
+    /// <summary>The lengths of <c>--last-tokens</c>: a comma-separated list of positive integers, or none.</summary>
+    public static int[]? ParseLengths(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return text.Split(',', StringSplitOptions.TrimEntries).Select(static part =>
+            int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int length) && length > 0
+                ? length
+                : throw new UsageException($"--last-tokens takes positive whole numbers separated by commas, such as 20,50,100; '{part}' is not one.")).ToArray();
+    }
+
+    /// <summary>
+    /// Each sequence cut to its last <paramref name="length"/> tokens: the reviews are pre-padded and pre-truncated (Keras'
+    /// pad_sequences), so its last positions hold the review's last tokens, and the rest become padding (id 0).
+    /// </summary>
+    private static SequenceDataset LastTokens(SequenceDataset data, int length)
+    {
+        int[] tokens = (int[])data.Tokens.Clone();
+        int keepFrom = Math.Max(data.SeqLen - length, 0);
+        for (int row = 0; row < data.Count; row++)
+        {
+            tokens.AsSpan(row * data.SeqLen, keepFrom).Clear();
+        }
+
+        return new SequenceDataset(tokens, data.Labels, data.SeqLen);
     }
 
     /// <summary>The probability that <paramref name="text"/> is a positive review, tokenized exactly as the training reviews were.</summary>

@@ -110,6 +110,17 @@ public class DiagnosticTests
         Assert.Contains(reason, diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void RNNG0006_counts_both_copies_of_a_Bidirectional_level()
+    {
+        // 201,429,033 parameters in one direction; a backward copy per level and 2u-wide upper inputs make 537,075,753.
+        const string Shape = "Vocab = 10, Embed = 4, Units = 4096, Layers = 2, SeqLen = 3, Cell = RnnCell.Lstm";
+        (GeneratorDriverRunResult oneDirection, _) = GeneratorHarness.Run($"using RnnGen;\n[RnnModel({Shape})] public partial class M {{ }}");
+        Assert.Empty(oneDirection.Diagnostics);
+        Diagnostic diagnostic = Single($"[RnnModel({Shape}, Bidirectional = true)] public partial class M {{ }}", "RNNG0006");
+        Assert.Contains("537,075,753", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Cell = (RnnCell)7", "Cell = 7 is not a defined RnnCell value")]
     [InlineData("Activation = (RnnActivation)(-1)", "Activation = -1 is not a defined RnnActivation value")]
