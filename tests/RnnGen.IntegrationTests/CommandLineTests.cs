@@ -26,7 +26,7 @@ public sealed partial class CommandLineTests
     }
 
     [Fact]
-    public void The_catalog_holds_the_seed_model_the_three_cells_of_the_second_setup_and_the_rating_model()
+    public void The_catalog_holds_the_seed_model_the_second_setup_its_masked_and_bidirectional_LSTMs_and_the_rating_model()
     {
         // Parameter counts from docs/keras-conventions.md, Parameter counts (GRU with reset_after: 3u(d+u+2) = 6,336 recurrent parameters).
         var expected = new Dictionary<string, (RnnCell Cell, int SeqLen, int Parameters, string Optimizer)>
@@ -35,6 +35,8 @@ public sealed partial class CommandLineTests
             ["simplernn"] = (RnnCell.SimpleRnn, 500, 322_113, "rmsprop"),
             ["lstm"] = (RnnCell.Lstm, 500, 328_353, "rmsprop"),
             ["gru"] = (RnnCell.Gru, 500, 326_369, "rmsprop"),
+            ["lstm-masked"] = (RnnCell.Lstm, 500, 328_353, "rmsprop"),
+            ["bilstm"] = (RnnCell.Lstm, 500, 336_705, "rmsprop"), // 320,000 + 2·4·32·(32 + 32 + 1) + (2·32 + 1)
             ["rating"] = (RnnCell.Gru, 300, 1_305_480, "adam"), // 20000·64 + 3·64·(64 + 64 + 2) + (64 + 1)·8
         };
 
@@ -45,13 +47,15 @@ public sealed partial class CommandLineTests
             Assert.Equal(expected[entry.Name], (description.Cell, description.SeqLen, description.ParameterCount, entry.Recipe.CreateOptimizer(1e-3f).Name));
             Assert.Equal((1e-3f, entry.Name == "rating" ? 64 : 128, 0.2), (entry.Recipe.LearningRate, entry.Recipe.BatchSize, entry.Recipe.ValidationSplit));
             Assert.Equal(entry.Name == "rating" ? 8 : 1, description.Classes);
+            Assert.Equal(entry.Name is "lstm-masked" or "bilstm", description.MaskZero);
+            Assert.Equal(entry.Name == "bilstm", description.Bidirectional);
         }
     }
 
     [Fact]
     public void An_unknown_model_is_one_line_naming_the_known_ones()
     {
-        AssertOneLineError(SampleProcess.Run("train", "--model", "transformer"), "There is no model 'transformer'; --model takes one of: seed, simplernn, lstm, gru, rating.");
+        AssertOneLineError(SampleProcess.Run("train", "--model", "transformer"), "There is no model 'transformer'; --model takes one of: seed, simplernn, lstm, gru, lstm-masked, bilstm, rating.");
     }
 
     [Fact]
@@ -68,6 +72,7 @@ public sealed partial class CommandLineTests
         AssertOneLineError(SampleProcess.Run("train", "--epochs", "0"), "--epochs must be at least 1, not 0.");
         AssertOneLineError(SampleProcess.Run("train", "--epochs", "ten"), "Argument 'epochs' failed to parse");
         AssertOneLineError(SampleProcess.Run("predict", "--colour", "red", "text"), "is not recognized");
+        AssertOneLineError(SampleProcess.Run("evaluate", "--last-tokens", "20,0"), "--last-tokens takes positive whole numbers separated by commas, such as 20,50,100; '0' is not one.");
     }
 
     [Fact]
