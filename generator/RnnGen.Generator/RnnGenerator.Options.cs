@@ -148,7 +148,7 @@ public sealed partial class RnnGenerator
     /// </summary>
     private static EquatableArray<LayerSpec> BuildLayers(ModelOptions options, CellTraits cell)
     {
-        int directions = options.Bidirectional ? 2 : 1;
+        int directions = DirectionsOf(options);
         int outputWidth = directions * options.Units;
         var layers = new LayerSpec[options.Layers * directions];
         for (int level = 0; level < options.Layers; level++)
@@ -179,6 +179,9 @@ public sealed partial class RnnGenerator
         return layers.ToEquatableArray();
     }
 
+    /// <summary>The copies of each level: 2 with Bidirectional (forward and backward), else 1.</summary>
+    private static int DirectionsOf(ModelOptions options) => options.Bidirectional ? 2 : 1;
+
     /// <summary>The budgets: all parameters (Keras' count, from the layers' own counts) and one sample's widest sequence.</summary>
     private static void CheckSize(
         ModelOptions options,
@@ -188,7 +191,7 @@ public sealed partial class RnnGenerator
         List<DiagnosticInfo> diagnostics)
     {
         // decimal: the products of int dimensions cannot overflow it, so an overflowing model is reported, not wrapped.
-        decimal dense = (((decimal)options.Units * (options.Bidirectional ? 2 : 1)) + 1) * options.Classes;
+        decimal dense = (((decimal)options.Units * DirectionsOf(options)) + 1) * options.Classes;
         decimal parameters = ((decimal)options.Vocab * options.Embed) + layers.Sum(static l => l.ParameterCount) + dense;
         if (parameters > MaxParameters)
         {

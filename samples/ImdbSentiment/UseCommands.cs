@@ -52,14 +52,33 @@ internal static class UseCommands
         {
             SequenceDataset cut = LastTokens(data.Test, length);
             (double cutLoss, double cutAccuracy) = model.Evaluate(cut, info.Training.BatchSize);
-            float[] probabilities = model.Predict(cut.Tokens);
-            double positive = model.Description.Classes == 1 ? probabilities.Count(static p => p > 0.5f) / (double)cut.Count : double.NaN;
-            string share = double.IsNaN(positive) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {positive:P1} called positive");
+            string share = model.Description.Classes == 1
+                ? string.Create(CultureInfo.InvariantCulture, $", {PositiveShare(model, cut, info.Training.BatchSize):P1} called positive")
+                : string.Empty;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Last {length} tokens: accuracy {cutAccuracy:F4} (loss {cutLoss:F4}){share}, on the test reviews cut to their last {length} tokens."));
         }
 
         return 0;
+    }
+
+    /// <summary>The share of sequences a sentiment model calls positive (σ(z) > 0.5), predicting in batches.</summary>
+    private static double PositiveShare(IRnnModel model, SequenceDataset data, int batchSize)
+    {
+        float[] probabilities = new float[batchSize];
+        int positive = 0;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, data.Count - start);
+            Span<float> output = probabilities.AsSpan(0, count);
+            model.Predict(data.Tokens.AsSpan(start * data.SeqLen, count * data.SeqLen), output);
+            foreach (float probability in output)
+            {
+                positive += probability > 0.5f ? 1 : 0;
+            }
+        }
+
+        return (double)positive / data.Count;
     }
 
     /// <summary>The lengths of <c>--last-tokens</c>: a comma-separated list of positive integers, or none.</summary>

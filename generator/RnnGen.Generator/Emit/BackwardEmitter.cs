@@ -12,7 +12,7 @@ internal static class BackwardEmitter
     public static void Emit(SourceWriter writer, ModelLayout layout, CellEmitter cell)
     {
         ModelSpec spec = layout.Spec;
-        HeadInput head = HeadInput.Of(layout);
+        var head = new HeadInput(layout);
         string embeddingOffset = layout.Embedding.PropertyName + "Offset";
         string embeddingLength = layout.Embedding.PropertyName + "Length";
 
@@ -143,7 +143,7 @@ internal static class BackwardEmitter
         IReadOnlyList<LayerSpec> below = layout.LayersOf(level - 1);
         string dMerged = ModelLayout.MergedGradientField(level - 1);
         writer.WriteLine($"global::RnnGen.Kernels.BidirectionalKernels.SplitGradient( // {below[0].Wrapper}: d[f_t | b_t] to its two copies");
-        writer.WriteLine($"    ReadOnlySlice({dMerged}, 0, SeqLen * batch * 2 * Units), ReadOnlySlice({dMerged}Reversed, 0, SeqLen * batch * 2 * Units),");
+        writer.WriteLine($"    ReadOnlySlice({dMerged}, 0, SeqLen * batch * 2 * Units), ReadOnlySlice({ModelLayout.ReversedField(dMerged)}, 0, SeqLen * batch * 2 * Units),");
         writer.WriteLine($"    Slice({ModelLayout.HiddenGradientField(below[0])}, 0, SeqLen * batch * Units), Slice({ModelLayout.HiddenGradientField(below[1])}, 0, SeqLen * batch * Units), SeqLen, batch, Units);");
     }
 }

@@ -97,7 +97,7 @@ internal static class ForwardEmitter
         }
 
         writer.WriteLine();
-        HeadInput head = HeadInput.Of(layout);
+        var head = new HeadInput(layout);
         if (spec.Softmax)
         {
             EmitSoftmaxDense(writer, layout, head);
@@ -144,7 +144,7 @@ internal static class ForwardEmitter
         writer.WriteLine($"global::RnnGen.Kernels.BidirectionalKernels.Merge( // {copies[0].Wrapper}: [f_t | b_t] into the next level");
         writer.WriteLine($"    ReadOnlySlice({ModelLayout.HiddenField(copies[0])}, 0, SeqLen * batch * Units), ReadOnlySlice({ModelLayout.HiddenField(copies[1])}, 0, SeqLen * batch * Units),");
         writer.WriteLine($"    {mask},");
-        writer.WriteLine($"    Slice({merged}, 0, SeqLen * batch * 2 * Units), Slice({merged}Reversed, 0, SeqLen * batch * 2 * Units), SeqLen, batch, Units);");
+        writer.WriteLine($"    Slice({merged}, 0, SeqLen * batch * 2 * Units), Slice({ModelLayout.ReversedField(merged)}, 0, SeqLen * batch * 2 * Units), SeqLen, batch, Units);");
     }
 }
 
@@ -156,9 +156,7 @@ internal sealed class HeadInput
 {
     private readonly ModelLayout _layout;
 
-    private HeadInput(ModelLayout layout) => _layout = layout;
-
-    public static HeadInput Of(ModelLayout layout) => new(layout);
+    public HeadInput(ModelLayout layout) => _layout = layout;
 
     private IReadOnlyList<LayerSpec> Top => _layout.TopLayers;
 

@@ -504,9 +504,9 @@ internal static class ModelEmitter
             string merged = ModelLayout.MergedField(level);
             string dMerged = ModelLayout.MergedGradientField(level);
             yield return new(merged, "SeqLen * batch * 2 * Units", $"[SeqLen, B, 2u]: level {level}'s merged output [f_t | b_t]");
-            yield return new(merged + "Reversed", "SeqLen * batch * 2 * Units", "the same in reversed time");
+            yield return new(ModelLayout.ReversedField(merged), "SeqLen * batch * 2 * Units", "the same in reversed time");
             yield return new(dMerged, "SeqLen * batch * 2 * Units", $"dL/d{merged}, from the next forward copy");
-            yield return new(dMerged + "Reversed", "SeqLen * batch * 2 * Units", $"dL/d{merged}Reversed, from the next backward copy");
+            yield return new(ModelLayout.ReversedField(dMerged), "SeqLen * batch * 2 * Units", $"dL/d{ModelLayout.ReversedField(merged)}, from the next backward copy");
         }
 
         yield return new("_headInput", "batch * 2 * Units", "[B, 2u]: [f_(T-1) | b_0] into the Dense head");

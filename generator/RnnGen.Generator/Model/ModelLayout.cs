@@ -105,27 +105,21 @@ internal sealed class ModelLayout
     /// backward copy reads the time-reversed sequence (<c>...Reversed</c>), so that every cell runs forward in its own time.
     /// Above a Bidirectional level the input is its merged output [f_t | b_t] (<see cref="MergedField"/>).
     /// </summary>
-    public string InputField(LayerSpec layer)
-    {
-        string reversed = layer.GoBackwards ? "Reversed" : string.Empty;
-        if (layer.Level == 0)
-        {
-            return "_embedded" + reversed;
-        }
-
-        return Spec.Bidirectional ? MergedField(layer.Level - 1) + reversed : HiddenField(Spec.Layers[layer.Index - 1]);
-    }
+    public string InputField(LayerSpec layer) => LevelBelow(layer, "_embedded", MergedField, HiddenField);
 
     /// <summary>Where backward writes d loss / d input of a layer (in its reading order, as <see cref="InputField"/>).</summary>
-    public string InputGradientField(LayerSpec layer)
-    {
-        string reversed = layer.GoBackwards ? "Reversed" : string.Empty;
-        if (layer.Level == 0)
-        {
-            return "_dEmbedded" + reversed;
-        }
+    public string InputGradientField(LayerSpec layer) => LevelBelow(layer, "_dEmbedded", MergedGradientField, HiddenGradientField);
 
-        return Spec.Bidirectional ? MergedGradientField(layer.Level - 1) + reversed : HiddenGradientField(Spec.Layers[layer.Index - 1]);
+    /// <summary>The field named <paramref name="field"/> in reversed time: what a backward copy reads (its t = 0 is the last step).</summary>
+    public static string ReversedField(string field) => field + "Reversed";
+
+    /// <summary>What a layer reads from below (a value, or its gradient): the embedding's, the merged level's, or the layer's below; reversed for a backward copy.</summary>
+    private string LevelBelow(LayerSpec layer, string embedding, Func<int, string> merged, Func<LayerSpec, string> single)
+    {
+        string field = layer.Level == 0 ? embedding
+            : Spec.Bidirectional ? merged(layer.Level - 1)
+            : single(Spec.Layers[layer.Index - 1]);
+        return layer.GoBackwards ? ReversedField(field) : field;
     }
 
     /// <summary>The merged output [f_t | b_t] of a Bidirectional level, [SeqLen, B, 2u] in time order (<c>...Reversed</c>: reading order of the next backward copy).</summary>
@@ -135,7 +129,7 @@ internal sealed class ModelLayout
     public static string MergedGradientField(int level) => $"_dMerged{level}";
 
     /// <summary>The padding mask [SeqLen, B] in the layer's reading order.</summary>
-    public static string MaskField(LayerSpec layer) => layer.GoBackwards ? "_maskReversed" : "_mask";
+    public static string MaskField(LayerSpec layer) => layer.GoBackwards ? ReversedField("_mask") : "_mask";
 
     private static string ToPascalCase(string kerasName)
     {
