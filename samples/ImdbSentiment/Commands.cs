@@ -98,6 +98,14 @@ internal static class Commands
         : File.Exists(text) ? PredictFile(text, model, output, format)
         : UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose), Console.Out));
 
+    /// <summary>Write a trained model folder's model in another format, for other runtimes: ONNX (for ONNX Runtime and every ONNX consumer).</summary>
+    /// <param name="model">-m, The model whose default folder (out/MODEL) to read; with --output, a check of the folder's model.</param>
+    /// <param name="output">-o, The model folder written by train; when not given, out/MODEL (MODEL from --model, else seed).</param>
+    /// <param name="format">-f, The format: onnx.</param>
+    /// <param name="file">The file to write; when not given, model.onnx in the model folder.</param>
+    public static int Export(string? model = null, string? output = null, string format = "onnx", string? file = null) => Guard(() =>
+        UseCommands.Export(Folder(model, output), model, format, file, Console.Out));
+
     private static int PredictFile(string path, string? model, string? output, string format)
     {
         using StreamReader lines = File.OpenText(path);

@@ -38,6 +38,9 @@ internal sealed class ModelFolder(string path)
 
     public string BackupPath => InFolder("backup.safetensors");
 
+    /// <summary>Where <c>export --format onnx</c> writes the model by default.</summary>
+    public string OnnxPath => InFolder("model.onnx");
+
     /// <summary>The folder a model is trained into when <c>--output</c> is not given: <c>out/&lt;name&gt;</c> under the current directory.</summary>
     public static string DefaultFor(string modelName) => System.IO.Path.Combine("out", modelName);
 

@@ -10,4 +10,5 @@ app.Add("", Commands.Train);
 app.Add("train", Commands.Train);
 app.Add("evaluate", Commands.Evaluate);
 app.Add("predict", Commands.Predict);
+app.Add("export", Commands.Export);
 app.Run(args);

@@ -4,13 +4,29 @@ using System.Text.Json;
 using nietras.SeparatedValues;
 using RnnGen;
 using RnnGen.Data;
+using RnnGen.Onnx;
 using RnnGen.Training;
 
 namespace ImdbSample;
 
-/// <summary><c>evaluate</c> and <c>predict</c>: the uses of a trained model folder.</summary>
+/// <summary><c>evaluate</c>, <c>predict</c> and <c>export</c>: the uses of a trained model folder.</summary>
 internal static class UseCommands
 {
+    /// <summary>Writes the folder's model as <paramref name="format"/> (ONNX) to <paramref name="file"/>, by default beside its weights.</summary>
+    public static int Export(ModelFolder folder, string? requestedModel, string format, string? file, TextWriter output)
+    {
+        if (format != "onnx")
+        {
+            throw new UsageException($"--format takes onnx, not '{format}'.");
+        }
+
+        (ModelEntry entry, IRnnModel model, _) = folder.LoadModel(requestedModel);
+        string path = file ?? folder.OnnxPath;
+        model.ExportOnnx(path);
+        output.WriteLine($"Wrote {entry.Name} ({model.Description.SpecText}) as ONNX (opset {OnnxExport.OpsetVersion}; input '{OnnxExport.TokensInput}' int64 [batch, {model.Description.SeqLen}], output '{OnnxExport.ProbabilitiesOutput}' [batch, {model.Description.Classes}]) to {path}.");
+        return 0;
+    }
+
     /// <summary>Keras' <c>model.evaluate</c> on all 25,000 test reviews, encoded as in training.</summary>
     public static int Evaluate(ModelFolder folder, string? requestedModel, string? dataPath, string? cacheFolder, Verbosity verbosity, TextWriter output, int[]? lastTokens = null)
     {
