@@ -94,6 +94,16 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
         Assert.Equal("text,label,probability", rows[0].TrimEnd('\r'));
         Assert.Contains("\",positive,", rows[1], StringComparison.Ordinal); // the review holds commas, so it is quoted
         Assert.Contains("\",negative,", rows[2], StringComparison.Ordinal);
+
+        // The trained model exported to ONNX and run in ONNX Runtime on all 25,000 test reviews, as encoded for evaluate.
+        SampleRun export = SampleProcess.Run("export", "-o", folder.Path);
+        log.WriteLine(export.Output);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        (_, IRnnModel model, ModelInfo loaded) = folder.LoadModel(requestedModel: null);
+        ImdbDataset data = ImdbDataset.Load(loaded.ToDataOptions() with { DataPath = archive, CacheFolder = cache });
+        float worst = OnnxRuntimeCheck.WorstDifference(folder.OnnxPath, model, data.Test);
+        log.WriteLine($"ONNX Runtime vs RnnGen on {data.Test.Count:N0} test reviews: max |difference| of the probabilities {worst:E2}");
+        Assert.InRange(worst, 0f, 1e-5f);
     }
 }
 

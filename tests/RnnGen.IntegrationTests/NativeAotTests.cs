@@ -90,6 +90,15 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
         Assert.True(negative.ExitCode == 0, negative.ToString());
         Assert.StartsWith("positive (", positive.Output, StringComparison.Ordinal);
         Assert.StartsWith("negative (", negative.Output, StringComparison.Ordinal);
+
+        // ONNX export works without reflection: the binary writes the same bytes as the JIT build from the same weights.
+        string aotOnnx = Path.Combine(temp.Path, "aot.onnx");
+        string jitOnnx = Path.Combine(temp.Path, "jit.onnx");
+        SampleRun aotExport = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "export", "-o", fleetFolder.Path, "--file", aotOnnx);
+        Assert.True(aotExport.ExitCode == 0, aotExport.ToString());
+        SampleRun jitExport = SampleProcess.Run("export", "-o", jitFolder.Path, "--file", jitOnnx);
+        Assert.True(jitExport.ExitCode == 0, jitExport.ToString());
+        Assert.True(File.ReadAllBytes(jitOnnx).AsSpan().SequenceEqual(File.ReadAllBytes(aotOnnx)), "the NativeAOT binary's ONNX file differs from the JIT build's");
     }
 
     /// <summary>

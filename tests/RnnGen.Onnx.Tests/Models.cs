@@ -56,3 +56,10 @@ public partial class GruMaskedBidiSoftmax { }
 
 [RnnModel(Vocab = 23, Embed = 5, Units = 7, Layers = 1, SeqLen = 8, Activation = RnnActivation.Relu, MaskZero = true, Bidirectional = true)]
 public partial class SimpleRnnReluMaskedBidi { }
+
+// The sample's IMDB shapes (SeqLen 500), where float error has 500 steps to grow.
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, Layers = 1, SeqLen = 500, Cell = RnnCell.Lstm, MaskZero = true, Bidirectional = true)]
+public partial class ImdbBiLstmShape { }
+
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, Layers = 1, SeqLen = 500, Cell = RnnCell.Gru)]
+public partial class ImdbGruShape { }

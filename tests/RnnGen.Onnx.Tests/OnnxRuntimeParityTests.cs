@@ -56,6 +56,30 @@ public sealed class OnnxRuntimeParityTests
         AssertClose(expectedLogits, logits, "logits");
     }
 
+    [Theory]
+    [InlineData(nameof(ImdbBiLstmShape))]
+    [InlineData(nameof(ImdbGruShape))]
+    public void ImdbShapedModelsMatchOnnxRuntimeOver500Steps(string name)
+    {
+        IRnnModel model = name == nameof(ImdbBiLstmShape) ? new ImdbBiLstmShape(seed: 1) : new ImdbGruShape(seed: 2);
+        int batch = 16;
+        int seqLen = model.Description.SeqLen;
+        var random = new Random(3);
+        int[] tokens = new int[batch * seqLen];
+        for (int row = 0; row < batch; row++)
+        {
+            // Pre-padded reviews of 20 to 500 tokens, as the sample encodes IMDB.
+            int length = random.Next(20, seqLen + 1);
+            for (int t = seqLen - length; t < seqLen; t++)
+            {
+                tokens[row * seqLen + t] = random.Next(1, model.Description.Vocab);
+            }
+        }
+
+        (float[] probabilities, _) = RunOnnx(model.ToOnnxBytes(), tokens, batch, seqLen);
+        AssertClose(model.Predict(tokens), probabilities, "probabilities");
+    }
+
     [Fact]
     public void TheGraphNamesItsInputsOutputsAndModel()
     {
