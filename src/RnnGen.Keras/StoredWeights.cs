@@ -1,0 +1,325 @@
+using System.Globalization;
+using PureHDF;
+
+namespace RnnGen.Keras;
+
+/// <summary>One weight array in a Keras HDF5 file: where it is, its variable name where the file gives one, and its shape.</summary>
+internal sealed record StoredWeight(string Where, string? Variable, ulong[] Dims, IH5Dataset Dataset)
+{
+    public string ShapeText => Dims.Length == 1 ? $"({Dims[0]},)" : $"({string.Join(", ", Dims)})";
+
+    /// <summary>
+    /// Reads the array as float32 after checking its element type; float64 arrays (a model built with dtype float64) are
+    /// narrowed. The shape was checked before, so nothing larger than the model's tensor is allocated.
+    /// </summary>
+    public void ReadInto(Span<float> target, string file)
+    {
+        IH5DataType type = Dataset.Type;
+        if (type.Class != H5DataTypeClass.FloatingPoint || type.Size is not (4 or 8))
+        {
+            throw new KerasFileException($"{file}: {Where} holds {type.Class} elements of {type.Size} bytes; RnnGen reads float32 and float64 weights (a bfloat16 or float16 variable is not supported).");
+        }
+
+        if (type.Size == 4)
+        {
+            float[] values = Dataset.Read<float[]>();
+            values.AsSpan(0, target.Length).CopyTo(target);
+        }
+        else
+        {
+            double[] values = Dataset.Read<double[]>();
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = (float)values[i];
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A Keras layer's weights as a file stores them, in the model's order: the embedding, each recurrent layer (3 arrays,
+/// or 6 for a Bidirectional layer: forward kernel, recurrent kernel, bias, then backward), the Dense head (2 arrays).
+/// </summary>
+/// <remarks><paramref name="NameIsClassPath"/>: Keras 3 names a layer's group after its class (<c>lstm_1</c>), so the name
+/// must be the model's; a legacy file uses the layer's own name, which the user may have chosen.</remarks>
+internal sealed record StoredLayer(string Name, IReadOnlyList<StoredWeight> Weights, bool NameIsClassPath = false);
+
+/// <summary>
+/// Lists the weights of the two HDF5 layouts Keras writes, and maps them onto a model's tensors.
+/// </summary>
+internal static class StoredWeights
+{
+    /// <summary>
+    /// Keras 3 (<c>.weights.h5</c>, and <c>model.weights.h5</c> inside <c>.keras</c>): <c>layers/&lt;class path&gt;/vars/0, 1, …</c>,
+    /// a recurrent layer's under <c>cell/vars</c>, a Bidirectional layer's under <c>forward_layer/cell/vars</c> and
+    /// <c>backward_layer/cell/vars</c>. HDF5 lists groups by name, so the model order comes from the roles: the
+    /// embedding, the recurrent layers by their number (<c>lstm</c>, <c>lstm_1</c>, …), the Dense head.
+    /// </summary>
+    public static IReadOnlyList<StoredLayer> Keras3(IH5Group root, string file)
+    {
+        if (!root.LinkExists("layers"))
+        {
+            throw new KerasFileException($"{file}: no 'layers' group, so not a Keras 3 weights file.");
+        }
+
+        IH5Group layers = root.Group("layers");
+        var embedding = new List<StoredLayer>();
+        var recurrent = new List<(int Number, StoredLayer Layer)>();
+        var dense = new List<StoredLayer>();
+        foreach (IH5Object child in layers.Children())
+        {
+            if (child is not IH5Group group)
+            {
+                continue;
+            }
+
+            string name = child.Name;
+            (string kind, int number) = SplitNumber(name);
+            string where = $"layers/{name}";
+            switch (kind)
+            {
+                case "embedding":
+                    embedding.Add(new StoredLayer(name, Vars(group, "vars", where), NameIsClassPath: true));
+                    break;
+                case "simple_rnn" or "lstm" or "gru":
+                    recurrent.Add((number, new StoredLayer(name, Vars(group, "cell/vars", where), NameIsClassPath: true)));
+                    break;
+                case "bidirectional":
+                    recurrent.Add((number, new StoredLayer(name, [.. Vars(group, "forward_layer/cell/vars", where), .. Vars(group, "backward_layer/cell/vars", where)], NameIsClassPath: true)));
+                    break;
+                case "dense":
+                    dense.Add(new StoredLayer(name, Vars(group, "vars", where), NameIsClassPath: true));
+                    break;
+                default:
+                    // Layers without weights (InputLayer in a Functional model, Dropout) have empty vars groups.
+                    IReadOnlyList<StoredWeight> weights = group.LinkExists("vars") ? Vars(group, "vars", where) : [];
+                    if (weights.Count > 0)
+                    {
+                        throw new KerasFileException($"{file}: layers/{name} holds weights of a layer RnnGen does not have (its models are Embedding → SimpleRNN/LSTM/GRU or Bidirectional → Dense).");
+                    }
+
+                    break;
+            }
+        }
+
+        if (embedding.Count != 1 || dense.Count != 1 || recurrent.Count == 0)
+        {
+            throw new KerasFileException(
+                $"{file}: layers holds {string.Join(", ", layers.Children().Select(static c => c.Name))}; an RnnGen model is one embedding, recurrent layers and one dense.");
+        }
+
+        return [embedding[0], .. recurrent.OrderBy(static r => r.Number).Select(static r => r.Layer), dense[0]];
+    }
+
+    /// <summary>
+    /// Legacy Keras 2 (<c>model.save("x.h5")</c> and <c>save_weights("x.h5")</c>, from Keras 2.0 to tf.keras 2.15, and
+    /// Keras 3's legacy writer): the weights group's <c>layer_names</c> attribute gives the layers in model order, and
+    /// each layer group's <c>weight_names</c> the paths of its arrays, in weight order. The names are read, never
+    /// rebuilt, since they differ between releases (<c>lstm/lstm_cell/kernel:0</c>, <c>lstm/kernel:0</c>, …).
+    /// </summary>
+    public static IReadOnlyList<StoredLayer> Legacy(IH5Group weightsGroup, string groupPath, string file)
+    {
+        var layers = new List<StoredLayer>();
+        foreach (string layerName in StringList(weightsGroup, "layer_names", groupPath, file))
+        {
+            string where = $"{groupPath}{layerName}";
+            if (!weightsGroup.LinkExists(layerName))
+            {
+                throw new KerasFileException($"{file}: layer_names lists '{layerName}', but there is no group {where}.");
+            }
+
+            IH5Group group = weightsGroup.Group(layerName);
+            var weights = new List<StoredWeight>();
+            foreach (string weightName in StringList(group, "weight_names", where, file))
+            {
+                if (!group.LinkExists(weightName))
+                {
+                    throw new KerasFileException($"{file}: {where} lists the weight '{weightName}' in weight_names, but has no such dataset.");
+                }
+
+                IH5Dataset dataset = group.Dataset(weightName);
+                string variable = weightName[(weightName.LastIndexOf('/') + 1)..];
+                int colon = variable.IndexOf(':', StringComparison.Ordinal);
+                weights.Add(new StoredWeight($"{where}/{weightName}", colon < 0 ? variable : variable[..colon], dataset.Space.Dimensions, dataset));
+            }
+
+            if (weights.Count > 0)
+            {
+                layers.Add(new StoredLayer(layerName, weights));
+            }
+        }
+
+        return layers;
+    }
+
+    /// <summary>
+    /// Checks that the stored layers have exactly the model's tensors (count, variable names where stored, shapes) and
+    /// reads them into a copy of the parameters, which is returned whole: nothing reaches the model until every array
+    /// has been read.
+    /// </summary>
+    public static float[] Read(IReadOnlyList<StoredLayer> layers, ModelDescription description, string file)
+    {
+        var tensors = new ModelTensors(description);
+        var expected = new List<TensorInfo[]> { new[] { tensors.Embeddings } };
+        foreach (TensorInfo[][] copies in tensors.Levels)
+        {
+            expected.Add([.. copies.SelectMany(static c => c)]);
+        }
+
+        expected.Add([tensors.DenseKernel, tensors.DenseBias]);
+        if (layers.Count != expected.Count)
+        {
+            throw new KerasFileException(
+                $"{file}: the file holds weights of {layers.Count} layers ({string.Join(", ", layers.Select(static l => l.Name))}); {description.Name} has {expected.Count} (embedding, {description.Layers} recurrent, dense).");
+        }
+
+        float[] parameters = new float[description.ParameterCount];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            StoredLayer layer = layers[i];
+            string expectedName = ModelTensors.LayerName(expected[i][0]);
+            if (layer.NameIsClassPath && layer.Name != expectedName)
+            {
+                throw new KerasFileException(
+                    $"{file}: the file has layers/{layer.Name} where {description.Name} has layers/{expectedName} (the file's layers: {string.Join(", ", layers.Select(static l => l.Name))}).");
+            }
+
+            if (layer.Weights.Count != expected[i].Length)
+            {
+                throw new KerasFileException(
+                    $"{file}: layer '{layer.Name}' holds {layer.Weights.Count} weight arrays; {description.Name}'s {ModelTensors.LayerName(expected[i][0])} has {expected[i].Length}{(description.Bidirectional ? " (3 per direction)" : string.Empty)}.");
+            }
+
+            for (int w = 0; w < expected[i].Length; w++)
+            {
+                TensorInfo tensor = expected[i][w];
+                StoredWeight stored = layer.Weights[w];
+                if (stored.Variable is string variable && variable != ModelTensors.VariableName(tensor))
+                {
+                    throw new KerasFileException($"{file}: {stored.Where} is a '{variable}' where {description.Name} expects {tensor.Name}.");
+                }
+
+                if (!stored.Dims.SequenceEqual(tensor.Shape.Select(static d => (ulong)d)))
+                {
+                    throw new KerasFileException($"{file}: {stored.Where} has the shape {stored.ShapeText}, but {description.Name}'s {tensor.Name} is {tensor.ShapeText}.");
+                }
+
+                stored.ReadInto(parameters.AsSpan(tensor.Offset, tensor.Length), file);
+            }
+        }
+
+        return parameters;
+    }
+
+    /// <summary>
+    /// What the shapes alone say about the model (a weights file records no config): the cell from the gate count, the
+    /// widths, the depth, bidirectional from 6 arrays per layer, the GRU form from the bias rank, the classes.
+    /// Masking, activations and the sequence length are not in the weights; they take Keras' defaults.
+    /// </summary>
+    public static KerasArchitecture Infer(IReadOnlyList<StoredLayer> layers, string file)
+    {
+        if (layers.Count < 3 || layers[0].Weights.Count != 1 || layers[^1].Weights.Count != 2)
+        {
+            throw new KerasFileException($"{file}: the weights ({string.Join(", ", layers.Select(static l => $"{l.Name}: {l.Weights.Count}"))}) are not an embedding, recurrent layers and a dense head.");
+        }
+
+        StoredLayer first = layers[1];
+        if (first.Weights.Count is not (3 or 6) || first.Weights[1].Dims.Length != 2)
+        {
+            throw new KerasFileException($"{file}: layer '{first.Name}' holds {first.Weights.Count} arrays; a recurrent layer has 3 (6 when bidirectional).");
+        }
+
+        ulong units = first.Weights[1].Dims[0];
+        ulong gates = units == 0 ? 0 : first.Weights[1].Dims[1] / units;
+        RnnCell cell = gates switch
+        {
+            1 => RnnCell.SimpleRnn,
+            3 => RnnCell.Gru,
+            4 => RnnCell.Lstm,
+            _ => throw new KerasFileException($"{file}: {first.Weights[1].Where} has the shape {first.Weights[1].ShapeText}: {gates} gate blocks of {units}, no SimpleRNN (1), GRU (3) or LSTM (4)."),
+        };
+        ulong[] embedding = layers[0].Weights[0].Dims;
+        return new KerasArchitecture
+        {
+            Cell = cell,
+            Vocab = checked((int)embedding[0]),
+            Embed = checked((int)embedding[^1]),
+            Units = checked((int)units),
+            Layers = layers.Count - 2,
+            Bidirectional = first.Weights.Count == 6,
+            ResetAfter = cell == RnnCell.Gru && first.Weights[2].Dims.Length == 2,
+            Classes = checked((int)layers[^1].Weights[1].Dims[0]),
+        };
+    }
+
+    private static List<StoredWeight> Vars(IH5Group group, string path, string where)
+    {
+        if (!group.LinkExists(path.Split('/')[0]) || !Exists(group, path))
+        {
+            throw new KerasFileException($"{where} has no {path} group.");
+        }
+
+        IH5Group vars = group.Group(path);
+        var weights = new List<(int Index, StoredWeight Weight)>();
+        foreach (IH5Object child in vars.Children())
+        {
+            // Variables are datasets "0", "1", … in weight order; HDF5 lists "10" before "2", so sort by number.
+            if (child is IH5Dataset dataset && int.TryParse(child.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            {
+                weights.Add((index, new StoredWeight($"{where}/{path}/{child.Name}", null, dataset.Space.Dimensions, dataset)));
+            }
+        }
+
+        return [.. weights.OrderBy(static w => w.Index).Select(static w => w.Weight)];
+    }
+
+    private static bool Exists(IH5Group group, string path)
+    {
+        IH5Group current = group;
+        foreach (string part in path.Split('/'))
+        {
+            if (!current.LinkExists(part) || current.Get(part) is not IH5Group next)
+            {
+                return false;
+            }
+
+            current = next;
+        }
+
+        return true;
+    }
+
+    // "lstm_12" → ("lstm", 12); "lstm" → ("lstm", 0); "simple_rnn_1" → ("simple_rnn", 1).
+    private static (string Kind, int Number) SplitNumber(string name)
+    {
+        int underscore = name.LastIndexOf('_');
+        return underscore > 0 && int.TryParse(name.AsSpan(underscore + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int number)
+            ? (name[..underscore], number)
+            : (name, 0);
+    }
+
+    // A 1-D string attribute (h5py writes fixed-length or variable-length strings, by release); an empty list is stored
+    // by h5py as an empty float64 array.
+    private static string[] StringList(IH5Object owner, string attribute, string where, string file)
+    {
+        if (!owner.AttributeExists(attribute))
+        {
+            throw new KerasFileException($"{file}: {where} has no '{attribute}' attribute.");
+        }
+
+        IH5Attribute value = owner.Attribute(attribute);
+        if (value.Space.Dimensions is [0])
+        {
+            return [];
+        }
+
+        try
+        {
+            return value.Space.Rank == 0 ? [value.Read<string>()] : value.Read<string[]>();
+        }
+        catch (Exception e) when (e is not KerasFileException)
+        {
+            throw new KerasFileException($"{file}: {where}'s '{attribute}' attribute is not a list of names ({value.Type.Class}): {e.Message}", e);
+        }
+    }
+}
