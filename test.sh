@@ -20,6 +20,18 @@ if [ "$(uname -m)" = "x86_64" ] && ! command -v qemu-x86_64 >/dev/null 2>&1; the
   fi
 fi
 
+# The Keras interop tests (tests/RnnGen.Keras.Tests/H5pyInteropTests.cs) read RnnGen's files with h5py, the HDF5
+# binding Keras uses: Debian's python3-h5py, installed where it is missing and the script runs as root.
+if ! /usr/bin/python3 -c "import h5py" >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing python3-h5py for the Keras interop tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-h5py >/dev/null
+  else
+    echo "test.sh: the Keras interop tests need h5py: sudo apt-get install -y --no-install-recommends python3-h5py" >&2
+  fi
+fi
+
 numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath|FullyQualifiedName~CrossWidth|FullyQualifiedName~MaskingTests|FullyQualifiedName~SoftmaxHeadTests|FullyQualifiedName~LengthBucketTests'
 
 # has_flags FLAG...: whether the CPU reports every one of these /proc/cpuinfo flags.

@@ -98,13 +98,18 @@ internal static class Commands
         : File.Exists(text) ? PredictFile(text, model, output, format)
         : UseCommands.Predict(Folder(model, output), model, text, ToVerbosity(quiet, verbose), Console.Out));
 
-    /// <summary>Write a trained model folder's model in another format, for other runtimes: ONNX (for ONNX Runtime and every ONNX consumer).</summary>
+    /// <summary>Write a trained model folder's model in another format: ONNX (for ONNX Runtime), or Keras' .keras, .weights.h5 or legacy .h5.</summary>
     /// <param name="model">-m, The model whose default folder (out/MODEL) to read; with --output, a check of the folder's model.</param>
     /// <param name="output">-o, The model folder written by train; when not given, out/MODEL (MODEL from --model, else seed).</param>
-    /// <param name="format">-f, The format: onnx.</param>
-    /// <param name="file">The file to write; when not given, model.onnx in the model folder.</param>
+    /// <param name="format">-f, The format: onnx, keras, weights.h5 or h5.</param>
+    /// <param name="file">The file to write; when not given, model.onnx, model.keras, model.weights.h5 or model.h5 in the model folder.</param>
     public static int Export(string? model = null, string? output = null, string format = "onnx", string? file = null) => Guard(() =>
         UseCommands.Export(Folder(model, output), model, format, file, Console.Out));
+
+    /// <summary>Print the [RnnModel(...)] attribute that compiles the model of a Keras file (.keras, .weights.h5 or legacy .h5).</summary>
+    /// <param name="file">The Keras file.</param>
+    /// <param name="seqLen">The sequence length to print where the file records none (a .weights.h5 file).</param>
+    public static int KerasAttribute([Argument] string file, int seqLen = 0) => Guard(() => UseCommands.KerasAttribute(file, seqLen, Console.Out));
 
     private static int PredictFile(string path, string? model, string? output, string format)
     {
@@ -131,7 +136,7 @@ internal static class Commands
         {
             return command();
         }
-        catch (Exception e) when (e is UsageException or ImdbDataException or CheckpointException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is UsageException or ImdbDataException or CheckpointException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
             Console.Out.Flush();
             Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");

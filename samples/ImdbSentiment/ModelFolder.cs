@@ -41,6 +41,9 @@ internal sealed class ModelFolder(string path)
     /// <summary>Where <c>export --format onnx</c> writes the model by default.</summary>
     public string OnnxPath => InFolder("model.onnx");
 
+    /// <summary>Where <c>export --format keras</c> writes the model by default.</summary>
+    public string KerasPath => InFolder("model.keras");
+
     /// <summary>The folder a model is trained into when <c>--output</c> is not given: <c>out/&lt;name&gt;</c> under the current directory.</summary>
     public static string DefaultFor(string modelName) => System.IO.Path.Combine("out", modelName);
 
@@ -136,7 +139,7 @@ internal sealed class ModelFolder(string path)
     /// <summary>Loads the vocabulary; a missing or malformed file is an <see cref="ImdbDataException"/> naming it.</summary>
     public Vocabulary LoadVocabulary() => Vocabulary.Load(VocabularyPath);
 
-    private string InFolder(string name) => System.IO.Path.Combine(Path, name);
+    public string InFolder(string name) => System.IO.Path.Combine(Path, name);
 }
 
 /// <summary>The contents of <c>model.json</c>: enough to rebuild the model and encode text exactly as in training.</summary>

@@ -11,4 +11,5 @@ app.Add("train", Commands.Train);
 app.Add("evaluate", Commands.Evaluate);
 app.Add("predict", Commands.Predict);
 app.Add("export", Commands.Export);
+app.Add("keras-attribute", Commands.KerasAttribute);
 app.Run(args);

@@ -4,26 +4,59 @@ using System.Text.Json;
 using nietras.SeparatedValues;
 using RnnGen;
 using RnnGen.Data;
+using RnnGen.Keras;
 using RnnGen.Onnx;
 using RnnGen.Training;
 
 namespace ImdbSample;
 
-/// <summary><c>evaluate</c>, <c>predict</c> and <c>export</c>: the uses of a trained model folder.</summary>
+/// <summary><c>evaluate</c>, <c>predict</c> and <c>export</c>: the uses of a trained model folder; <c>keras-attribute</c>.</summary>
 internal static class UseCommands
 {
-    /// <summary>Writes the folder's model as <paramref name="format"/> (ONNX) to <paramref name="file"/>, by default beside its weights.</summary>
+    /// <summary>Writes the folder's model as <paramref name="format"/> (ONNX or a Keras format) to <paramref name="file"/>, by default beside its weights.</summary>
     public static int Export(ModelFolder folder, string? requestedModel, string format, string? file, TextWriter output)
     {
-        if (format != "onnx")
+        string extension = format switch
         {
-            throw new UsageException($"--format takes onnx, not '{format}'.");
+            "onnx" => ".onnx",
+            "keras" => ".keras",
+            "weights.h5" => ".weights.h5",
+            "h5" => ".h5",
+            _ => throw new UsageException($"--format takes onnx, keras, weights.h5 or h5, not '{format}'."),
+        };
+        if (file is not null && !file.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--file '{file}' does not end with {extension}, the extension of --format {format}.");
         }
 
         (ModelEntry entry, IRnnModel model, _) = folder.LoadModel(requestedModel);
-        string path = file ?? folder.OnnxPath;
-        model.ExportOnnx(path);
-        output.WriteLine($"Wrote {entry.Name} ({model.Description.SpecText}) as ONNX (opset {OnnxExport.OpsetVersion}; input '{OnnxExport.TokensInput}' int64 [batch, {model.Description.SeqLen}], output '{OnnxExport.ProbabilitiesOutput}' [batch, {model.Description.Classes}]) to {path}.");
+        string path = file ?? folder.InFolder("model" + extension);
+        string written;
+        if (format == "onnx")
+        {
+            model.ExportOnnx(path);
+            written = $"ONNX (opset {OnnxExport.OpsetVersion}; input '{OnnxExport.TokensInput}' int64 [batch, {model.Description.SeqLen}], output '{OnnxExport.ProbabilitiesOutput}' [batch, {model.Description.Classes}])";
+        }
+        else
+        {
+            model.SaveKeras(path);
+            written = format == "h5" ? $"a legacy Keras .h5 file (tf.keras {KerasFiles.LegacyKerasVersion} layout)" : $"a Keras {KerasFiles.KerasVersion} {extension} file";
+        }
+
+        output.WriteLine($"Wrote {entry.Name} ({model.Description.SpecText}) as {written} to {path}.");
+        return 0;
+    }
+
+    /// <summary>Prints the attribute that compiles the model a Keras file holds, and where it comes from.</summary>
+    public static int KerasAttribute(string file, int seqLen, TextWriter output)
+    {
+        KerasArchitecture architecture = KerasFiles.ReadArchitecture(file);
+        if (architecture.SeqLen is null && seqLen <= 0)
+        {
+            throw new UsageException($"'{file}' records no sequence length (a weights file has no config); give it with --seq-len.");
+        }
+
+        output.WriteLine(architecture.ToAttribute(seqLen));
         return 0;
     }
 

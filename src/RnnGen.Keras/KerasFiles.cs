@@ -2,7 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using PureHDF;
+using RnnGen.Keras.Hdf5;
 using RnnGen.IO;
 
 namespace RnnGen.Keras;
@@ -32,8 +32,6 @@ public static class KerasFiles
     private const string MetadataEntry = "metadata.json";
     private const string WeightsEntry = "model.weights.h5";
     private const long MaxJsonBytes = 64L << 20;
-
-    private static readonly byte[] s_hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
 
     /// <summary>
     /// Saves the model's weights in the format its extension names: <c>.keras</c>, <c>.weights.h5</c> or (legacy) <c>.h5</c>.
@@ -79,10 +77,10 @@ public static class KerasFiles
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        long budget = 4L * model.Description.ParameterCount + (64L << 20);
+        long budget = 8L * model.Description.ParameterCount + (64L << 20);
         float[] parameters = Guarded(path, () =>
         {
-            using KerasFile file = KerasFile.Open(path, budget);
+            KerasFile file = KerasFile.Open(path, budget);
             if (file.Architecture is { } architecture)
             {
                 IReadOnlyList<string> mismatches = architecture.Mismatches(model.Description);
@@ -108,20 +106,20 @@ public static class KerasFiles
         ArgumentException.ThrowIfNullOrEmpty(path);
         return Guarded(path, () =>
         {
-            using KerasFile file = KerasFile.Open(path, long.MaxValue);
+            KerasFile file = KerasFile.Open(path, Array.MaxLength);
             return file.Architecture ?? StoredWeights.Infer(file.Layers, path);
         });
     }
 
-    // The HDF5 library reports a damaged file with plain exceptions ("The file is too small"); they become a
-    // KerasFileException naming the file. A missing file stays a FileNotFoundException.
+    // A damaged or unsupported HDF5 structure (HdfFormatException), or a size the file claims that does not fit
+    // (OverflowException), becomes a KerasFileException naming the file. A missing file stays a FileNotFoundException.
     private static T Guarded<T>(string path, Func<T> read)
     {
         try
         {
             return read();
         }
-        catch (Exception e) when (e is not (KerasFileException or FileNotFoundException or OutOfMemoryException))
+        catch (Exception e) when (e is HdfFormatException or OverflowException)
         {
             throw new KerasFileException($"{path} is damaged or not a Keras file this reader understands: {e.Message}", e);
         }
@@ -142,13 +140,7 @@ public static class KerasFiles
 
     private static string VersionNote(string? version) => version is null ? string.Empty : $" (written by Keras {version})";
 
-    private static byte[] WeightsBytes(IRnnModel model, bool legacy)
-    {
-        H5File file = legacy ? KerasH5Writer.Legacy(model) : KerasH5Writer.Keras3(model);
-        using var buffer = new MemoryStream();
-        file.Write(buffer, new H5WriteOptions(PreferCompactDatasetLayout: false));
-        return buffer.ToArray();
-    }
+    private static byte[] WeightsBytes(IRnnModel model, bool legacy) => legacy ? KerasH5Writer.Legacy(model) : KerasH5Writer.Keras3(model);
 
     // Keras' order and storage: metadata.json, config.json, model.weights.h5, all stored uncompressed.
     private static void WriteArchive(Stream stream, string config, byte[] weights)
@@ -164,14 +156,11 @@ public static class KerasFiles
         }
     }
 
-    /// <summary>An open Keras file: its HDF5 weights, its stored layers, and its architecture where it records one.</summary>
-    private sealed class KerasFile : IDisposable
+    /// <summary>An opened Keras file: its stored layers, and its architecture where it records one.</summary>
+    private sealed class KerasFile
     {
-        private readonly IDisposable _h5;
-
-        private KerasFile(IDisposable h5, IReadOnlyList<StoredLayer> layers, KerasArchitecture? architecture)
+        private KerasFile(IReadOnlyList<StoredLayer> layers, KerasArchitecture? architecture)
         {
-            _h5 = h5;
             Layers = layers;
             Architecture = architecture;
         }
@@ -199,15 +188,21 @@ public static class KerasFiles
                 return OpenArchive(path, budget);
             }
 
-            if (read == 8 && head.AsSpan().SequenceEqual(s_hdf5Signature))
+            byte[] file;
+            using (FileStream stream = File.OpenRead(path))
             {
-                return OpenHdf5(H5File.OpenRead(path), path, config: null, configSource: null, archiveVersion: null);
+                var buffer = new MemoryStream();
+                CopyCapped(stream, buffer, budget, path);
+                file = buffer.ToArray();
+            }
+
+            if (HdfReader.HasSignature(file))
+            {
+                return OpenHdf5(HdfReader.Open(file).Root, path, config: null, configSource: null, archiveVersion: null);
             }
 
             throw new KerasFileException($"{path} is not a Keras file: neither a zip archive (.keras) nor HDF5 (.weights.h5, .h5).");
         }
-
-        public void Dispose() => _h5.Dispose();
 
         private static KerasFile OpenArchive(string path, long budget)
         {
@@ -225,70 +220,60 @@ public static class KerasFiles
                 ?? throw new KerasFileException(
                     $"{path}: the archive has no {WeightsEntry} (entries: {string.Join(", ", archive.Entries.Select(static e => e.FullName))}){VersionNote(version)}; RnnGen reads Keras' default HDF5 weights, not the npz or sharded forms.");
 
-            // PureHDF needs a seekable stream; the entry is copied, up to what the model's weights can take.
+            // Read into memory, up to what the model's weights can take, whatever the entry's header claims.
             var weights = new MemoryStream();
             using (Stream entry = weightsEntry.Open())
             {
                 CopyCapped(entry, weights, budget, $"{path}: {WeightsEntry}");
             }
 
-            weights.Position = 0;
-            try
+            string where = $"{path}: {WeightsEntry}";
+            byte[] bytes = weights.ToArray();
+            if (!HdfReader.HasSignature(bytes))
             {
-                return OpenHdf5(H5File.Open(weights, leaveOpen: false), $"{path}: {WeightsEntry}", config, $"{path}: {ConfigEntry}", version);
+                throw new KerasFileException($"{where} is not HDF5.");
             }
-            catch (Exception e) when (e is not KerasFileException)
-            {
-                throw new KerasFileException($"{path}: {WeightsEntry} is not a readable HDF5 file: {e.Message}", e);
-            }
+
+            return OpenHdf5(HdfReader.Open(bytes).Root, where, config, $"{path}: {ConfigEntry}", version);
         }
 
-        private static KerasFile OpenHdf5(IH5Group root, string where, string? config, string? configSource, string? archiveVersion)
+        private static KerasFile OpenHdf5(HdfGroup root, string where, string? config, string? configSource, string? archiveVersion)
         {
-            var disposable = (IDisposable)root;
-            try
+            if (config is not null)
             {
-                if (config is not null)
-                {
-                    KerasArchitecture architecture = KerasConfigReader.Parse(config, configSource!, archiveVersion);
-                    return new KerasFile(disposable, StoredWeights.Keras3(root, where), architecture);
-                }
-
-                if (root.LinkExists("layers"))
-                {
-                    return new KerasFile(disposable, StoredWeights.Keras3(root, where), null);
-                }
-
-                if (root.AttributeExists("nb_layers") || (root.LinkExists("model_weights") && root.Group("model_weights").AttributeExists("nb_layers")))
-                {
-                    throw new KerasFileException($"{where} is a Keras 1 file (nb_layers, param_0 …); RnnGen reads Keras 2.0 and later.");
-                }
-
-                string? version = StringAttribute(root, "keras_version");
-                if (root.AttributeExists("layer_names"))
-                {
-                    // save_weights of Keras 2: the layer groups sit at the root, and there is no config.
-                    return new KerasFile(disposable, StoredWeights.Legacy(root, string.Empty, where), null);
-                }
-
-                if (root.LinkExists("model_weights"))
-                {
-                    IH5Group weights = root.Group("model_weights");
-                    version ??= StringAttribute(weights, "keras_version");
-                    KerasArchitecture? architecture = root.AttributeExists("model_config")
-                        ? KerasConfigReader.Parse(StringAttribute(root, "model_config") ?? string.Empty, $"{where} (model_config)", version)
-                        : null;
-                    return new KerasFile(disposable, StoredWeights.Legacy(weights, "model_weights/", where), architecture);
-                }
-
-                throw new KerasFileException(
-                    $"{where} is HDF5 but no Keras weights layout this reader knows: no 'layers' group (Keras 3), no 'layer_names' attribute or 'model_weights' group (Keras 2){VersionNote(version)}.");
+                KerasArchitecture architecture = KerasConfigReader.Parse(config, configSource!, archiveVersion);
+                return new KerasFile(StoredWeights.Keras3(root, where), architecture);
             }
-            catch
+
+            if (root.Has("layers"))
             {
-                disposable.Dispose();
-                throw;
+                return new KerasFile(StoredWeights.Keras3(root, where), null);
             }
+
+            HdfGroup? modelWeights = root.Find("model_weights") as HdfGroup;
+            if (root.HasAttribute("nb_layers") || (modelWeights?.HasAttribute("nb_layers") ?? false))
+            {
+                throw new KerasFileException($"{where} is a Keras 1 file (nb_layers, param_0 …); RnnGen reads Keras 2.0 and later.");
+            }
+
+            string? version = StringAttribute(root, "keras_version");
+            if (root.HasAttribute("layer_names") || root.HasAttribute("layer_names0"))
+            {
+                // save_weights of Keras 2: the layer groups sit at the root, and there is no config.
+                return new KerasFile(StoredWeights.Legacy(root, string.Empty, where), null);
+            }
+
+            if (modelWeights is not null)
+            {
+                version ??= StringAttribute(modelWeights, "keras_version");
+                KerasArchitecture? architecture = root.HasAttribute("model_config")
+                    ? KerasConfigReader.Parse(StringAttribute(root, "model_config") ?? string.Empty, $"{where} (model_config)", version)
+                    : null;
+                return new KerasFile(StoredWeights.Legacy(modelWeights, "model_weights/", where), architecture);
+            }
+
+            throw new KerasFileException(
+                $"{where} is HDF5 but no Keras weights layout this reader knows: no 'layers' group (Keras 3), no 'layer_names' attribute or 'model_weights' group (Keras 2){VersionNote(version)}.");
         }
 
         private static ZipArchive OpenZip(string path)
@@ -350,15 +335,7 @@ public static class KerasFiles
             }
         }
 
-        private static string? StringAttribute(IH5Object owner, string name)
-        {
-            if (!owner.AttributeExists(name))
-            {
-                return null;
-            }
-
-            IH5Attribute attribute = owner.Attribute(name);
-            return attribute.Type.Class is H5DataTypeClass.String or H5DataTypeClass.VariableLength ? attribute.Read<string>() : null;
-        }
+        private static string? StringAttribute(HdfObject owner, string name) =>
+            owner.HasAttribute(name) && owner.Attribute(name) is { IsString: true } attribute && attribute.Strings() is [string value] ? value : null;
     }
 }

@@ -1,4 +1,5 @@
-using PureHDF;
+using System.Globalization;
+using RnnGen.Keras.Hdf5;
 
 namespace RnnGen.Keras;
 
@@ -6,86 +7,70 @@ namespace RnnGen.Keras;
 /// Builds the HDF5 content of the two layouts Keras writes, from a model's tensors: Keras 3's
 /// <c>layers/&lt;class path&gt;/vars/&lt;i&gt;</c> (what <c>save_weights</c> and <c>.keras</c> hold) and tf.keras 2.15's legacy
 /// full-model layout (<c>model_config</c>, <c>model_weights/&lt;layer&gt;/&lt;weight name&gt;</c> with <c>layer_names</c>
-/// and <c>weight_names</c>). Arrays are float32 in Keras' shapes; nothing is transposed.
+/// and <c>weight_names</c>), with the string types Keras' files have (shared/fixtures/keras/README.md). Arrays are
+/// float32 in Keras' shapes; nothing is transposed.
 /// </summary>
 internal static class KerasH5Writer
 {
     /// <summary>Keras 3: <c>vars</c> (the model's own, none) and <c>layers/…</c>, each <c>vars</c> group named by its layer.</summary>
-    public static H5File Keras3(IRnnModel model)
+    public static byte[] Keras3(IRnnModel model)
     {
         ModelDescription description = model.Description;
         ReadOnlySpan<float> parameters = model.Parameters;
         var tensors = new ModelTensors(description);
-        var layers = new H5Group
-        {
-            ["embedding"] = new H5Group { ["vars"] = Vars("embedding", parameters, tensors.Embeddings) },
-        };
+        var root = new HdfWriteGroup();
+        Vars(root.Group("vars"), "sequential", parameters);
+        HdfWriteGroup layers = root.Group("layers");
+        Vars(layers.GroupAt("embedding/vars"), "embedding", parameters, tensors.Embeddings);
         string cellName = KerasNames.CellName(description.Cell);
         foreach (TensorInfo[][] copies in tensors.Levels)
         {
             string layerName = ModelTensors.LayerName(copies[0][0]);
+            HdfWriteGroup layer = layers.Group(layerName);
             if (description.Bidirectional)
             {
-                layers[layerName] = new H5Group
-                {
-                    ["vars"] = Vars(layerName, parameters),
-                    ["forward_layer"] = Recurrent(ModelTensors.CopyName(copies[0][0]), cellName, parameters, copies[0]),
-                    ["backward_layer"] = Recurrent(ModelTensors.CopyName(copies[1][0]), cellName, parameters, copies[1]),
-                };
+                Vars(layer.Group("vars"), layerName, parameters);
+                Recurrent(layer.Group("forward_layer"), ModelTensors.CopyName(copies[0][0]), cellName, parameters, copies[0]);
+                Recurrent(layer.Group("backward_layer"), ModelTensors.CopyName(copies[1][0]), cellName, parameters, copies[1]);
             }
             else
             {
-                layers[layerName] = Recurrent(layerName, cellName, parameters, copies[0]);
+                Recurrent(layer, layerName, cellName, parameters, copies[0]);
             }
         }
 
-        layers[ModelTensors.LayerName(tensors.DenseKernel)] = new H5Group
-        {
-            ["vars"] = Vars(ModelTensors.LayerName(tensors.DenseKernel), parameters, tensors.DenseKernel, tensors.DenseBias),
-        };
-        return new H5File
-        {
-            ["vars"] = Vars("sequential", parameters),
-            ["layers"] = layers,
-        };
+        string dense = ModelTensors.LayerName(tensors.DenseKernel);
+        Vars(layers.GroupAt($"{dense}/vars"), dense, parameters, tensors.DenseKernel, tensors.DenseBias);
+        return HdfWriter.Write(root);
     }
 
     /// <summary>
     /// tf.keras 2.15's <c>model.save("x.h5")</c>: root attributes <c>keras_version</c>, <c>backend</c>, <c>model_config</c>;
     /// <c>model_weights</c> with <c>layer_names</c>; per layer <c>weight_names</c> (<c>lstm/lstm_cell/kernel:0</c>, …) and the
-    /// arrays under those paths.
+    /// arrays under those paths; <c>top_level_model_weights</c> with an empty list.
     /// </summary>
-    public static H5File Legacy(IRnnModel model)
+    public static byte[] Legacy(IRnnModel model)
     {
         ModelDescription description = model.Description;
         ReadOnlySpan<float> parameters = model.Parameters;
         var tensors = new ModelTensors(description);
-        var weights = new H5Group();
+        var root = new HdfWriteGroup();
+        root.Attribute("keras_version", KerasFiles.LegacyKerasVersion, utf8: true);
+        root.Attribute("backend", "tensorflow", utf8: true);
+        root.Attribute("model_config", KerasConfigWriter.Write(description, keras3: false), utf8: false);
+        HdfWriteGroup weights = root.Group("model_weights");
         var layerNames = new List<string>();
         void Layer(string layerName, List<(string WeightName, TensorInfo Tensor)> arrays, ReadOnlySpan<float> values)
         {
-            var group = new H5Group();
+            HdfWriteGroup group = weights.Group(layerName);
             foreach ((string weightName, TensorInfo tensor) in arrays)
             {
                 // "lstm/lstm_cell/kernel:0" is a path below the layer's group: lstm → lstm_cell → kernel:0.
-                string[] parts = weightName.Split('/');
-                H5Group parent = group;
-                foreach (string part in parts[..^1])
-                {
-                    if (!parent.TryGetValue(part, out object? existing))
-                    {
-                        existing = new H5Group();
-                        parent[part] = existing;
-                    }
-
-                    parent = (H5Group)existing;
-                }
-
-                parent[parts[^1]] = Dataset(values, tensor);
+                int slash = weightName.LastIndexOf('/');
+                group.GroupAt(weightName[..Math.Max(slash, 0)]).Add(weightName[(slash + 1)..], Values(values, tensor), Dims(tensor));
             }
 
-            group.Attributes["weight_names"] = arrays.Select(static a => a.WeightName).ToArray();
-            weights[layerName] = group;
+            group.Attribute("weight_names", [.. arrays.Select(static a => a.WeightName)], utf8: false);
             layerNames.Add(layerName);
         }
 
@@ -108,36 +93,31 @@ internal static class KerasH5Writer
 
         string dense = ModelTensors.LayerName(tensors.DenseKernel);
         Layer(dense, [($"{dense}/kernel:0", tensors.DenseKernel), ($"{dense}/bias:0", tensors.DenseBias)], parameters);
-
-        weights.Attributes["layer_names"] = layerNames.ToArray();
-        weights.Attributes["backend"] = "tensorflow";
-        weights.Attributes["keras_version"] = KerasFiles.LegacyKerasVersion;
-        var file = new H5File { ["model_weights"] = weights };
-        file.Attributes["keras_version"] = KerasFiles.LegacyKerasVersion;
-        file.Attributes["backend"] = "tensorflow";
-        file.Attributes["model_config"] = KerasConfigWriter.Write(description, keras3: false);
-        return file;
+        weights.Group("top_level_model_weights").EmptyListAttribute("weight_names");
+        weights.Attribute("layer_names", [.. layerNames], utf8: false);
+        weights.Attribute("backend", "tensorflow", utf8: false);
+        weights.Attribute("keras_version", KerasFiles.LegacyKerasVersion, utf8: false);
+        return HdfWriter.Write(root);
     }
 
     // A recurrent layer in Keras 3: its own (empty) vars, and its cell's kernel, recurrent_kernel, bias as 0, 1, 2.
-    private static H5Group Recurrent(string layerName, string cellName, ReadOnlySpan<float> parameters, TensorInfo[] copy) => new()
+    private static void Recurrent(HdfWriteGroup layer, string layerName, string cellName, ReadOnlySpan<float> parameters, TensorInfo[] copy)
     {
-        ["vars"] = Vars(layerName, parameters),
-        ["cell"] = new H5Group { ["vars"] = Vars(cellName, parameters, copy) },
-    };
-
-    private static H5Group Vars(string name, ReadOnlySpan<float> parameters, params TensorInfo[] tensors)
-    {
-        var vars = new H5Group();
-        for (int i = 0; i < tensors.Length; i++)
-        {
-            vars[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Dataset(parameters, tensors[i]);
-        }
-
-        vars.Attributes["name"] = name;
-        return vars;
+        Vars(layer.Group("vars"), layerName, parameters);
+        Vars(layer.GroupAt("cell/vars"), cellName, parameters, copy);
     }
 
-    private static H5Dataset Dataset(ReadOnlySpan<float> parameters, TensorInfo tensor) =>
-        new(parameters.Slice(tensor.Offset, tensor.Length).ToArray(), fileDims: [.. tensor.Shape.Select(static d => (ulong)d)]);
+    private static void Vars(HdfWriteGroup vars, string name, ReadOnlySpan<float> parameters, params TensorInfo[] tensors)
+    {
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            vars.Add(i.ToString(CultureInfo.InvariantCulture), Values(parameters, tensors[i]), Dims(tensors[i]));
+        }
+
+        vars.Attribute("name", name, utf8: true);
+    }
+
+    private static float[] Values(ReadOnlySpan<float> parameters, TensorInfo tensor) => parameters.Slice(tensor.Offset, tensor.Length).ToArray();
+
+    private static ulong[] Dims(TensorInfo tensor) => [.. tensor.Shape.Select(static d => (ulong)d)];
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
-using PureHDF;
+using System.Buffers.Binary;
+using RnnGen.Keras.Hdf5;
 
 namespace RnnGen.Keras;
 
 /// <summary>One weight array in a Keras HDF5 file: where it is, its variable name where the file gives one, and its shape.</summary>
-internal sealed record StoredWeight(string Where, string? Variable, ulong[] Dims, IH5Dataset Dataset)
+internal sealed record StoredWeight(string Where, string? Variable, ulong[] Dims, HdfDataset Dataset)
 {
     public string ShapeText => Dims.Length == 1 ? $"({Dims[0]},)" : $"({string.Join(", ", Dims)})";
 
@@ -14,24 +15,18 @@ internal sealed record StoredWeight(string Where, string? Variable, ulong[] Dims
     /// </summary>
     public void ReadInto(Span<float> target, string file)
     {
-        IH5DataType type = Dataset.Type;
-        if (type.Class != H5DataTypeClass.FloatingPoint || type.Size is not (4 or 8))
+        HdfType type = Dataset.Type;
+        if (type.Class != HdfType.FloatClass || type.Size is not (4 or 8) || !type.LittleEndian)
         {
-            throw new KerasFileException($"{file}: {Where} holds {type.Class} elements of {type.Size} bytes; RnnGen reads float32 and float64 weights (a bfloat16 or float16 variable is not supported).");
+            throw new KerasFileException($"{file}: {Where} holds {type.Describe()}{(type.LittleEndian ? string.Empty : " (big-endian)")}; RnnGen reads little-endian float32 and float64 weights (a bfloat16 or float16 variable is not supported).");
         }
 
-        if (type.Size == 4)
+        ReadOnlySpan<byte> raw = Dataset.RawData();
+        for (int i = 0; i < target.Length; i++)
         {
-            float[] values = Dataset.Read<float[]>();
-            values.AsSpan(0, target.Length).CopyTo(target);
-        }
-        else
-        {
-            double[] values = Dataset.Read<double[]>();
-            for (int i = 0; i < target.Length; i++)
-            {
-                target[i] = (float)values[i];
-            }
+            target[i] = type.Size == 4
+                ? BinaryPrimitives.ReadSingleLittleEndian(raw[(4 * i)..])
+                : (float)BinaryPrimitives.ReadDoubleLittleEndian(raw[(8 * i)..]);
         }
     }
 }
@@ -55,20 +50,19 @@ internal static class StoredWeights
     /// <c>backward_layer/cell/vars</c>. HDF5 lists groups by name, so the model order comes from the roles: the
     /// embedding, the recurrent layers by their number (<c>lstm</c>, <c>lstm_1</c>, …), the Dense head.
     /// </summary>
-    public static IReadOnlyList<StoredLayer> Keras3(IH5Group root, string file)
+    public static IReadOnlyList<StoredLayer> Keras3(HdfGroup root, string file)
     {
-        if (!root.LinkExists("layers"))
+        if (root.Find("layers") is not HdfGroup layers)
         {
             throw new KerasFileException($"{file}: no 'layers' group, so not a Keras 3 weights file.");
         }
 
-        IH5Group layers = root.Group("layers");
         var embedding = new List<StoredLayer>();
         var recurrent = new List<(int Number, StoredLayer Layer)>();
         var dense = new List<StoredLayer>();
-        foreach (IH5Object child in layers.Children())
+        foreach (HdfObject child in layers.Members())
         {
-            if (child is not IH5Group group)
+            if (child is not HdfGroup group)
             {
                 continue;
             }
@@ -92,7 +86,7 @@ internal static class StoredWeights
                     break;
                 default:
                     // Layers without weights (InputLayer in a Functional model, Dropout) have empty vars groups.
-                    IReadOnlyList<StoredWeight> weights = group.LinkExists("vars") ? Vars(group, "vars", where) : [];
+                    IReadOnlyList<StoredWeight> weights = group.Has("vars") ? Vars(group, "vars", where) : [];
                     if (weights.Count > 0)
                     {
                         throw new KerasFileException($"{file}: layers/{name} holds weights of a layer RnnGen does not have (its models are Embedding → SimpleRNN/LSTM/GRU or Bidirectional → Dense).");
@@ -105,7 +99,7 @@ internal static class StoredWeights
         if (embedding.Count != 1 || dense.Count != 1 || recurrent.Count == 0)
         {
             throw new KerasFileException(
-                $"{file}: layers holds {string.Join(", ", layers.Children().Select(static c => c.Name))}; an RnnGen model is one embedding, recurrent layers and one dense.");
+                $"{file}: layers holds {string.Join(", ", layers.Names)}; an RnnGen model is one embedding, recurrent layers and one dense.");
         }
 
         return [embedding[0], .. recurrent.OrderBy(static r => r.Number).Select(static r => r.Layer), dense[0]];
@@ -117,30 +111,28 @@ internal static class StoredWeights
     /// each layer group's <c>weight_names</c> the paths of its arrays, in weight order. The names are read, never
     /// rebuilt, since they differ between releases (<c>lstm/lstm_cell/kernel:0</c>, <c>lstm/kernel:0</c>, …).
     /// </summary>
-    public static IReadOnlyList<StoredLayer> Legacy(IH5Group weightsGroup, string groupPath, string file)
+    public static IReadOnlyList<StoredLayer> Legacy(HdfGroup weightsGroup, string groupPath, string file)
     {
         var layers = new List<StoredLayer>();
         foreach (string layerName in StringList(weightsGroup, "layer_names", groupPath, file))
         {
             string where = $"{groupPath}{layerName}";
-            if (!weightsGroup.LinkExists(layerName))
+            if (weightsGroup.Find(layerName) is not HdfGroup group)
             {
                 throw new KerasFileException($"{file}: layer_names lists '{layerName}', but there is no group {where}.");
             }
 
-            IH5Group group = weightsGroup.Group(layerName);
             var weights = new List<StoredWeight>();
             foreach (string weightName in StringList(group, "weight_names", where, file))
             {
-                if (!group.LinkExists(weightName))
+                if (group.Find(weightName) is not HdfDataset dataset)
                 {
                     throw new KerasFileException($"{file}: {where} lists the weight '{weightName}' in weight_names, but has no such dataset.");
                 }
 
-                IH5Dataset dataset = group.Dataset(weightName);
                 string variable = weightName[(weightName.LastIndexOf('/') + 1)..];
                 int colon = variable.IndexOf(':', StringComparison.Ordinal);
-                weights.Add(new StoredWeight($"{where}/{weightName}", colon < 0 ? variable : variable[..colon], dataset.Space.Dimensions, dataset));
+                weights.Add(new StoredWeight($"{where}/{weightName}", colon < 0 ? variable : variable[..colon], dataset.Dims, dataset));
             }
 
             if (weights.Count > 0)
@@ -252,41 +244,24 @@ internal static class StoredWeights
         };
     }
 
-    private static List<StoredWeight> Vars(IH5Group group, string path, string where)
+    private static List<StoredWeight> Vars(HdfGroup group, string path, string where)
     {
-        if (!group.LinkExists(path.Split('/')[0]) || !Exists(group, path))
+        if (group.Find(path) is not HdfGroup vars)
         {
             throw new KerasFileException($"{where} has no {path} group.");
         }
 
-        IH5Group vars = group.Group(path);
         var weights = new List<(int Index, StoredWeight Weight)>();
-        foreach (IH5Object child in vars.Children())
+        foreach (HdfObject child in vars.Members())
         {
             // Variables are datasets "0", "1", … in weight order; HDF5 lists "10" before "2", so sort by number.
-            if (child is IH5Dataset dataset && int.TryParse(child.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            if (child is HdfDataset dataset && int.TryParse(child.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             {
-                weights.Add((index, new StoredWeight($"{where}/{path}/{child.Name}", null, dataset.Space.Dimensions, dataset)));
+                weights.Add((index, new StoredWeight($"{where}/{path}/{child.Name}", null, dataset.Dims, dataset)));
             }
         }
 
         return [.. weights.OrderBy(static w => w.Index).Select(static w => w.Weight)];
-    }
-
-    private static bool Exists(IH5Group group, string path)
-    {
-        IH5Group current = group;
-        foreach (string part in path.Split('/'))
-        {
-            if (!current.LinkExists(part) || current.Get(part) is not IH5Group next)
-            {
-                return false;
-            }
-
-            current = next;
-        }
-
-        return true;
     }
 
     // "lstm_12" → ("lstm", 12); "lstm" → ("lstm", 0); "simple_rnn_1" → ("simple_rnn", 1).
@@ -300,26 +275,36 @@ internal static class StoredWeights
 
     // A 1-D string attribute (h5py writes fixed-length or variable-length strings, by release); an empty list is stored
     // by h5py as an empty float64 array.
-    private static string[] StringList(IH5Object owner, string attribute, string where, string file)
+    private static string[] StringList(HdfObject owner, string attribute, string where, string file)
     {
-        if (!owner.AttributeExists(attribute))
+        if (!owner.HasAttribute(attribute))
         {
+            // Keras splits a list too long for one HDF5 attribute (64 KiB) into layer_names0, layer_names1, ….
+            if (owner.HasAttribute($"{attribute}0"))
+            {
+                var chunks = new List<string>();
+                for (int chunk = 0; owner.HasAttribute($"{attribute}{chunk}"); chunk++)
+                {
+                    chunks.AddRange(StringList(owner, $"{attribute}{chunk}", where, file));
+                }
+
+                return [.. chunks];
+            }
+
             throw new KerasFileException($"{file}: {where} has no '{attribute}' attribute.");
         }
 
-        IH5Attribute value = owner.Attribute(attribute);
-        if (value.Space.Dimensions is [0])
+        HdfAttribute value = owner.Attribute(attribute);
+        if (value.Dims is [0])
         {
             return [];
         }
 
-        try
+        if (!value.IsString)
         {
-            return value.Space.Rank == 0 ? [value.Read<string>()] : value.Read<string[]>();
+            throw new KerasFileException($"{file}: {where}'s '{attribute}' attribute holds {value.Type.Describe()}, not a list of names.");
         }
-        catch (Exception e) when (e is not KerasFileException)
-        {
-            throw new KerasFileException($"{file}: {where}'s '{attribute}' attribute is not a list of names ({value.Type.Class}): {e.Message}", e);
-        }
+
+        return value.Strings();
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class CommandLineTests
         SampleRun run = SampleProcess.Run("--help");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (string expected in new[] { "train", "evaluate", "predict", "export", "--model", "--data", "--epochs", "--batch-size", "--seed", "--output", "--learning-rate", "--quiet", "--verbose" })
+        foreach (string expected in new[] { "train", "evaluate", "predict", "export", "keras-attribute", "--model", "--data", "--epochs", "--batch-size", "--seed", "--output", "--learning-rate", "--quiet", "--verbose" })
         {
             Assert.Contains(expected, run.Output, StringComparison.Ordinal);
         }
@@ -73,7 +73,9 @@ public sealed partial class CommandLineTests
         AssertOneLineError(SampleProcess.Run("train", "--epochs", "ten"), "Argument 'epochs' failed to parse");
         AssertOneLineError(SampleProcess.Run("predict", "--colour", "red", "text"), "is not recognized");
         AssertOneLineError(SampleProcess.Run("evaluate", "--last-tokens", "20,0"), "--last-tokens takes positive whole numbers separated by commas, such as 20,50,100; '0' is not one.");
-        AssertOneLineError(SampleProcess.Run("export", "--format", "tflite"), "--format takes onnx, not 'tflite'.");
+        AssertOneLineError(SampleProcess.Run("export", "--format", "tflite"), "--format takes onnx, keras, weights.h5 or h5, not 'tflite'.");
+        AssertOneLineError(SampleProcess.Run("export", "--format", "keras", "--file", "model.h5"), "--file 'model.h5' does not end with .keras, the extension of --format keras.");
+        AssertOneLineError(SampleProcess.Run("keras-attribute", "missing.keras"), "There is no Keras file 'missing.keras'.");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ImdbSample;
 using RnnGen.Data;
+using RnnGen.Keras;
 using Xunit.Abstractions;
 
 namespace RnnGen.IntegrationTests;
@@ -104,6 +105,16 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
         float worst = OnnxRuntimeCheck.WorstDifference(folder.OnnxPath, model, data.Test);
         log.WriteLine($"ONNX Runtime vs RnnGen on {data.Test.Count:N0} test reviews: max |difference| of the probabilities {worst:E2}");
         Assert.InRange(worst, 0f, 1e-5f);
+
+        // The trained model as a Keras file: the attribute it prints is the model's, and its weights come back bit for bit.
+        SampleRun keras = SampleProcess.Run("export", "-o", folder.Path, "--format", "keras");
+        Assert.True(keras.ExitCode == 0, keras.ToString());
+        SampleRun attribute = SampleProcess.Run("keras-attribute", folder.KerasPath);
+        Assert.True(attribute.ExitCode == 0, attribute.ToString());
+        Assert.Equal("[RnnModel(Vocab = 10000, Embed = 100, Units = 64, Layers = 2, SeqLen = 80)]", attribute.Output.Trim());
+        var fromKeras = new ImdbSample.ImdbSentiment(seed: 99);
+        fromKeras.LoadKeras(folder.KerasPath);
+        Assert.True(model.Parameters.SequenceEqual(fromKeras.Parameters), "the .keras file does not hold the trained weights");
     }
 }
 

@@ -99,6 +99,19 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
         SampleRun jitExport = SampleProcess.Run("export", "-o", jitFolder.Path, "--file", jitOnnx);
         Assert.True(jitExport.ExitCode == 0, jitExport.ToString());
         Assert.True(File.ReadAllBytes(jitOnnx).AsSpan().SequenceEqual(File.ReadAllBytes(aotOnnx)), "the NativeAOT binary's ONNX file differs from the JIT build's");
+
+        // Keras files without reflection: the same .weights.h5 bytes, and a Keras file's config read into the attribute.
+        string aotWeights = Path.Combine(temp.Path, "aot.weights.h5");
+        string jitWeights2 = Path.Combine(temp.Path, "jit.weights.h5");
+        SampleRun aotKeras = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "export", "-o", fleetFolder.Path, "--format", "weights.h5", "--file", aotWeights);
+        Assert.True(aotKeras.ExitCode == 0, aotKeras.ToString());
+        SampleRun jitKeras = SampleProcess.Run("export", "-o", jitFolder.Path, "--format", "weights.h5", "--file", jitWeights2);
+        Assert.True(jitKeras.ExitCode == 0, jitKeras.ToString());
+        Assert.True(File.ReadAllBytes(jitWeights2).AsSpan().SequenceEqual(File.ReadAllBytes(aotWeights)), "the NativeAOT binary's .weights.h5 differs from the JIT build's");
+        string fixture = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(archive))!, "..", "fixtures", "keras", "lstm_S1.keras");
+        SampleRun attribute = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "keras-attribute", fixture);
+        Assert.True(attribute.ExitCode == 0, attribute.ToString());
+        Assert.Equal("[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm)]", attribute.Output.Trim());
     }
 
     /// <summary>
