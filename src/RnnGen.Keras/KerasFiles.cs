@@ -111,15 +111,17 @@ public static class KerasFiles
         });
     }
 
-    // A damaged or unsupported HDF5 structure (HdfFormatException), or a size the file claims that does not fit
-    // (OverflowException), becomes a KerasFileException naming the file. A missing file stays a FileNotFoundException.
+    // A damaged or unsupported HDF5 structure (HdfFormatException), a size the file claims that does not fit
+    // (OverflowException), a damaged zip (InvalidDataException) or a config of unexpected JSON types
+    // (InvalidOperationException, KeyNotFoundException from System.Text.Json) becomes a KerasFileException naming the
+    // file. A missing file stays a FileNotFoundException.
     private static T Guarded<T>(string path, Func<T> read)
     {
         try
         {
             return read();
         }
-        catch (Exception e) when (e is HdfFormatException or OverflowException)
+        catch (Exception e) when (e is HdfFormatException or OverflowException or InvalidDataException or InvalidOperationException or KeyNotFoundException)
         {
             throw new KerasFileException($"{path} is damaged or not a Keras file this reader understands: {e.Message}", e);
         }

@@ -71,6 +71,7 @@ public sealed class H5pyInteropTests
                     weightName => Assert.True(root.GetProperty("datasets").TryGetProperty($"model_weights/{layer}/{weightName.GetString()}", out _)));
             }
 
+            Assert.Equal("object", root.GetProperty("attribute_types").GetProperty("model_weights").GetProperty("layer_names").GetString()); // variable-length, as tf.keras 2.15
             using JsonDocument config = JsonDocument.Parse(attributes.GetProperty("/").GetProperty("model_config").GetString()!);
             Assert.Equal("Sequential", config.RootElement.GetProperty("class_name").GetString());
             Assert.Equal("2.15.0", attributes.GetProperty("/").GetProperty("keras_version").GetString());
@@ -109,6 +110,37 @@ public sealed class H5pyInteropTests
         loaded.LoadKeras(theirs);
         Assert.True(model.Parameters.SequenceEqual(loaded.Parameters));
         Assert.Empty(KerasFiles.ReadArchitecture(theirs) is { } architecture && extension == ".h5" ? architecture.Mismatches(model.Description) : []);
+    }
+
+    [Theory]
+    [InlineData("lstm_S1", "2.2.4")]
+    [InlineData("gru_reset_before_S2", "2.0.8")]
+    [InlineData("simple_rnn_tanh_S1", "2.1.6")]
+    public void OldKeras2LegacyFilesLoadAndGiveTheFixtureOutputs(string name, string version)
+    {
+        using var temp = new TempFolder();
+        string path = Path.Combine(temp.Path, $"{name}-keras-{version}.h5");
+        Python("keras2", Path.Combine(TestData.SharedFolder(), "fixtures", $"{name}.json"), path, version);
+        Assert.StartsWith("|S", AttributeType(path, "model_weights", "layer_names"), StringComparison.Ordinal); // fixed-length bytes
+
+        IRnnModel model = name switch
+        {
+            "lstm_S1" => new LstmS1(seed: 1),
+            "gru_reset_before_S2" => new GruResetBeforeS2(seed: 1),
+            _ => new SimpleRnnS1(seed: 1),
+        };
+        KerasArchitecture architecture = KerasFiles.ReadArchitecture(path);
+        Assert.Equal(version, architecture.KerasVersion);
+        Assert.Empty(architecture.Mismatches(model.Description));
+        model.LoadKeras(path);
+        KerasFixtureTests.AssertFixture(model, name);
+    }
+
+    // The numpy dtype h5py gives an attribute: "|S12" for Keras 2's fixed-length bytes, "object" for variable-length strings.
+    private static string AttributeType(string path, string owner, string attribute)
+    {
+        using JsonDocument document = JsonDocument.Parse(Python("read", path));
+        return document.RootElement.GetProperty("attribute_types").GetProperty(owner).GetProperty(attribute).GetString()!;
     }
 
     // Keras 3 (saving_lib): layers/<class path>/vars/<i>; a recurrent layer's arrays under cell/vars, a Bidirectional
