@@ -7,7 +7,7 @@ namespace RnnGen.Keras;
 /// Builds the HDF5 content of the two layouts Keras writes, from a model's tensors: Keras 3's
 /// <c>layers/&lt;class path&gt;/vars/&lt;i&gt;</c> (what <c>save_weights</c> and <c>.keras</c> hold) and tf.keras 2.15's legacy
 /// full-model layout (<c>model_config</c>, <c>model_weights/&lt;layer&gt;/&lt;weight name&gt;</c> with <c>layer_names</c>
-/// and <c>weight_names</c>), with the string types Keras' files have (shared/fixtures/keras/README.md). Arrays are
+/// and <c>weight_names</c>), with the string types Keras' files have (docs/keras-conventions.md, Keras files). Arrays are
 /// float32 in Keras' shapes; nothing is transposed.
 /// </summary>
 internal static class KerasH5Writer
