@@ -78,7 +78,7 @@ public static class OnnxExport
         string sequence = graph.Node("Transpose", "embedded_time_major", [embedded], Ints("perm", 1, 0, 2));
 
         string lastStates = string.Empty;
-        string mergedShape = graph.Int64s("merged_shape", [0, 0, -1], 3);
+        string? mergedShape = null; // made once, for the first level that feeds another
         for (int level = 0; level < layout.Levels.Count; level++)
         {
             TensorInfo[][] copies = layout.Levels[level];
@@ -89,6 +89,7 @@ public static class OnnxExport
             {
                 // Y [T, D, batch, u] → [T, batch, D, u] → [T, batch, D·u]: Keras' concat merge, forward first.
                 string timeMajor = graph.Node("Transpose", $"{prefix}/Y_batch", [outputs], Ints("perm", 0, 2, 1, 3));
+                mergedShape ??= graph.Int64s("merged_shape", [0, 0, -1], 3);
                 sequence = graph.Node("Reshape", $"{prefix}/merged", [timeMajor, mergedShape]);
             }
             else

@@ -4,6 +4,7 @@
 // Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N] [--kernels]
 //        ... -- --padding [--epochs N] [--threads N]   (config C on real IMDB lengths: unmasked, masked, masked + bucketed)
 //        ... -- --data [--documents N]   (read + vectorize throughput of N synthetic JSON Lines documents)
+//        ... -- --latency [--seconds S] [--threads N]   (serving: batch-1 latency and throughput against ONNX Runtime)
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Benchmarks;
@@ -45,6 +46,14 @@ double peak = FmaPeak.MeasureGflops();
 double peakAll = FmaPeak.MeasureGflops(Environment.ProcessorCount);
 Console.WriteLine(Invariant($"RESULT peak threads=1 fma_gflops={peak:F1} {Machine.VectorFields}"));
 Console.WriteLine(Invariant($"RESULT peak threads={Environment.ProcessorCount} fma_gflops={peakAll:F1} {Machine.VectorFields}"));
+if (args.Contains("--latency"))
+{
+    int secondsIndex = Array.IndexOf(args, "--seconds");
+    LatencyBench.Run(onlyThreads is { } n ? [n] : new[] { 1, Environment.ProcessorCount }.Distinct(),
+        secondsIndex >= 0 ? double.Parse(args[secondsIndex + 1], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args.Contains("--padding"))
 {
     PaddingBench.Run(epochs, onlyThreads is { } t ? [t] : new[] { 1, Environment.ProcessorCount }.Distinct());
