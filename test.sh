@@ -32,6 +32,18 @@ if ! /usr/bin/python3 -c "import h5py" >/dev/null 2>&1; then
   fi
 fi
 
+# The service's page is tested in a real browser (tests/RnnGen.IntegrationTests/ServeTests.cs): Debian's chromium,
+# installed the same way.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing chromium for the service page test"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "test.sh: the service page test needs Chromium: sudo apt-get install -y --no-install-recommends chromium" >&2
+  fi
+fi
+
 numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath|FullyQualifiedName~CrossWidth|FullyQualifiedName~MaskingTests|FullyQualifiedName~SoftmaxHeadTests|FullyQualifiedName~LengthBucketTests'
 
 # has_flags FLAG...: whether the CPU reports every one of these /proc/cpuinfo flags.

@@ -111,6 +111,15 @@ internal static class Commands
     /// <param name="seqLen">The sequence length to print where the file records none (a .weights.h5 file).</param>
     public static int KerasAttribute([Argument] string file, int seqLen = 0) => Guard(() => UseCommands.KerasAttribute(file, seqLen, Console.Out));
 
+    /// <summary>Serve a trained model folder over HTTP: POST /predict, GET /health, and a page at / to try it.</summary>
+    /// <param name="model">-m, The model whose default folder (out/MODEL) to read; with --output, a check of the folder's model.</param>
+    /// <param name="output">-o, The model folder written by train; when not given, out/MODEL (MODEL from --model, else seed).</param>
+    /// <param name="urls">The addresses to listen on; port 0 picks a free port (printed at start).</param>
+    /// <param name="maxBodyBytes">The largest request body accepted (413 beyond it).</param>
+    /// <param name="maxTexts">The most texts in one request (413 beyond it).</param>
+    public static int Serve(string? model = null, string? output = null, string urls = "http://127.0.0.1:5080", long maxBodyBytes = 1 << 20, int maxTexts = 256) => Guard(() =>
+        ServeCommand.Run(Folder(model, output), model, urls, maxBodyBytes, maxTexts, Console.Out));
+
     private static int PredictFile(string path, string? model, string? output, string format)
     {
         using StreamReader lines = File.OpenText(path);

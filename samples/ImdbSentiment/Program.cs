@@ -12,4 +12,5 @@ app.Add("evaluate", Commands.Evaluate);
 app.Add("predict", Commands.Predict);
 app.Add("export", Commands.Export);
 app.Add("keras-attribute", Commands.KerasAttribute);
+app.Add("serve", Commands.Serve);
 app.Run(args);
