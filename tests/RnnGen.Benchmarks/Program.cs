@@ -5,6 +5,7 @@
 //        ... -- --padding [--epochs N] [--threads N]   (config C on real IMDB lengths: unmasked, masked, masked + bucketed)
 //        ... -- --data [--documents N]   (read + vectorize throughput of N synthetic JSON Lines documents)
 //        ... -- --latency [--seconds S] [--threads N]   (serving: batch-1 latency and throughput against ONNX Runtime)
+//        ... -- --load URL [--seconds S] [--connections N]   (requests/s and latency of a running serve command)
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Benchmarks;
@@ -30,6 +31,16 @@ for (int i = 0; i < args.Length - 1; i++)
             onlyThreads = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             break;
     }
+}
+
+if (Array.IndexOf(args, "--load") is int load and >= 0)
+{
+    int secondsAt = Array.IndexOf(args, "--seconds");
+    int connectionsAt = Array.IndexOf(args, "--connections");
+    LoadBench.Run(new Uri(args[load + 1]),
+        secondsAt >= 0 ? double.Parse(args[secondsAt + 1], CultureInfo.InvariantCulture) : 30,
+        connectionsAt >= 0 ? int.Parse(args[connectionsAt + 1], CultureInfo.InvariantCulture) : 4);
+    return;
 }
 
 if (args.Contains("--data"))

@@ -112,6 +112,20 @@ public sealed partial class NativeAotTests(PublishedSample published, ITestOutpu
         SampleRun attribute = SampleProcess.RunExecutable(binary, TimeSpan.FromMinutes(2), "keras-attribute", fixture);
         Assert.True(attribute.ExitCode == 0, attribute.ToString());
         Assert.Equal("[RnnModel(Vocab = 11, Embed = 5, Units = 7, Layers = 2, SeqLen = 6, Cell = RnnCell.Lstm)]", attribute.Output.Trim());
+
+        // The binary serves: the same probability over HTTP as predict printed.
+        using RunningService service = RunningService.Start(fleetFolder.Path, binary);
+        using var http = new HttpClient { BaseAddress = service.Address };
+        Assert.Contains("\"status\":\"ok\"", http.GetStringAsync("/health").GetAwaiter().GetResult(), StringComparison.Ordinal);
+        using HttpResponseMessage response = http.PostAsync("/predict", new StringContent(
+            "{\"text\": \"One of the best films I have ever seen. The acting is brilliant, the story is beautiful and moving, and the music is wonderful. A must see, I loved it.\"}",
+            System.Text.Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
+        string answer = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        Assert.True(response.IsSuccessStatusCode, answer);
+        using var json = System.Text.Json.JsonDocument.Parse(answer);
+        float served = json.RootElement.GetProperty("probabilities")[1].GetSingle();
+        Assert.Equal("positive", json.RootElement.GetProperty("label").GetString());
+        Assert.Contains(served.ToString("F4", System.Globalization.CultureInfo.InvariantCulture), positive.Output, StringComparison.Ordinal);
     }
 
     /// <summary>
