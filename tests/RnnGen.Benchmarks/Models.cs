@@ -37,3 +37,41 @@ public partial class ConfigCDropout
 public partial class ConfigCMasked
 {
 }
+
+// The scaling runs (--scaling): config C's LSTM(32) at other sequence lengths, and at SeqLen 500 with wider units.
+
+/// <summary>Config C at SeqLen 100.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 100, Cell = RnnCell.Lstm)]
+public partial class LstmT100
+{
+}
+
+/// <summary>Config C at SeqLen 250.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 250, Cell = RnnCell.Lstm)]
+public partial class LstmT250
+{
+}
+
+/// <summary>Config C at SeqLen 1000.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 1000, Cell = RnnCell.Lstm)]
+public partial class LstmT1000
+{
+}
+
+/// <summary>Config C with LSTM(64).</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 64, SeqLen = 500, Cell = RnnCell.Lstm)]
+public partial class LstmU64
+{
+}
+
+/// <summary>Config C with LSTM(128).</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 128, SeqLen = 500, Cell = RnnCell.Lstm)]
+public partial class LstmU128
+{
+}
+
+/// <summary>Config C with LSTM(256).</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 256, SeqLen = 500, Cell = RnnCell.Lstm)]
+public partial class LstmU256
+{
+}

@@ -4,6 +4,7 @@
 // Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N] [--kernels]
 //        ... -- --padding [--epochs N] [--threads N]   (config C on real IMDB lengths: unmasked, masked, masked + bucketed)
 //        ... -- --data [--documents N]   (read + vectorize throughput of N synthetic JSON Lines documents)
+//        ... -- --scaling [--epochs N] [--threads N]   (LSTM epoch time across SeqLen, Units and batch)
 //        ... -- --latency [--seconds S] [--threads N]   (serving: batch-1 latency and throughput against ONNX Runtime)
 //        ... -- --load URL [--seconds S] [--connections N]   (requests/s and latency of a running serve command)
 using System.Diagnostics;
@@ -71,6 +72,35 @@ if (args.Contains("--padding"))
     return;
 }
 
+if (args.Contains("--scaling"))
+{
+    // How the cost grows (config C's LSTM, RMSprop): SeqLen 100/250/500/1000, Units 32/64/128/256 (SeqLen 500) and batch
+    // 32/128/512, each timed on 4,096 samples and stated per 20,000-sample epoch, as config C's figures are.
+    var scaling = new (string Name, Func<IRnnModel> Create, int Batch)[]
+    {
+        ("lstm-T100", () => new LstmT100(seed: 1), 128),
+        ("lstm-T250", () => new LstmT250(seed: 1), 128),
+        ("lstm-T500", () => new ConfigC(seed: 1), 128),
+        ("lstm-T1000", () => new LstmT1000(seed: 1), 128),
+        ("lstm-U64", () => new LstmU64(seed: 1), 128),
+        ("lstm-U128", () => new LstmU128(seed: 1), 128),
+        ("lstm-U256", () => new LstmU256(seed: 1), 128),
+        ("lstm-B32", () => new ConfigC(seed: 1), 32),
+        ("lstm-B512", () => new ConfigC(seed: 1), 512),
+    };
+    foreach ((string name, Func<IRnnModel> create, int batch) in scaling)
+    {
+        foreach (int threads in onlyThreads is { } chosen ? [chosen] : new[] { 1, Environment.ProcessorCount }.Distinct())
+        {
+            IRnnModel model = create();
+            model.Threads = threads;
+            Run(name, model, new RmsProp(), batch, samples: 4096, Math.Max(1, epochs), threads == 1 ? peak : peakAll, threads, epochSamples: 20_000);
+        }
+    }
+
+    return;
+}
+
 if (kernels)
 {
     KernelShapes.Run(peak);
@@ -101,7 +131,7 @@ foreach ((string name, Func<IRnnModel> create, Func<Optimizer> optimizer, int sa
     }
 }
 
-static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, int samples, int epochs, double peak, int threads)
+static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, int samples, int epochs, double peak, int threads, int epochSamples = 0)
 {
     ModelDescription description = model.Description;
     var random = new RnnRandom(7);
@@ -167,8 +197,10 @@ static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, in
     }
 
     double gflops = 3 * forwardFlops * samples / median / 1e9;
+    // A scaling run times a part of an epoch and states the whole one: the cost is linear in the samples.
+    double scale = epochSamples == 0 ? 1 : (double)epochSamples / samples;
     Console.WriteLine(Invariant(
-        $"RESULT config={name} threads={threads} epoch_s={median:F2} epoch_s_min={epochSeconds[0]:F2} epoch_s_max={epochSeconds[^1]:F2} epochs={epochs} step_ms={median / steps * 1e3:F1} infer_sps={batch / inferenceMedian:F0} gflops={gflops:F1} peak_pct={100 * gflops / peak:F1} alloc_bytes_per_step={allocatedPerStep} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} {Machine.VectorFields}"));
+        $"RESULT config={name} threads={threads} batch={batch} samples={samples} epoch_s={median * scale:F2} epoch_s_min={epochSeconds[0] * scale:F2} epoch_s_max={epochSeconds[^1] * scale:F2} epochs={epochs} step_ms={median / steps * 1e3:F1} infer_sps={batch / inferenceMedian:F0} gflops={gflops:F1} peak_pct={100 * gflops / peak:F1} alloc_bytes_per_step={allocatedPerStep} peak_working_set_mb={Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} {Machine.VectorFields}"));
 }
 
 static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
