@@ -61,29 +61,6 @@ public sealed record KerasArchitecture
     /// <summary>The Keras release that wrote the file, where it says.</summary>
     public string? KerasVersion { get; init; }
 
-    /// <summary>The architecture of an RnnGen model, as Keras would record it.</summary>
-    public static KerasArchitecture Of(ModelDescription description)
-    {
-        ArgumentNullException.ThrowIfNull(description);
-        return new KerasArchitecture
-        {
-            Cell = description.Cell,
-            Vocab = description.Vocab,
-            Embed = description.Embed,
-            Units = description.Units,
-            Layers = description.Layers,
-            SeqLen = description.SeqLen,
-            Classes = description.Classes,
-            MaskZero = description.MaskZero,
-            Bidirectional = description.Bidirectional,
-            Activation = description.Activation,
-            RecurrentActivation = description.RecurrentActivation,
-            ResetAfter = description.ResetAfter,
-            Dropout = description.Dropout,
-            RecurrentDropout = description.RecurrentDropout,
-        };
-    }
-
     /// <summary>
     /// Every way this architecture differs from <paramref name="description"/> in what the weights mean (cell, widths,
     /// depth, vocabulary, recorded sequence length, head, masking, bidirectional, activations, GRU form); empty when the

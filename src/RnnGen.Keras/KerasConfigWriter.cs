@@ -20,7 +20,7 @@ internal static class KerasConfigWriter
                 $"{description.Name} uses Keras 2's hard_sigmoid, clip(0.2x + 0.5, 0, 1), which Keras 3 no longer has (its hard_sigmoid is relu6(x + 3) / 6); save it as a legacy .h5 file or as .weights.h5.");
         }
 
-        var tensors = new ModelTensors(description);
+        var tensors = new ModelLayers(description);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -67,10 +67,10 @@ internal static class KerasConfigWriter
                 if (description.Bidirectional)
                 {
                     // The wrapped layer keeps its own name (lstm_1); Keras names the copies forward_lstm_1 and backward_lstm_1.
-                    string inner = ModelTensors.CopyName(kernel)["forward_".Length..];
+                    string inner = ModelLayers.CopyName(kernel)["forward_".Length..];
                     Layer(json, keras3, "Bidirectional", [description.SeqLen, inputWidth], () =>
                     {
-                        Common(json, ModelTensors.LayerName(kernel));
+                        Common(json, ModelLayers.LayerName(kernel));
                         json.WriteString("merge_mode", "concat");
                         json.WritePropertyName("layer");
                         Layer(json, keras3, KerasNames.ClassName(description.Cell), null, () => Recurrent(json, description, inner, returnSequences, keras3));
@@ -79,13 +79,13 @@ internal static class KerasConfigWriter
                 else
                 {
                     Layer(json, keras3, KerasNames.ClassName(description.Cell), [description.SeqLen, inputWidth], () =>
-                        Recurrent(json, description, ModelTensors.LayerName(kernel), returnSequences, keras3));
+                        Recurrent(json, description, ModelLayers.LayerName(kernel), returnSequences, keras3));
                 }
             }
 
             Layer(json, keras3, "Dense", [directions * description.Units], () =>
             {
-                Common(json, ModelTensors.LayerName(tensors.DenseKernel));
+                Common(json, ModelLayers.LayerName(tensors.DenseKernel));
                 json.WriteNumber("units", description.Classes);
                 json.WriteString("activation", description.Classes == 1 ? "sigmoid" : "softmax");
                 json.WriteBoolean("use_bias", true);

@@ -178,26 +178,19 @@ public static class KerasFiles
                 throw new FileNotFoundException($"There is no Keras file '{path}'.", path);
             }
 
-            byte[] head = new byte[8];
-            int read;
-            using (FileStream probe = File.OpenRead(path))
+            // One open: the first bytes tell a zip (.keras) from HDF5, then the same stream is read as that.
+            using FileStream stream = File.OpenRead(path);
+            byte[] head = new byte[4];
+            int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+            if (read == 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
             {
-                read = probe.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                return OpenArchive(stream, path, budget);
             }
 
-            if (read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4)
-            {
-                return OpenArchive(path, budget);
-            }
-
-            byte[] file;
-            using (FileStream stream = File.OpenRead(path))
-            {
-                var buffer = new MemoryStream();
-                CopyCapped(stream, buffer, budget, path);
-                file = buffer.ToArray();
-            }
-
+            var buffer = new MemoryStream();
+            CopyCapped(stream, buffer, budget, path);
+            byte[] file = buffer.ToArray();
             if (HdfReader.HasSignature(file))
             {
                 return OpenHdf5(HdfReader.Open(file).Root, path, config: null, configSource: null, archiveVersion: null);
@@ -206,9 +199,9 @@ public static class KerasFiles
             throw new KerasFileException($"{path} is not a Keras file: neither a zip archive (.keras) nor HDF5 (.weights.h5, .h5).");
         }
 
-        private static KerasFile OpenArchive(string path, long budget)
+        private static KerasFile OpenArchive(Stream stream, string path, long budget)
         {
-            using ZipArchive archive = OpenZip(path);
+            using ZipArchive archive = OpenZip(stream, path);
             string? version = null;
             if (archive.GetEntry(MetadataEntry) is { } metadataEntry)
             {
@@ -278,11 +271,11 @@ public static class KerasFiles
                 $"{where} is HDF5 but no Keras weights layout this reader knows: no 'layers' group (Keras 3), no 'layer_names' attribute or 'model_weights' group (Keras 2){VersionNote(version)}.");
         }
 
-        private static ZipArchive OpenZip(string path)
+        private static ZipArchive OpenZip(Stream stream, string path)
         {
             try
             {
-                return ZipFile.OpenRead(path);
+                return new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             }
             catch (InvalidDataException e)
             {

@@ -17,7 +17,7 @@ internal static class KerasH5Writer
     {
         ModelDescription description = model.Description;
         ReadOnlySpan<float> parameters = model.Parameters;
-        var tensors = new ModelTensors(description);
+        var tensors = new ModelLayers(description);
         var root = new HdfWriteGroup();
         Vars(root.Group("vars"), "sequential", parameters);
         HdfWriteGroup layers = root.Group("layers");
@@ -25,13 +25,13 @@ internal static class KerasH5Writer
         string cellName = KerasNames.CellName(description.Cell);
         foreach (TensorInfo[][] copies in tensors.Levels)
         {
-            string layerName = ModelTensors.LayerName(copies[0][0]);
+            string layerName = ModelLayers.LayerName(copies[0][0]);
             HdfWriteGroup layer = layers.Group(layerName);
             if (description.Bidirectional)
             {
                 Vars(layer.Group("vars"), layerName, parameters);
-                Recurrent(layer.Group("forward_layer"), ModelTensors.CopyName(copies[0][0]), cellName, parameters, copies[0]);
-                Recurrent(layer.Group("backward_layer"), ModelTensors.CopyName(copies[1][0]), cellName, parameters, copies[1]);
+                Recurrent(layer.Group("forward_layer"), ModelLayers.CopyName(copies[0][0]), cellName, parameters, copies[0]);
+                Recurrent(layer.Group("backward_layer"), ModelLayers.CopyName(copies[1][0]), cellName, parameters, copies[1]);
             }
             else
             {
@@ -39,7 +39,7 @@ internal static class KerasH5Writer
             }
         }
 
-        string dense = ModelTensors.LayerName(tensors.DenseKernel);
+        string dense = ModelLayers.LayerName(tensors.DenseKernel);
         Vars(layers.GroupAt($"{dense}/vars"), dense, parameters, tensors.DenseKernel, tensors.DenseBias);
         return HdfWriter.Write(root);
     }
@@ -53,7 +53,7 @@ internal static class KerasH5Writer
     {
         ModelDescription description = model.Description;
         ReadOnlySpan<float> parameters = model.Parameters;
-        var tensors = new ModelTensors(description);
+        var tensors = new ModelLayers(description);
         var root = new HdfWriteGroup();
         root.Attribute("keras_version", KerasFiles.LegacyKerasVersion, utf8: true);
         root.Attribute("backend", "tensorflow", utf8: true);
@@ -78,20 +78,20 @@ internal static class KerasH5Writer
         string cellName = KerasNames.CellName(description.Cell);
         foreach (TensorInfo[][] copies in tensors.Levels)
         {
-            string layerName = ModelTensors.LayerName(copies[0][0]);
+            string layerName = ModelLayers.LayerName(copies[0][0]);
             var arrays = new List<(string, TensorInfo)>();
             foreach (TensorInfo[] copy in copies)
             {
                 // tf.keras names a cell's variables <layer>/<cell>/<var>:0, a Bidirectional copy's
                 // <wrapper>/<copy>/<cell>/<var>:0.
-                string owner = description.Bidirectional ? $"{layerName}/{ModelTensors.CopyName(copy[0])}" : layerName;
-                arrays.AddRange(copy.Select(t => ($"{owner}/{cellName}/{ModelTensors.VariableName(t)}:0", t)));
+                string owner = description.Bidirectional ? $"{layerName}/{ModelLayers.CopyName(copy[0])}" : layerName;
+                arrays.AddRange(copy.Select(t => ($"{owner}/{cellName}/{ModelLayers.VariableName(t)}:0", t)));
             }
 
             Layer(layerName, arrays, parameters);
         }
 
-        string dense = ModelTensors.LayerName(tensors.DenseKernel);
+        string dense = ModelLayers.LayerName(tensors.DenseKernel);
         Layer(dense, [($"{dense}/kernel:0", tensors.DenseKernel), ($"{dense}/bias:0", tensors.DenseBias)], parameters);
         weights.Group("top_level_model_weights").EmptyListAttribute("weight_names");
         weights.Attribute("layer_names", [.. layerNames], utf8: false);

@@ -151,7 +151,7 @@ internal static class StoredWeights
     /// </summary>
     public static float[] Read(IReadOnlyList<StoredLayer> layers, ModelDescription description, string file)
     {
-        var tensors = new ModelTensors(description);
+        var tensors = new ModelLayers(description);
         var expected = new List<TensorInfo[]> { new[] { tensors.Embeddings } };
         foreach (TensorInfo[][] copies in tensors.Levels)
         {
@@ -169,7 +169,7 @@ internal static class StoredWeights
         for (int i = 0; i < layers.Count; i++)
         {
             StoredLayer layer = layers[i];
-            string expectedName = ModelTensors.LayerName(expected[i][0]);
+            string expectedName = ModelLayers.LayerName(expected[i][0]);
             if (layer.NameIsClassPath && layer.Name != expectedName)
             {
                 throw new KerasFileException(
@@ -179,14 +179,14 @@ internal static class StoredWeights
             if (layer.Weights.Count != expected[i].Length)
             {
                 throw new KerasFileException(
-                    $"{file}: layer '{layer.Name}' holds {layer.Weights.Count} weight arrays; {description.Name}'s {ModelTensors.LayerName(expected[i][0])} has {expected[i].Length}{(description.Bidirectional ? " (3 per direction)" : string.Empty)}.");
+                    $"{file}: layer '{layer.Name}' holds {layer.Weights.Count} weight arrays; {description.Name}'s {ModelLayers.LayerName(expected[i][0])} has {expected[i].Length}{(description.Bidirectional ? " (3 per direction)" : string.Empty)}.");
             }
 
             for (int w = 0; w < expected[i].Length; w++)
             {
                 TensorInfo tensor = expected[i][w];
                 StoredWeight stored = layer.Weights[w];
-                if (stored.Variable is string variable && variable != ModelTensors.VariableName(tensor))
+                if (stored.Variable is string variable && variable != ModelLayers.VariableName(tensor))
                 {
                     throw new KerasFileException($"{file}: {stored.Where} is a '{variable}' where {description.Name} expects {tensor.Name}.");
                 }

@@ -59,7 +59,7 @@ public static class OnnxExport
     {
         ModelDescription description = model.Description;
         ReadOnlySpan<float> parameters = model.Parameters;
-        var layout = new TensorLayout(description);
+        var layout = new ModelLayers(description);
         var graph = new GraphBuilder(description.Name);
         int seqLen = description.SeqLen;
         graph.Input(TokensInput, DataType.Int64, "batch", seqLen);
@@ -83,7 +83,7 @@ public static class OnnxExport
         {
             TensorInfo[][] copies = layout.Levels[level];
             var weights = RecurrentWeights.From(description, parameters, copies);
-            string prefix = LevelName(copies);
+            string prefix = ModelLayers.LayerName(copies[0][0]); // "lstm_1", or a Bidirectional level's "bidirectional_1"
             (string outputs, string states) = Recurrent(graph, description, weights, prefix, sequence, sequenceLengths);
             if (level + 1 < layout.Levels.Count)
             {
@@ -194,12 +194,5 @@ public static class OnnxExport
 
         string[] outputs = graph.Node(opType, [$"{prefix}/Y", $"{prefix}/Y_h"], [input, w, r, b, sequenceLengths ?? string.Empty], [.. attributes]);
         return (outputs[0], outputs[1]);
-    }
-
-    // "lstm", "lstm_1", or for a Bidirectional level its wrapper's name, "bidirectional" or "bidirectional_1".
-    private static string LevelName(TensorInfo[][] copies)
-    {
-        string name = copies[0][0].Name;
-        return name[..name.IndexOf('/', StringComparison.Ordinal)];
     }
 }

@@ -451,7 +451,7 @@ internal static class HdfSpace
         var cursor = new HdfReader.Cursor(reader, message.Address, $"the dataspace of {path}");
         int version = cursor.Byte();
         int rank = cursor.Byte();
-        int flags = cursor.Byte();
+        cursor.Skip(1); // flags: whether maximum dimensions follow the dimensions, which are all this reads
         if (version == 1)
         {
             cursor.Skip(5);
@@ -480,7 +480,6 @@ internal static class HdfSpace
             dims[i] = cursor.Length();
         }
 
-        _ = flags;
         return dims;
     }
 

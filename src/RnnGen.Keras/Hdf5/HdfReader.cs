@@ -17,7 +17,7 @@ internal sealed class HdfReader
     private const int MaxObjects = 1 << 20;
 
     private readonly byte[] _file;
-    private readonly Dictionary<ulong, byte[]> _globalHeapObjects = [];
+    private readonly Dictionary<(ulong Collection, uint Index), byte[]> _globalHeapObjects = [];
     private int _visited;
 
     private HdfReader(byte[] file)
@@ -284,18 +284,16 @@ internal sealed class HdfReader
     internal HdfObject ObjectAt(ulong address, string path)
     {
         List<HdfMessage> messages = ReadHeader(address, path);
-        bool isGroup = messages.Exists(static m => m.Type is HdfMessage.SymbolTable or HdfMessage.Link or HdfMessage.LinkInfo);
-        bool isDataset = messages.Exists(static m => m.Type == HdfMessage.Layout);
-        return isDataset ? new HdfDataset(this, messages, path)
-            : isGroup || !isDataset ? new HdfGroup(this, messages, path)
-            : throw new HdfFormatException($"{path} is neither a group nor a dataset");
+        // A dataset has a data layout; anything else is read as a group (one without links has no members).
+        return messages.Exists(static m => m.Type == HdfMessage.Layout)
+            ? new HdfDataset(this, messages, path)
+            : new HdfGroup(this, messages, path);
     }
 
     /// <summary>An object of the global heap, by collection address and index (variable-length data).</summary>
     internal byte[] GlobalHeapObject(ulong collection, uint index, string what)
     {
-        ulong key = collection ^ ((ulong)index << 48) ^ ((ulong)index >> 16);
-        if (_globalHeapObjects.TryGetValue(key, out byte[]? cached))
+        if (_globalHeapObjects.TryGetValue((collection, index), out byte[]? cached))
         {
             return cached;
         }
@@ -325,7 +323,7 @@ internal sealed class HdfReader
             if (objectIndex == index)
             {
                 byte[] found = data.ToArray();
-                _globalHeapObjects[key] = found;
+                _globalHeapObjects[(collection, index)] = found;
                 return found;
             }
 
@@ -339,8 +337,6 @@ internal sealed class HdfReader
     internal struct Cursor(HdfReader reader, ulong position, string what)
     {
         public ulong Position { get; private set; } = position;
-
-        public readonly string What => what;
 
         public ReadOnlySpan<byte> Take(ulong count)
         {

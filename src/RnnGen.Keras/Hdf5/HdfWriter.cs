@@ -329,7 +329,7 @@ internal static class HdfWriter
         type[14] = 0;
         type[15] = mantissaBits;
         BinaryPrimitives.WriteUInt32LittleEndian(type.AsSpan(16), bias);
-        return [.. type.AsSpan(0, 20)];
+        return type;
     }
 
     // A variable-length string (class 9 version 1, type string, NUL-terminated, ASCII or UTF-8) of 8-bit unsigned
