@@ -75,27 +75,93 @@ public sealed class EncodedCacheTests
         Assert.True(cachedAgain.LoadedFromCache);
     }
 
-    [Fact]
-    public void Changed_options_miss_the_cache()
+    public static TheoryData<string> ChangedOptions =>
+        ["SeqLen 7", "SeqLen 3", "NumWords 13", "NumWords all", "SkipTop 4", "Padding post", "Truncating post", "ShuffleSeed 1", "ShuffleSeed none", "Labels rating"];
+
+    private static ImdbOptions Change(ImdbOptions options, string change) => change switch
+    {
+        "SeqLen 7" => options with { SeqLen = 7 },
+        "SeqLen 3" => options with { SeqLen = 3 },
+        "NumWords 13" => options with { NumWords = 13 },
+        "NumWords all" => options with { NumWords = null },
+        "SkipTop 4" => options with { SkipTop = 4 },
+        "Padding post" => options with { Padding = Padding.Post },
+        "Truncating post" => options with { Truncating = Truncating.Post, SeqLen = 3 },
+        "ShuffleSeed 1" => options with { ShuffleSeed = 1 },
+        "ShuffleSeed none" => options with { ShuffleSeed = null },
+        "Labels rating" => options with { Labels = ImdbLabels.Rating },
+        _ => throw new ArgumentOutOfRangeException(nameof(change)),
+    };
+
+    [Theory]
+    [MemberData(nameof(ChangedOptions))]
+    public void Every_option_is_served_by_the_one_cache_of_the_words_with_the_data_of_a_cold_load(string change)
     {
         using var temp = new TempFolder();
         ImdbOptions options = TinyImdb.Options(TinyImdb.WriteArchive(temp), temp.Combine("cache"));
         ImdbDataset first = ImdbDataset.Load(options);
+        ImdbOptions other = Change(options, change);
 
-        ImdbOptions[] changed =
-        [
-            options with { SeqLen = 7 }, options with { NumWords = 13 }, options with { NumWords = null }, options with { SkipTop = 1 },
-            options with { Padding = Padding.Post }, options with { Truncating = Truncating.Post }, options with { ShuffleSeed = 1 }, options with { ShuffleSeed = null },
-        ];
+        ImdbDataset cached = ImdbDataset.Load(other);
+        ImdbDataset cold = ImdbDataset.Load(other with { UseCache = false });
 
-        foreach (ImdbOptions other in changed)
-        {
-            ImdbDataset loaded = ImdbDataset.Load(other);
-            Assert.False(loaded.LoadedFromCache);
-            Assert.NotEqual(first.CachePath, loaded.CachePath);
-        }
+        Assert.True(cached.LoadedFromCache);
+        Assert.Equal(first.CachePath, cached.CachePath);
+        Assert.Single(Directory.EnumerateFiles(temp.Combine("cache"), "imdb-*"));
+        Assert.False(cold.LoadedFromCache);
+        AssertSameData(cold, cached);
+        Assert.Equal(other.SeqLen, cached.Train.SeqLen);
+    }
 
+    [Fact]
+    public void Rating_labels_are_the_star_classes_of_the_file_names()
+    {
+        using var temp = new TempFolder();
+        ImdbOptions options = TinyImdb.Options(TinyImdb.WriteArchive(temp), temp.Combine("cache")) with { ShuffleSeed = null, Labels = ImdbLabels.Rating };
+
+        ImdbDataset data = ImdbDataset.Load(options);
+
+        // Path order: neg/0_2, neg/1_1, neg/3_4, pos/0_9, pos/10_8, pos/2_7; the classes index 1, 2, 3, 4, 7, 8, 9, 10.
+        Assert.Equal([1f, 0f, 3f, 6f, 5f, 4f], data.Train.Labels);
+        Assert.Equal([2f, 7f], data.Test.Labels);
+    }
+
+    [Fact]
+    public void Rating_labels_name_a_review_without_a_rating_even_when_the_words_are_cached()
+    {
+        using var temp = new TempFolder();
+        string archive = temp.Combine("unrated.tar.gz");
+        TinyImdb.WriteArchive(archive, TinyImdb.Entries().Append(("aclImdb/train/pos/77.txt", "Great, unrated."u8.ToArray())));
+        ImdbOptions options = TinyImdb.Options(archive, temp.Combine("cache"));
+        Assert.False(ImdbDataset.Load(options).LoadedFromCache);
         Assert.True(ImdbDataset.Load(options).LoadedFromCache);
+
+        var error = Assert.Throws<ImdbDataException>(() => ImdbDataset.Load(options with { Labels = ImdbLabels.Rating }));
+
+        Assert.Contains("aclImdb/train/pos/77.txt", error.Message);
+    }
+
+    [Fact]
+    public void A_cache_with_a_valid_hash_but_ids_outside_its_vocabulary_is_rebuilt()
+    {
+        using var temp = new TempFolder();
+        var log = new StringWriter();
+        ImdbOptions options = TinyImdb.Options(TinyImdb.WriteArchive(temp), temp.Combine("cache"), log);
+        ImdbDataset original = ImdbDataset.Load(options);
+        byte[] bytes = File.ReadAllBytes(original.CachePath!);
+
+        // The last four bytes before the hash are the last test review's last word id; give it one past the vocabulary
+        // and re-hash, as a hand-made file would.
+        int last = bytes.Length - 32 - 4;
+        BitConverter.TryWriteBytes(bytes.AsSpan(last, 4), original.Vocabulary.Count + 4);
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes.AsSpan(bytes.Length - 32));
+        File.WriteAllBytes(original.CachePath!, bytes);
+
+        ImdbDataset rebuilt = ImdbDataset.Load(options);
+
+        Assert.False(rebuilt.LoadedFromCache);
+        Assert.Contains("outside the vocabulary", log.ToString());
+        AssertSameData(original, rebuilt);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -7,47 +6,42 @@ using System.Text;
 namespace RnnGen.Data;
 
 /// <summary>
-/// The encoded dataset as one little-endian file, so a repeated load skips reading and tokenizing 50,000 reviews:
+/// The tokenized dataset (<see cref="TokenizedImdb"/>) as one little-endian file, so a repeated load skips reading and
+/// tokenizing 50,000 reviews. It holds word ids before any <see cref="ImdbOptions"/> applies, so one file per source serves
+/// every sequence length, vocabulary limit, padding, shuffle and label kind:
 /// <code>
 /// header   "RNNGIMDB", int32 format version, 32-byte source fingerprint,
-///          int32 numWords (-1 none), skipTop, seqLen, padding, truncating, hasSeed, seed, trainCount, testCount, vocabularyBytes
+///          int32 trainCount, testCount, trainWords, testWords, vocabularyBytes
 /// body     vocabulary (UTF-8 words in rank order, '\n'-separated),
-///          train ids int32[trainCount·seqLen], train labels byte[trainCount], test ids, test labels
+///          per split (train, then test): int32 wordCount[count], byte label[count], byte ratingClass[count],
+///          int32 kerasId[words]
 /// trailer  SHA-256 of everything before it
 /// </code>
-/// A file whose length, header or hash does not check out is reported as unusable, never trusted.
+/// A file whose length, header, hash or contents do not check out is reported as unusable, never trusted.
 /// </summary>
 internal static class EncodedCache
 {
     /// <summary>Bump when the tokenizer, the ranking or this layout changes, so old caches are rebuilt.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
-    private const int HeaderLength = 8 + 4 + 32 + (11 * 4);
+    private const int CountsOffset = 8 + 4 + 32;
+    private const int HeaderLength = CountsOffset + (5 * 4);
     private const int HashLength = 32;
     private static ReadOnlySpan<byte> Magic => "RNNGIMDB"u8;
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>The cache file name spells out the fingerprint and every option that changes the encoded ids.</summary>
-    public static string PathFor(string cacheFolder, byte[] fingerprint, ImdbOptions options)
-    {
-        string numWords = options.NumWords is int limit ? limit.ToString(CultureInfo.InvariantCulture) : "all";
-        string padding = options.Padding == Padding.Pre ? "pre" : "post";
-        string truncating = options.Truncating == Truncating.Pre ? "pre" : "post";
-        string seed = options.ShuffleSeed is int value ? value.ToString(CultureInfo.InvariantCulture) : "none";
-        string name = string.Create(
-            CultureInfo.InvariantCulture,
-            $"imdb-{Convert.ToHexStringLower(fingerprint)[..16]}-w{numWords}-k{options.SkipTop}-l{options.SeqLen}-{padding}-{truncating}-s{seed}{(options.Labels == ImdbLabels.Rating ? "-rating" : string.Empty)}.bin");
-        return Path.Combine(cacheFolder, name);
-    }
+    /// <summary>The cache file name spells out the source fingerprint; no option changes it.</summary>
+    public static string PathFor(string cacheFolder, byte[] fingerprint) =>
+        Path.Combine(cacheFolder, $"imdb-{Convert.ToHexStringLower(fingerprint)[..16]}-words-v{FormatVersion}.bin");
 
     /// <summary>Caches are written only where int32 is little-endian in memory, so ids can be copied as bytes.</summary>
     public static bool IsSupported => BitConverter.IsLittleEndian;
 
-    public static void Write(string path, byte[] fingerprint, ImdbOptions options, ImdbDataset data)
+    public static void Write(string path, byte[] fingerprint, TokenizedImdb data)
     {
         byte[] vocabulary = Encoding.UTF8.GetBytes(string.Join('\n', data.Vocabulary.Words));
         byte[] header = new byte[HeaderLength];
-        WriteHeader(header, fingerprint, options, data.Train.Count, data.Test.Count, vocabulary.Length);
+        WriteHeader(header, fingerprint, [data.Train.Count, data.Test.Count, data.Train.Ids.Length, data.Test.Ids.Length, vocabulary.Length]);
 
         IO.AtomicFile.Write(path, file =>
         {
@@ -60,10 +54,18 @@ internal static class EncodedCache
 
             Append(header);
             Append(vocabulary);
-            foreach (SequenceDataset split in (SequenceDataset[])[data.Train, data.Test])
+            foreach (TokenizedSplit split in (TokenizedSplit[])[data.Train, data.Test])
             {
-                Append(MemoryMarshal.AsBytes(split.Tokens.AsSpan()));
-                Append(split.Labels.Select(label => (byte)label).ToArray());
+                int[] wordCounts = new int[split.Count];
+                for (int i = 0; i < wordCounts.Length; i++)
+                {
+                    wordCounts[i] = split.Offsets[i + 1] - split.Offsets[i];
+                }
+
+                Append(MemoryMarshal.AsBytes(wordCounts.AsSpan()));
+                Append(split.Labels);
+                Append(split.RatingClasses);
+                Append(MemoryMarshal.AsBytes(split.Ids.AsSpan()));
             }
 
             file.Write(hash.GetHashAndReset());
@@ -71,11 +73,9 @@ internal static class EncodedCache
     }
 
     /// <summary>The cached data, or null with <paramref name="problem"/> saying why the file is unusable (null when it is absent).</summary>
-    public static (Vocabulary Vocabulary, SequenceDataset Train, SequenceDataset Test)? TryRead(
-        string path, byte[] fingerprint, ImdbOptions options, out string? problem)
+    public static TokenizedImdb? TryRead(string path, byte[] fingerprint, out string? problem)
     {
         problem = null;
-        byte[] bytes;
         try
         {
             if (!File.Exists(path))
@@ -83,25 +83,73 @@ internal static class EncodedCache
                 return null;
             }
 
-            bytes = File.ReadAllBytes(path);
+            // Read straight into the arrays the data lives in, hashing as it goes: a second copy of the whole file would
+            // double the fresh memory touched, which is most of a warm load.
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            void Read(Span<byte> destination)
+            {
+                file.ReadExactly(destination);
+                hash.AppendData(destination);
+            }
+
+            if (file.Length < HeaderLength + HashLength)
+            {
+                problem = "it is not an RnnGen IMDB cache (too short)";
+                return null;
+            }
+
+            byte[] header = new byte[HeaderLength];
+            Read(header);
+            problem = CheckHeader(header, fingerprint, file.Length, out int[] counts);
+            if (problem is not null)
+            {
+                return null;
+            }
+
+            byte[] vocabularyBytes = new byte[counts[4]];
+            Read(vocabularyBytes);
+            RawSplit train = RawSplit.Read(counts[0], counts[2], Read);
+            RawSplit test = RawSplit.Read(counts[1], counts[3], Read);
+            byte[] stored = new byte[HashLength];
+            file.ReadExactly(stored);
+            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(stored))
+            {
+                problem = "its SHA-256 does not match its contents";
+                return null;
+            }
+
+            return Build(vocabularyBytes, train, test, out problem);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             problem = e.Message;
             return null;
         }
+    }
 
-        problem = Check(bytes, fingerprint, options, out int trainCount, out int testCount, out int vocabularyLength);
-        if (problem is not null)
+    /// <summary>A split's arrays as stored, not yet checked.</summary>
+    private sealed record RawSplit(int[] WordCounts, byte[] Labels, byte[] RatingClasses, int[] Ids)
+    {
+        public static RawSplit Read(int count, int words, ReadBytes read)
         {
-            return null;
+            var split = new RawSplit(new int[count], new byte[count], new byte[count], new int[words]);
+            read(MemoryMarshal.AsBytes(split.WordCounts.AsSpan()));
+            read(split.Labels);
+            read(split.RatingClasses);
+            read(MemoryMarshal.AsBytes(split.Ids.AsSpan()));
+            return split;
         }
+    }
 
-        ReadOnlySpan<byte> body = bytes.AsSpan(HeaderLength);
+    private delegate void ReadBytes(Span<byte> destination);
+
+    private static TokenizedImdb? Build(byte[] vocabularyBytes, RawSplit train, RawSplit test, out string? problem)
+    {
         string words;
         try
         {
-            words = s_strictUtf8.GetString(body[..vocabularyLength]);
+            words = s_strictUtf8.GetString(vocabularyBytes);
         }
         catch (DecoderFallbackException)
         {
@@ -109,80 +157,119 @@ internal static class EncodedCache
             return null;
         }
 
-        body = body[vocabularyLength..];
-        SequenceDataset train = ReadSplit(ref body, trainCount, options.SeqLen);
-        SequenceDataset test = ReadSplit(ref body, testCount, options.SeqLen);
         var vocabulary = new Vocabulary(words.Length == 0 ? [] : words.Split('\n'), validate: false);
-        return (vocabulary, train, test);
+        int largestId = Vocabulary.IndexFrom + vocabulary.Count;
+        problem = null;
+        TokenizedSplit? trainSplit = Check(train, largestId, "training", ref problem);
+        TokenizedSplit? testSplit = Check(test, largestId, "test", ref problem);
+        return trainSplit is null || testSplit is null ? null : new TokenizedImdb(vocabulary, trainSplit, testSplit);
     }
 
-    private static string? Check(
-        byte[] bytes, byte[] fingerprint, ImdbOptions options, out int trainCount, out int testCount, out int vocabularyLength)
+    /// <summary>
+    /// The counts of the header (reviews and words per split, vocabulary bytes), or a problem: another magic, version or
+    /// source, a negative count, or a file length other than the counts imply. Nothing is allocated before this passes.
+    /// </summary>
+    private static string? CheckHeader(ReadOnlySpan<byte> header, byte[] fingerprint, long fileLength, out int[] counts)
     {
-        trainCount = testCount = vocabularyLength = 0;
-        if (bytes.Length < HeaderLength + HashLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        counts = new int[5];
+        if (!header[..Magic.Length].SequenceEqual(Magic))
         {
-            return "it is not an RnnGen IMDB cache (too short or wrong magic)";
+            return "it is not an RnnGen IMDB cache (wrong magic)";
         }
 
-        byte[] expected = new byte[HeaderLength];
-        ReadOnlySpan<byte> header = bytes.AsSpan(0, HeaderLength);
         int version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
         if (version != FormatVersion)
         {
             return $"it has format version {version}, not {FormatVersion}";
         }
 
-        trainCount = BinaryPrimitives.ReadInt32LittleEndian(header[^12..]);
-        testCount = BinaryPrimitives.ReadInt32LittleEndian(header[^8..]);
-        vocabularyLength = BinaryPrimitives.ReadInt32LittleEndian(header[^4..]);
-        WriteHeader(expected, fingerprint, options, trainCount, testCount, vocabularyLength);
-        if (!header.SequenceEqual(expected))
+        if (!header[12..CountsOffset].SequenceEqual(fingerprint))
         {
-            return "it was made from other data or with other options";
+            return "it was made from other data";
         }
 
-        long expectedLength = HeaderLength + (long)vocabularyLength + (((long)trainCount + testCount) * ((options.SeqLen * 4L) + 1)) + HashLength;
-        if (trainCount < 0 || testCount < 0 || vocabularyLength < 0 || bytes.Length != expectedLength)
+        for (int i = 0; i < counts.Length; i++)
         {
-            return $"it is {bytes.Length} bytes long; its header implies {expectedLength}";
+            counts[i] = BinaryPrimitives.ReadInt32LittleEndian(header[(CountsOffset + (4 * i))..]);
+            if (counts[i] < 0)
+            {
+                return $"its header gives a negative count ({counts[i]})";
+            }
         }
 
-        if (!SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashLength)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashLength)))
+        // Per review: a word count (4 bytes), a label and a rating class; per word: an id (4 bytes).
+        long expectedLength = HeaderLength + HashLength + (((long)counts[0] + counts[1]) * 6) + (((long)counts[2] + counts[3]) * 4) + counts[4];
+        return fileLength == expectedLength ? null : $"it is {fileLength} bytes long; its header implies {expectedLength}";
+    }
+
+    /// <summary>One split, checked: word counts that add up, labels 0 or 1, rating classes that agree, ids the vocabulary has.</summary>
+    private static TokenizedSplit? Check(RawSplit split, int largestId, string name, ref string? problem)
+    {
+        if (problem is not null)
         {
-            return "its SHA-256 does not match its contents";
+            return null;
+        }
+
+        (int[] wordCounts, byte[] labels, byte[] ratingClasses, int[] ids) = (split.WordCounts, split.Labels, split.RatingClasses, split.Ids);
+        int count = labels.Length;
+        int wordCount = ids.Length;
+        int[] offsets = new int[count + 1];
+        for (int i = 0; i < count; i++)
+        {
+            long end = (long)offsets[i] + wordCounts[i];
+            if (wordCounts[i] < 0 || end > wordCount)
+            {
+                problem = $"the {name} review {i} has {wordCounts[i]} words, more than the split has left";
+                return null;
+            }
+
+            offsets[i + 1] = (int)end;
+            bool ratingAgrees = ratingClasses[i] == TokenizedSplit.NoRating
+                || (ratingClasses[i] < ImdbReader.RatingStars.Count && (ratingClasses[i] >= 4 ? 1 : 0) == labels[i]);
+            if (labels[i] > 1 || !ratingAgrees)
+            {
+                problem = $"the {name} review {i} has label {labels[i]} and rating class {ratingClasses[i]}";
+                return null;
+            }
+        }
+
+        if (offsets[^1] != wordCount)
+        {
+            problem = $"the {name} reviews' word counts add up to {offsets[^1]}, not {wordCount}";
+            return null;
+        }
+
+        if (FirstBadId(ids, largestId) is int at)
+        {
+            problem = $"the {name} split has word id {ids[at]} at position {at}, outside the vocabulary";
+            return null;
+        }
+
+        return new TokenizedSplit(ids, offsets, labels, ratingClasses);
+    }
+
+    /// <summary>The first id that is neither a ranked word (<c>IndexFrom + 1 ..= largestId</c>) nor the OOV id.</summary>
+    private static int? FirstBadId(int[] ids, int largestId)
+    {
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (ids[i] != Vocabulary.OovId && (ids[i] <= Vocabulary.IndexFrom || ids[i] > largestId))
+            {
+                return i;
+            }
         }
 
         return null;
     }
 
-    private static SequenceDataset ReadSplit(ref ReadOnlySpan<byte> body, int count, int seqLen)
-    {
-        int idBytes = count * seqLen * sizeof(int);
-        int[] tokens = MemoryMarshal.Cast<byte, int>(body[..idBytes]).ToArray();
-        float[] labels = new float[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = body[idBytes + i];
-        }
-
-        body = body[(idBytes + count)..];
-        return new SequenceDataset(tokens, labels, seqLen);
-    }
-
-    private static void WriteHeader(Span<byte> header, byte[] fingerprint, ImdbOptions options, int trainCount, int testCount, int vocabularyLength)
+    private static void WriteHeader(Span<byte> header, byte[] fingerprint, ReadOnlySpan<int> counts)
     {
         Magic.CopyTo(header);
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], FormatVersion);
         fingerprint.CopyTo(header[12..]);
-        ReadOnlySpan<int> fields =
-        [
-            options.NumWords ?? -1, options.SkipTop, options.SeqLen, (int)options.Padding, (int)options.Truncating,
-            options.ShuffleSeed is null ? 0 : 1, options.ShuffleSeed ?? 0, (int)options.Labels, trainCount, testCount, vocabularyLength,
-        ];
-        for (int i = 0; i < fields.Length; i++)
+        for (int i = 0; i < counts.Length; i++)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(header[(44 + (4 * i))..], fields[i]);
+            BinaryPrimitives.WriteInt32LittleEndian(header[(CountsOffset + (4 * i))..], counts[i]);
         }
     }
 }

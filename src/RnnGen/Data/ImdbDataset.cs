@@ -61,14 +61,17 @@ public sealed class ImdbDataset
 
         var stopwatch = Stopwatch.StartNew();
         byte[]? fingerprint = options.UseCache && EncodedCache.IsSupported ? SourceFingerprint.Compute(location.Path) : null;
-        string? cachePath = fingerprint is null ? null : EncodedCache.PathFor(cacheFolder, fingerprint, options);
+        string? cachePath = fingerprint is null ? null : EncodedCache.PathFor(cacheFolder, fingerprint);
         if (cachePath is not null)
         {
-            var cached = EncodedCache.TryRead(cachePath, fingerprint!, options, out string? problem);
-            if (cached is var (vocabulary, train, test))
+            TokenizedImdb? cached = EncodedCache.TryRead(cachePath, fingerprint!, out string? problem);
+
+            // A cache made from reviews without ratings in their names cannot label by rating; reading the reviews again
+            // then reports the first such review by name.
+            if (cached is not null && (options.Labels != ImdbLabels.Rating || (cached.Train.HasEveryRating && cached.Test.HasEveryRating)))
             {
                 options.Log?.WriteLine($"IMDB: {location.Path} read from the encoded cache {cachePath} in {Seconds(stopwatch)}.");
-                return new ImdbDataset(train, test, vocabulary, options) { Source = location, CachePath = cachePath, LoadedFromCache = true };
+                return Encode(cached, options, location, cachePath, loadedFromCache: true);
             }
 
             if (problem is not null)
@@ -77,12 +80,14 @@ public sealed class ImdbDataset
             }
         }
 
-        ImdbDataset data = FromReviews(ImdbReader.Read(location.Path, options.MaxReviewBytes), options);
+        ImdbReviews reviews = ImdbReader.Read(location.Path, options.MaxReviewBytes);
+        CheckLabels(reviews, options);
+        TokenizedImdb tokenized = TokenizedImdb.From(reviews);
         if (cachePath is not null)
         {
             try
             {
-                EncodedCache.Write(cachePath, fingerprint!, options, data);
+                EncodedCache.Write(cachePath, fingerprint!, tokenized);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -92,7 +97,7 @@ public sealed class ImdbDataset
         }
 
         options.Log?.WriteLine($"IMDB: {location.Path} read and encoded in {Seconds(stopwatch)}.");
-        return new ImdbDataset(data.Train, data.Test, data.Vocabulary, options) { Source = location, CachePath = cachePath };
+        return Encode(tokenized, options, location, cachePath, loadedFromCache: false);
     }
 
     /// <summary>
@@ -105,13 +110,8 @@ public sealed class ImdbDataset
         ArgumentNullException.ThrowIfNull(reviews);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        (int[][] words, WordTable table) = Tokenize([.. reviews.Train, .. reviews.Test], reviews.Train.Count);
-        (Vocabulary vocabulary, int[] kerasIds) = table.Rank();
-
-        RnnRandom? random = options.ShuffleSeed is int seed ? new RnnRandom(seed) : null;
-        SequenceDataset train = Encode(words.AsSpan(0, reviews.Train.Count), reviews.Train, kerasIds, options, random);
-        SequenceDataset test = Encode(words.AsSpan(reviews.Train.Count), reviews.Test, kerasIds, options, random);
-        return new ImdbDataset(train, test, vocabulary, options);
+        CheckLabels(reviews, options);
+        return Encode(TokenizedImdb.From(reviews), options);
     }
 
     /// <summary>Encodes raw text for a model trained on data loaded with <paramref name="options"/>: <c>SeqLen</c> ids.</summary>
@@ -125,67 +125,48 @@ public sealed class ImdbDataset
     /// <summary>Encodes raw text with this dataset's vocabulary and options: <c>SeqLen</c> ids.</summary>
     public int[] Encode(string text) => EncodeText(text, Vocabulary, Options);
 
-    /// <summary>
-    /// The provisional word ids of every review, and the table they refer to. Tokenizing is most of a cold load, so contiguous
-    /// chunks are tokenized in parallel into tables of their own, then merged; the ranking depends only on the merged counts,
-    /// so the result does not depend on the number of chunks.
-    /// </summary>
-    private static (int[][] Words, WordTable Table) Tokenize(Review[] reviews, int trainingCount)
+    /// <summary>Rating labels need a rating in every file name; the first review without one is named.</summary>
+    private static void CheckLabels(ImdbReviews reviews, ImdbOptions options)
     {
-        int chunks = Math.Clamp(reviews.Length / 1000, 1, Math.Min(Environment.ProcessorCount, 16));
-        int[][] words = new int[reviews.Length][];
-        var tables = new WordTable[chunks];
-        Parallel.For(0, chunks, chunk =>
+        if (options.Labels == ImdbLabels.Rating)
         {
-            var table = new WordTable();
-            for (int i = ChunkStart(chunk); i < ChunkStart(chunk + 1); i++)
+            foreach (Review review in (IEnumerable<Review>)[.. reviews.Train, .. reviews.Test])
             {
-                words[i] = table.Add(reviews[i].Text, isTraining: i < trainingCount);
-            }
-
-            tables[chunk] = table;
-        });
-
-        WordTable merged = tables[0];
-        for (int chunk = 1; chunk < chunks; chunk++)
-        {
-            int[] map = merged.Merge(tables[chunk]);
-            for (int i = ChunkStart(chunk); i < ChunkStart(chunk + 1); i++)
-            {
-                int[] ids = words[i];
-                for (int j = 0; j < ids.Length; j++)
-                {
-                    ids[j] = map[ids[j]];
-                }
+                _ = ImdbReader.RatingClassOf(review);
             }
         }
-
-        return (words, merged);
-
-        int ChunkStart(int chunk) => (int)((long)reviews.Length * chunk / chunks);
     }
 
-    private static SequenceDataset Encode(ReadOnlySpan<int[]> words, IReadOnlyList<Review> reviews, int[] kerasIds, ImdbOptions options, RnnRandom? random)
+    /// <summary>Applies the options to the tokenized reviews: one generator shuffles the training split, then the test split.</summary>
+    private static ImdbDataset Encode(
+        TokenizedImdb tokenized, ImdbOptions options, DataLocation? source = null, string? cachePath = null, bool loadedFromCache = false)
     {
-        int[] order = [.. Enumerable.Range(0, words.Length)];
+        RnnRandom? random = options.ShuffleSeed is int seed ? new RnnRandom(seed) : null;
+        SequenceDataset train = Encode(tokenized.Train, options, random);
+        SequenceDataset test = Encode(tokenized.Test, options, random);
+        return new ImdbDataset(train, test, tokenized.Vocabulary, options) { Source = source, CachePath = cachePath, LoadedFromCache = loadedFromCache };
+    }
+
+    private static SequenceDataset Encode(TokenizedSplit split, ImdbOptions options, RnnRandom? random)
+    {
+        int[] order = [.. Enumerable.Range(0, split.Count)];
         random?.Shuffle(order.AsSpan());
 
         int seqLen = options.SeqLen;
-        int[] tokens = new int[checked(words.Length * seqLen)];
-        float[] labels = new float[words.Length];
+        int[] tokens = new int[checked(split.Count * seqLen)];
+        float[] labels = new float[split.Count];
+        int[] sequence = new int[split.LongestReview + 1];
         for (int row = 0; row < order.Length; row++)
         {
-            int[] source = words[order[row]];
-            int[] sequence = new int[source.Length + 1];
+            ReadOnlySpan<int> words = split.Review(order[row]);
             sequence[0] = Vocabulary.LimitId(Vocabulary.StartId, options.NumWords, options.SkipTop);
-            for (int i = 0; i < source.Length; i++)
+            for (int i = 0; i < words.Length; i++)
             {
-                sequence[i + 1] = Vocabulary.LimitId(kerasIds[source[i]], options.NumWords, options.SkipTop);
+                sequence[i + 1] = Vocabulary.LimitId(words[i], options.NumWords, options.SkipTop);
             }
 
-            Sequences.PadSequence(sequence, tokens.AsSpan(row * seqLen, seqLen), options.Padding, options.Truncating);
-            Review review = reviews[order[row]];
-            labels[row] = options.Labels == ImdbLabels.Rating ? ImdbReader.RatingClassOf(review) : review.Label;
+            Sequences.PadSequence(sequence.AsSpan(0, words.Length + 1), tokens.AsSpan(row * seqLen, seqLen), options.Padding, options.Truncating);
+            labels[row] = options.Labels == ImdbLabels.Rating ? split.RatingClasses[order[row]] : split.Labels[order[row]];
         }
 
         return new SequenceDataset(tokens, labels, seqLen);

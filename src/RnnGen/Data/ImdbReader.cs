@@ -42,14 +42,21 @@ public static class ImdbReader
     /// </summary>
     public static int RatingClassOf(Review review)
     {
+        int rating = TryRatingClassOf(review);
+        return rating >= 0 ? rating
+            : throw new ImdbDataException($"The review '{review.Path}' has no star rating its folder allows in its name (<id>_<rating>.txt with 1-4 under neg, 7-10 under pos).");
+    }
+
+    /// <summary>The rating class as <see cref="RatingClassOf"/> gives it, or -1 where that would be an error.</summary>
+    internal static int TryRatingClassOf(Review review)
+    {
         string name = Path.GetFileNameWithoutExtension(review.Path);
         int underscore = name.LastIndexOf('_');
         int stars = underscore >= 0 && int.TryParse(name.AsSpan(underscore + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) ? value : -1;
         int rating = Array.IndexOf(s_ratingStars, stars);
-        bool agrees = rating >= 0 && (rating >= 4 ? 1 : 0) == review.Label;
-        return agrees ? rating
-            : throw new ImdbDataException($"The review '{review.Path}' has no star rating its folder allows in its name (<id>_<rating>.txt with 1-4 under neg, 7-10 under pos).");
+        return rating >= 0 && (rating >= 4 ? 1 : 0) == review.Label ? rating : -1;
     }
+
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The default cap on one review's size in bytes: 1 MiB, some 70 times the longest real review (13.7 KB).</summary>
