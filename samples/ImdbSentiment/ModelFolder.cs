@@ -5,6 +5,8 @@ using RnnGen.Checkpoints;
 using RnnGen.Data;
 using RnnGen.Optimizers;
 using RnnGen;
+using RnnGen.Serving;
+using RnnGen.Text;
 
 namespace ImdbSample;
 
@@ -12,8 +14,10 @@ namespace ImdbSample;
 /// The folder a training run writes and <c>evaluate</c> and <c>predict</c> read:
 /// <list type="bullet">
 /// <item><c>model.json</c>: which model, how its text is encoded, how it was trained and its test result (<see cref="ModelInfo"/>).</item>
-/// <item><c>model.safetensors</c>: the weights (<see cref="Checkpoint.Save(string, IRnnModel, Optimizer?, RnnGen.Training.TrainingPosition?)"/>), readable by Python's safetensors.</item>
-/// <item><c>vocabulary.txt</c>: the training vocabulary, one word per line by rank (<see cref="Vocabulary.Save"/>).</item>
+/// <item><c>classifier.json</c>, <c>model.safetensors</c>, <c>vocabulary.txt</c>, <c>imdb_encoding.json</c>: the trained
+/// model as the runtime's <see cref="TextClassifier"/> saves it (the model description and class names, the weights
+/// readable by Python's safetensors, the training vocabulary one word per line by rank, and the encoding options of
+/// <see cref="ImdbEncoder"/>), so any program with the model class loads it with <c>TextClassifier.Load</c>.</item>
 /// <item><c>history.json</c>, <c>history.csv</c>: Keras' <c>history.history</c>, one entry per epoch.</item>
 /// <item><c>curves.png</c>: training and validation accuracy and loss per epoch.</item>
 /// <item><c>backup.safetensors</c>: only while a run is unfinished (<see cref="RnnGen.Training.BackupAndRestore"/>); the next run resumes from it.</item>
@@ -77,11 +81,11 @@ internal sealed class ModelFolder(string path)
     }
 
     /// <summary>
-    /// Creates the model that <c>model.json</c> names and loads its weights. <paramref name="requestedModel"/>, when given,
-    /// must be that model. A checkpoint of another shape or cell fails in <see cref="Checkpoint.Load"/> with a message
-    /// naming the tensor and both shapes.
+    /// Creates the model that <c>model.json</c> names and loads the classifier (weights, vocabulary, encoding, class
+    /// names) with <see cref="TextClassifier.Load"/>. <paramref name="requestedModel"/>, when given, must be that model.
+    /// A folder of another shape or cell, or a damaged file, is a <see cref="UsageException"/> naming the file.
     /// </summary>
-    public (ModelEntry Entry, IRnnModel Model, ModelInfo Info) LoadModel(string? requestedModel)
+    public (ModelEntry Entry, TextClassifier Classifier, ModelInfo Info) LoadModel(string? requestedModel)
     {
         ModelInfo info = ReadInfo();
         ModelEntry? entry = ModelCatalog.All.FirstOrDefault(e => e.Name == info.Model);
@@ -104,14 +108,39 @@ internal sealed class ModelFolder(string path)
         }
 
         CheckEncoding(info, model.Description, entry.Name);
-        if (!File.Exists(WeightsPath))
+        if (!File.Exists(WeightsPath) || !File.Exists(InFolder(TextClassifier.DescriptionFileName)))
         {
-            throw new UsageException($"'{Path}' has no model.safetensors; train the model into it with: train --model {entry.Name} --output {Path}");
+            throw new UsageException(
+                $"'{Path}' has no {(File.Exists(WeightsPath) ? TextClassifier.DescriptionFileName : "model.safetensors")}; train the model into it with: train --model {entry.Name} --output {Path}");
         }
 
-        Checkpoint.Load(WeightsPath, model);
-        return (entry, model, info);
+        TextClassifier classifier;
+        try
+        {
+            classifier = TextClassifier.Load(Path, model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        if (classifier.Encoder is not ImdbEncoder encoder || encoder.Options.NumWords != info.NumWords || encoder.Options.SkipTop != info.SkipTop
+            || ModelInfo.EncodingNames(encoder.Options) != (info.Padding, info.Truncating))
+        {
+            throw new UsageException($"'{InfoPath}' and the classifier files in '{Path}' give different text encodings; train the model again.");
+        }
+
+        return (entry, classifier, info);
     }
+
+    /// <summary>Saves a trained model as a <see cref="TextClassifier"/> with the IMDB encoding of <paramref name="options"/>.</summary>
+    public void SaveClassifier(IRnnModel model, Vocabulary vocabulary, ImdbOptions options) =>
+        TextClassifier.Create(model, new ImdbEncoder(vocabulary, options), ClassNamesOf(model.Description)).Save(Path);
+
+    /// <summary>The classes: negative and positive for the sentiment model, the star ratings for the rating model.</summary>
+    public static string[] ClassNamesOf(ModelDescription description) => description.Classes == 1
+        ? ["negative", "positive"]
+        : [.. ImdbReader.RatingStars.Select(static stars => stars == 1 ? "1 star" : $"{stars} stars")];
 
     /// <summary>
     /// The text encoding model.json records must be the one the compiled model was trained with: num_words is its
@@ -135,9 +164,6 @@ internal sealed class ModelFolder(string path)
             throw new UsageException($"'{InfoPath}': {problem}; the file was edited or belongs to another build of the model. Train it again.");
         }
     }
-
-    /// <summary>Loads the vocabulary; a missing or malformed file is an <see cref="ImdbDataException"/> naming it.</summary>
-    public Vocabulary LoadVocabulary() => Vocabulary.Load(VocabularyPath);
 
     public string InFolder(string name) => System.IO.Path.Combine(Path, name);
 }

@@ -38,12 +38,7 @@ internal static class ServeCommand
             throw new UsageException("--max-body-bytes and --max-texts must be positive.");
         }
 
-        (ModelEntry entry, IRnnModel model, ModelInfo info) = folder.LoadModel(requestedModel);
-        var encoder = new ImdbTextEncoder(folder.LoadVocabulary(), info.ToDataOptions());
-        string[] classes = model.Description.Classes == 1
-            ? ["negative", "positive"]
-            : [.. ImdbReader.RatingStars.Select(static stars => $"{stars} stars")];
-        var classifier = TextClassifier.Create(model, encoder, classes);
+        (ModelEntry entry, TextClassifier classifier, ModelInfo info) = folder.LoadModel(requestedModel);
         using var predictor = new TextPredictor(classifier, () => entry.Create(0));
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();

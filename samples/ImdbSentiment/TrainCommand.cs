@@ -315,8 +315,7 @@ internal static class TrainCommand
     private static void Save(ModelFolder folder, IRnnModel model, Vocabulary vocabulary, History history, ModelInfo info)
     {
         // Weights only, as Keras' save_weights: the optimizer state belongs to the backup, which resumes training.
-        Checkpoint.Save(folder.WeightsPath, model);
-        vocabulary.Save(folder.VocabularyPath);
+        folder.SaveClassifier(model, vocabulary, info.ToDataOptions());
         history.SaveJson(folder.HistoryJsonPath);
         history.SaveCsv(folder.HistoryCsvPath);
         if (history.Count > 0)

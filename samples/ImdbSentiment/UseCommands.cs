@@ -6,6 +6,8 @@ using RnnGen;
 using RnnGen.Data;
 using RnnGen.Keras;
 using RnnGen.Onnx;
+using RnnGen.Serving;
+using RnnGen.Text;
 using RnnGen.Training;
 
 namespace ImdbSample;
@@ -29,7 +31,8 @@ internal static class UseCommands
             throw new UsageException($"--file '{file}' does not end with {extension}, the extension of --format {format}.");
         }
 
-        (ModelEntry entry, IRnnModel model, _) = folder.LoadModel(requestedModel);
+        (ModelEntry entry, TextClassifier classifier, _) = folder.LoadModel(requestedModel);
+        IRnnModel model = classifier.Model;
         string path = file ?? folder.InFolder("model" + extension);
         string written;
         if (format == "onnx")
@@ -64,8 +67,9 @@ internal static class UseCommands
     public static int Evaluate(ModelFolder folder, string? requestedModel, string? dataPath, string? cacheFolder, Verbosity verbosity, TextWriter output, int[]? lastTokens = null)
     {
         bool normal = verbosity != Verbosity.Quiet;
-        (ModelEntry entry, IRnnModel model, ModelInfo info) = folder.LoadModel(requestedModel);
-        Vocabulary vocabulary = folder.LoadVocabulary();
+        (ModelEntry entry, TextClassifier classifier, ModelInfo info) = folder.LoadModel(requestedModel);
+        IRnnModel model = classifier.Model;
+        Vocabulary vocabulary = ((ImdbEncoder)classifier.Encoder).Vocabulary;
         if (normal)
         {
             output.WriteLine($"Model: {entry.Name} ({info.Spec}) from {folder.Path}");
@@ -163,15 +167,8 @@ internal static class UseCommands
     /// <summary>The probability that <paramref name="text"/> is a positive review, tokenized exactly as the training reviews were.</summary>
     public static int Predict(ModelFolder folder, string? requestedModel, string text, Verbosity verbosity, TextWriter output)
     {
-        (ModelEntry entry, IRnnModel model, ModelInfo info) = folder.LoadModel(requestedModel);
-        Vocabulary vocabulary = folder.LoadVocabulary();
-        ImdbOptions options = info.ToDataOptions();
-        int[] ids = ImdbDataset.EncodeText(text, vocabulary, options);
-        float[] probabilities = model.Predict(ids);
-        float probability = probabilities[0];
-
-        // Keras' binary_accuracy threshold: positive when σ(z) > 0.5; the rating model's class is the argmax.
-        string label = probability > 0.5f ? "positive" : "negative";
+        (ModelEntry entry, TextClassifier classifier, ModelInfo info) = folder.LoadModel(requestedModel);
+        TextPrediction prediction = classifier.Predict(text);
         if (verbosity == Verbosity.Verbose)
         {
             RuntimeReport.Write(output);
@@ -179,7 +176,9 @@ internal static class UseCommands
 
         if (verbosity != Verbosity.Quiet)
         {
-            int[] encoded = vocabulary.Encode(text, options.NumWords, options.SkipTop);
+            var encoder = (ImdbEncoder)classifier.Encoder;
+            ImdbOptions options = encoder.Options;
+            int[] encoded = encoder.Vocabulary.Encode(text, options.NumWords, options.SkipTop);
             int words = encoded.Length - 1;
             int unknown = encoded.AsSpan(1).Count(Vocabulary.OovId);
             output.WriteLine($"Model: {entry.Name} ({info.Spec}) from {folder.Path}");
@@ -187,15 +186,12 @@ internal static class UseCommands
                 $"Text: {words} words, {unknown} outside the model's {options.NumWords:N0}-word vocabulary{(encoded.Length > options.SeqLen ? $"; the model reads only the last {options.SeqLen} tokens" : "")}."));
         }
 
-        if (probabilities.Length > 1)
-        {
-            int rating = RnnGen.Execution.SoftmaxCrossEntropy.ArgMax(probabilities);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{ImdbReader.RatingStars[rating]} stars (probability {probabilities[rating]:F4}; {string.Join(", ", probabilities.Select((p, k) => $"{ImdbReader.RatingStars[k]}: {p:F2}"))})"));
-            return 0;
-        }
-
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label} (probability of positive: {probability:F4})"));
+        // Keras' binary_accuracy threshold: positive when σ(z) > 0.5; the rating model's class is the argmax.
+        IReadOnlyList<float> probabilities = prediction.Probabilities;
+        output.WriteLine(classifier.Model.Description.Classes > 1
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{ImdbReader.RatingStars[prediction.ClassId]} stars (probability {prediction.Probability:F4}; {string.Join(", ", probabilities.Select((p, k) => $"{ImdbReader.RatingStars[k]}: {p:F2}"))})")
+            : string.Create(CultureInfo.InvariantCulture, $"{prediction.Label} (probability of positive: {probabilities[1]:F4})"));
         return 0;
     }
 
@@ -210,61 +206,24 @@ internal static class UseCommands
             throw new UsageException($"--format is json or csv, not '{format}'.");
         }
 
-        (_, IRnnModel model, ModelInfo info) = folder.LoadModel(requestedModel);
-        Vocabulary vocabulary = folder.LoadVocabulary();
-        ImdbOptions options = info.ToDataOptions();
-        int classes = model.Description.Classes;
+        (_, TextClassifier classifier, _) = folder.LoadModel(requestedModel);
         using var csv = format == "csv" ? Sep.New(',').Writer(static o => o with { Escape = true }).To(output, leaveOpen: true) : null;
-        var batch = new List<string>(256);
-        while (true)
+        foreach ((string text, TextPrediction prediction) in classifier.PredictLines(lines))
         {
-            string? line = lines.ReadLine();
-            if (line is not null)
+            if (csv is not null)
             {
-                batch.Add(line);
+                using SepWriter.Row row = csv.NewRow();
+                row["text"].Set(text);
+                row["label"].Set(prediction.Label);
+                row["probability"].Set(prediction.Probability.ToString("F4", CultureInfo.InvariantCulture));
             }
-
-            if (batch.Count == 256 || (line is null && batch.Count > 0))
+            else
             {
-                int[] ids = batch.SelectMany(text => ImdbDataset.EncodeText(text, vocabulary, options)).ToArray();
-                float[] probabilities = model.Predict(ids);
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    (string label, float probability) = Label(probabilities.AsSpan(i * classes, classes));
-                    if (csv is not null)
-                    {
-                        using SepWriter.Row row = csv.NewRow();
-                        row["text"].Set(batch[i]);
-                        row["label"].Set(label);
-                        row["probability"].Set(probability.ToString("F4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        output.WriteLine(JsonLine(batch[i], label, probability));
-                    }
-                }
-
-                batch.Clear();
-            }
-
-            if (line is null)
-            {
-                return 0;
+                output.WriteLine(JsonLine(text, prediction.Label, prediction.Probability));
             }
         }
-    }
 
-    /// <summary>The label and its probability: positive/negative at σ(z) &gt; 0.5, or the rating class with the largest probability.</summary>
-    private static (string Label, float Probability) Label(ReadOnlySpan<float> probabilities)
-    {
-        if (probabilities.Length == 1)
-        {
-            float p = probabilities[0];
-            return p > 0.5f ? ("positive", p) : ("negative", 1 - p);
-        }
-
-        int rating = RnnGen.Execution.SoftmaxCrossEntropy.ArgMax(probabilities);
-        return ($"{ImdbReader.RatingStars[rating]} stars", probabilities[rating]);
+        return 0;
     }
 
     private static string JsonLine(string text, string label, float probability)

@@ -112,9 +112,9 @@ public sealed partial class CommandLineTests
         using var temp = new TempFolder();
         (ModelFolder folder, _, _) = TinySeedFolder(temp);
 
-        // model.json says LSTM, as if the folder had been trained so; the weights are still the seed model's.
+        // model.json says LSTM, as if the folder had been trained so; the classifier files are still the seed model's.
         folder.WriteInfo(Info("lstm", ImdbLstm.Description));
-        AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), "does not fit model Lstm(sigmoid) V=10000 E=32 U=32 L=1 T=500");
+        AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), ", not Lstm(sigmoid) V=10000 E=32 U=32 L=1 T=500");
 
         folder.WriteInfo(Info("seed", ImdbSentiment.Description));
         AssertOneLineError(SampleProcess.Run("predict", "--model", "gru", "--output", folder.Path, "text"), "holds a 'seed' model, not 'gru'");
@@ -175,10 +175,10 @@ public sealed partial class CommandLineTests
         var folder = new ModelFolder(Path.Combine(temp.Path, "seed"));
         Directory.CreateDirectory(folder.Path);
         var model = new ImdbSentiment(seed: 5);
-        Checkpoint.Save(folder.WeightsPath, model);
         Vocabulary vocabulary = Vocabulary.Build(["a good film, a good cast", "a bad film and a bad plot", "the plot"]);
-        vocabulary.Save(folder.VocabularyPath);
-        folder.WriteInfo(Info("seed", ImdbSentiment.Description));
+        ModelInfo info = Info("seed", ImdbSentiment.Description);
+        folder.SaveClassifier(model, vocabulary, info.ToDataOptions());
+        folder.WriteInfo(info);
         return (folder, model, vocabulary);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using ImdbSample;
 using RnnGen.Data;
 using RnnGen.Keras;
+using RnnGen.Serving;
 using Xunit.Abstractions;
 
 namespace RnnGen.IntegrationTests;
@@ -80,6 +81,13 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
         Assert.StartsWith("positive (", positive.Output, StringComparison.Ordinal);
         Assert.StartsWith("negative (", negative.Output, StringComparison.Ordinal);
 
+        // The folder is a runtime unit: TextClassifier.Load with the compiled model class gives the sample's probability.
+        TextClassifier loadedClassifier = TextClassifier.Load(folder.Path, new ImdbSentiment());
+        TextPrediction inProcess = loadedClassifier.Predict(
+            "One of the best films I have ever seen. The acting is brilliant, the story is beautiful and moving, and the music is wonderful. A must see, I loved it.");
+        Assert.Equal("positive", inProcess.Label);
+        Assert.Contains(inProcess.Probabilities[1].ToString("F4", CultureInfo.InvariantCulture), positive.Output, StringComparison.Ordinal);
+
         // Many reviews at once: a file with one review per line, as JSON Lines and as CSV, labels as above.
         string reviews = Path.Combine(temp.Path, "reviews.txt");
         File.WriteAllLines(reviews, [
@@ -100,7 +108,8 @@ public sealed class ImdbEndToEndTests(ITestOutputHelper log)
         SampleRun export = SampleProcess.Run("export", "-o", folder.Path);
         log.WriteLine(export.Output);
         Assert.True(export.ExitCode == 0, export.ToString());
-        (_, IRnnModel model, ModelInfo loaded) = folder.LoadModel(requestedModel: null);
+        (_, TextClassifier classifier, ModelInfo loaded) = folder.LoadModel(requestedModel: null);
+        IRnnModel model = classifier.Model;
         ImdbDataset data = ImdbDataset.Load(loaded.ToDataOptions() with { DataPath = archive, CacheFolder = cache });
         float worst = OnnxRuntimeCheck.WorstDifference(folder.OnnxPath, model, data.Test);
         log.WriteLine($"ONNX Runtime vs RnnGen on {data.Test.Count:N0} test reviews: max |difference| of the probabilities {worst:E2}");

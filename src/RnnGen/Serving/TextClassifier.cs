@@ -21,7 +21,8 @@ public sealed record TextPrediction(string Label, int ClassId, float Probability
 /// <item><c>classifier.json</c>: the model's description (<see cref="ModelDescription.SpecText"/>), the class names and
 /// the encoder's kind.</item>
 /// <item><c>model.safetensors</c>: the weights (<see cref="Checkpoint"/>), readable by Python's safetensors.</item>
-/// <item>the encoder's files, e.g. <c>vocabulary.txt</c> and <c>text_vectorization.json</c>.</item>
+/// <item>the encoder's files: <c>vocabulary.txt</c> and <c>text_vectorization.json</c> (<see cref="TextVectorizer"/>), or
+/// <c>vocabulary.txt</c> and <c>imdb_encoding.json</c> (<see cref="ImdbEncoder"/>, the IMDB path's Keras ids).</item>
 /// </list>
 /// A model class is compiled into the program, so <see cref="Load"/> takes an instance of it (no reflection) and checks
 /// that the folder was saved from a model of the same shapes and head.
@@ -112,7 +113,9 @@ public sealed class TextClassifier
         ITextEncoder encoder = description.Encoder switch
         {
             TextVectorizer.EncoderKind => TextVectorizer.Load(folder),
-            _ => throw new InvalidDataException($"{descriptionPath} names the text encoder '{description.Encoder}'; this version knows '{TextVectorizer.EncoderKind}'."),
+            ImdbEncoder.EncoderKind => ImdbEncoder.Load(folder),
+            _ => throw new InvalidDataException(
+                $"{descriptionPath} names the text encoder '{description.Encoder}'; this version knows '{TextVectorizer.EncoderKind}' and '{ImdbEncoder.EncoderKind}'."),
         };
         string? problem = Mismatch(model.Description, encoder, description.Classes ?? []);
         if (problem is not null)
