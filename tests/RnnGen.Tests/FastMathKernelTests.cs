@@ -110,14 +110,23 @@ public class FastMathKernelTests
     {
         var random = new RnnRandom(5);
         float[] inputs = Grid(-30f, 30f, 4096).Concat(Enumerable.Range(0, 4096).Select(_ => (random.NextSingle() - 0.5f) * 4)).ToArray();
-        inputs = inputs.Take(inputs.Length - (inputs.Length % 8)).ToArray();
-        for (int i = 0; i < inputs.Length; i += 8)
+        inputs = inputs.Take(inputs.Length - (inputs.Length % 16)).ToArray();
+        for (int i = 0; i < inputs.Length; i += 16)
         {
+            Vector512<float> x512 = Vector512.Create(inputs.AsSpan(i, 16));
             Vector256<float> x256 = Vector256.Create(inputs.AsSpan(i, 8));
             Vector128<float> x128 = Vector128.Create(inputs.AsSpan(i, 4));
-            for (int lane = 0; lane < 8; lane++)
+            for (int lane = 0; lane < 16; lane++)
             {
                 float x = inputs[i + lane];
+                AssertSame(FastMath.Exp(x), FastMath.Exp(x512).GetElement(lane), "exp", x);
+                AssertSame(FastMath.Tanh(x), FastMath.Tanh(x512).GetElement(lane), "tanh", x);
+                AssertSame(FastMath.Sigmoid(x), FastMath.Sigmoid(x512).GetElement(lane), "sigmoid", x);
+                if (lane >= 8)
+                {
+                    continue;
+                }
+
                 AssertSame(FastMath.Exp(x), FastMath.Exp(x256).GetElement(lane), "exp", x);
                 AssertSame(FastMath.Tanh(x), FastMath.Tanh(x256).GetElement(lane), "tanh", x);
                 AssertSame(FastMath.Sigmoid(x), FastMath.Sigmoid(x256).GetElement(lane), "sigmoid", x);

@@ -112,58 +112,60 @@ public static class Activations
         }
     }
 
-    // One pass for each FastMath function: whole vectors of the widest accelerated width, then its scalar form on the
-    // tail (which gives the same bits as a vector lane would).
+    // One pass for each FastMath function: whole vectors of the widest accelerated width, then of the narrower ones,
+    // then its scalar form on the tail (which gives the same bits as a vector lane would).
     private static void InPlace<TFunction>(Span<float> x)
         where TFunction : IVectorFunction
     {
         ref float xRef = ref MemoryMarshal.GetReference(x);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                TFunction.Invoke(Vector256.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
-            {
-                TFunction.Invoke(Vector128.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref xRef, (nuint)i);
-            }
-        }
-
+        int i = InPlace<TFunction, Lanes512>(ref xRef, 0, x.Length);
+        i = InPlace<TFunction, Lanes256>(ref xRef, i, x.Length);
+        i = InPlace<TFunction, Lanes128>(ref xRef, i, x.Length);
         for (; i < x.Length; i++)
         {
             Unsafe.Add(ref xRef, i) = TFunction.Invoke(Unsafe.Add(ref xRef, i));
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int InPlace<TFunction, TLanes>(ref float xRef, int i, int length)
+        where TFunction : IVectorFunction
+        where TLanes : struct, ILanes<TLanes>
+    {
+        if (TLanes.IsAccelerated)
+        {
+            for (; i <= length - TLanes.Count; i += TLanes.Count)
+            {
+                TLanes.Store(TFunction.Invoke(TLanes.Load(ref xRef, i)), ref xRef, i);
+            }
+        }
+
+        return i;
+    }
+
     private interface IVectorFunction
     {
         static abstract float Invoke(float x);
 
-        static abstract Vector256<float> Invoke(Vector256<float> x);
-
-        static abstract Vector128<float> Invoke(Vector128<float> x);
+        static abstract T Invoke<T>(T x)
+            where T : struct, ILanes<T>;
     }
 
     private readonly struct TanhFunction : IVectorFunction
     {
         public static float Invoke(float x) => FastMath.Tanh(x);
 
-        public static Vector256<float> Invoke(Vector256<float> x) => FastMath.Tanh(x);
-
-        public static Vector128<float> Invoke(Vector128<float> x) => FastMath.Tanh(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Invoke<T>(T x)
+            where T : struct, ILanes<T> => FastMath.Tanh(x);
     }
 
     private readonly struct SigmoidFunction : IVectorFunction
     {
         public static float Invoke(float x) => FastMath.Sigmoid(x);
 
-        public static Vector256<float> Invoke(Vector256<float> x) => FastMath.Sigmoid(x);
-
-        public static Vector128<float> Invoke(Vector128<float> x) => FastMath.Sigmoid(x);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T Invoke<T>(T x)
+            where T : struct, ILanes<T> => FastMath.Sigmoid(x);
     }
 }

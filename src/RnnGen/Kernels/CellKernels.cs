@@ -1,6 +1,7 @@
 // The elementwise part of the LSTM and GRU cells, one time step over a block of rows. The matrix products (x·W, h·U and
 // their gradients) are generated; these kernels apply the gate nonlinearities and the state updates between them.
-// The LSTM and GRU (reset_after, the default) steps are one fused Vector256 pass per row, forward and backward; the
+// The LSTM and GRU (reset_after, the default) steps are one fused pass per row, forward and backward, written once over
+// ILanes (Lanes.cs) and run at the widest width the machine has, then narrower ones, then a scalar tail; the
 // reset_after = false steps use span passes for the transcendentals and short loops for the state updates.
 // σ and tanh come from FastMath (float exp, within 3 ulp; TensorPrimitives' float exp widens to double and was slower).
 // Gate layouts follow Keras: LSTM rows are [i | f | c | o], GRU rows are [z | r | h], each block `units` wide.
@@ -8,7 +9,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
 
@@ -18,7 +18,7 @@ public static class CellKernels
     /// <summary>
     /// LSTM forward: <paramref name="gates"/> holds z = x·W + h·U + b and becomes [i, f, g, o] = [σ, σ, tanh, σ](z);
     /// then c_t = f⊙c_(t−1) + i⊙g and h_t = o⊙tanh(c_t). An empty <paramref name="cellPrevious"/> means c_(−1) = 0.
-    /// One fused pass per row: Vector256 over the units, then a scalar tail.
+    /// One fused pass per row: the widest accelerated vectors over the units, then narrower ones, then a scalar tail.
     /// </summary>
     public static void LstmForward(Span<float> gates, ReadOnlySpan<float> cellPrevious, Span<float> cell, Span<float> cellTanh, Span<float> hidden, int units, bool hardSigmoid)
     {
@@ -33,32 +33,9 @@ public static class CellKernels
         {
             ref float z = ref Unsafe.Add(ref gateRef, row * 4 * units);
             nint h0 = row * units;
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j <= units - Vector256<float>.Count; j += Vector256<float>.Count)
-                {
-                    Vector256<float> i = Gate(Vector256.LoadUnsafe(ref z, (nuint)j), hardSigmoid);
-                    Vector256<float> f = Gate(Vector256.LoadUnsafe(ref z, (nuint)(units + j)), hardSigmoid);
-                    Vector256<float> g = FastMath.Tanh(Vector256.LoadUnsafe(ref z, (nuint)((2 * units) + j)));
-                    Vector256<float> o = Gate(Vector256.LoadUnsafe(ref z, (nuint)((3 * units) + j)), hardSigmoid);
-                    Vector256<float> c = i * g;
-                    if (hasPrevious)
-                    {
-                        c = Vector256.FusedMultiplyAdd(f, Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)), c);
-                    }
-
-                    Vector256<float> tc = FastMath.Tanh(c);
-                    Vector256.StoreUnsafe(i, ref z, (nuint)j);
-                    Vector256.StoreUnsafe(f, ref z, (nuint)(units + j));
-                    Vector256.StoreUnsafe(g, ref z, (nuint)((2 * units) + j));
-                    Vector256.StoreUnsafe(o, ref z, (nuint)((3 * units) + j));
-                    Vector256.StoreUnsafe(c, ref cellRef, (nuint)(h0 + j));
-                    Vector256.StoreUnsafe(tc, ref tanhRef, (nuint)(h0 + j));
-                    Vector256.StoreUnsafe(o * tc, ref hiddenRef, (nuint)(h0 + j));
-                }
-            }
-
+            int j = LstmForwardColumns<Lanes512>(ref z, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, ref hiddenRef, h0, 0, units, hardSigmoid);
+            j = LstmForwardColumns<Lanes256>(ref z, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, ref hiddenRef, h0, j, units, hardSigmoid);
+            j = LstmForwardColumns<Lanes128>(ref z, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, ref hiddenRef, h0, j, units, hardSigmoid);
             for (; j < units; j++)
             {
                 float i = Gate(Unsafe.Add(ref z, j), hardSigmoid);
@@ -83,6 +60,42 @@ public static class CellKernels
         }
     }
 
+    /// <summary>The vector part of <see cref="LstmForward"/> for one row: columns from <paramref name="j"/> in steps of the width; returns where it stopped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LstmForwardColumns<T>(
+        ref float z, ref float previousRef, bool hasPrevious, ref float cellRef, ref float tanhRef, ref float hiddenRef, nint h0, int j, int units, bool hardSigmoid)
+        where T : struct, ILanes<T>
+    {
+        if (!T.IsAccelerated)
+        {
+            return j;
+        }
+
+        for (; j <= units - T.Count; j += T.Count)
+        {
+            T i = Gate(T.Load(ref z, j), hardSigmoid);
+            T f = Gate(T.Load(ref z, units + j), hardSigmoid);
+            T g = FastMath.Tanh(T.Load(ref z, (2 * units) + j));
+            T o = Gate(T.Load(ref z, (3 * units) + j), hardSigmoid);
+            T c = i * g;
+            if (hasPrevious)
+            {
+                c = T.FusedMultiplyAdd(f, T.Load(ref previousRef, h0 + j), c);
+            }
+
+            T tc = FastMath.Tanh(c);
+            T.Store(i, ref z, j);
+            T.Store(f, ref z, units + j);
+            T.Store(g, ref z, (2 * units) + j);
+            T.Store(o, ref z, (3 * units) + j);
+            T.Store(c, ref cellRef, h0 + j);
+            T.Store(tc, ref tanhRef, h0 + j);
+            T.Store(o * tc, ref hiddenRef, h0 + j);
+        }
+
+        return j;
+    }
+
     /// <summary>
     /// LSTM backward through one step. In: the activated gates, c_(t−1) (empty at t = 0), tanh(c_t), the total dL/dh_t and,
     /// in <paramref name="dCell"/>, dL/dc_t from step t+1 (zero at the last step). Out: dL/dz in <paramref name="dGates"/>
@@ -104,27 +117,9 @@ public static class CellKernels
             nint h0 = row * units;
             ref float z = ref Unsafe.Add(ref gateRef, g0);
             ref float dz = ref Unsafe.Add(ref dGateRef, g0);
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j <= units - Vector256<float>.Count; j += Vector256<float>.Count)
-                {
-                    Vector256<float> i = Vector256.LoadUnsafe(ref z, (nuint)j);
-                    Vector256<float> f = Vector256.LoadUnsafe(ref z, (nuint)(units + j));
-                    Vector256<float> g = Vector256.LoadUnsafe(ref z, (nuint)((2 * units) + j));
-                    Vector256<float> o = Vector256.LoadUnsafe(ref z, (nuint)((3 * units) + j));
-                    Vector256<float> tc = Vector256.LoadUnsafe(ref tanhRef, (nuint)(h0 + j));
-                    Vector256<float> dh = Vector256.LoadUnsafe(ref dHiddenRef, (nuint)(h0 + j));
-                    Vector256<float> dc = Vector256.LoadUnsafe(ref dCellRef, (nuint)(h0 + j)) + (dh * o * (Vector256<float>.One - (tc * tc)));
-                    Vector256<float> previous = hasPrevious ? Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)) : Vector256<float>.Zero;
-                    Vector256.StoreUnsafe(dc * g * GateDerivative(i, hardSigmoid), ref dz, (nuint)j);
-                    Vector256.StoreUnsafe(dc * previous * GateDerivative(f, hardSigmoid), ref dz, (nuint)(units + j));
-                    Vector256.StoreUnsafe(dc * i * (Vector256<float>.One - (g * g)), ref dz, (nuint)((2 * units) + j));
-                    Vector256.StoreUnsafe(dh * tc * GateDerivative(o, hardSigmoid), ref dz, (nuint)((3 * units) + j));
-                    Vector256.StoreUnsafe(dc * f, ref dCellRef, (nuint)(h0 + j));
-                }
-            }
-
+            int j = LstmBackwardColumns<Lanes512>(ref z, ref previousRef, hasPrevious, ref tanhRef, ref dHiddenRef, ref dCellRef, ref dz, h0, 0, units, hardSigmoid);
+            j = LstmBackwardColumns<Lanes256>(ref z, ref previousRef, hasPrevious, ref tanhRef, ref dHiddenRef, ref dCellRef, ref dz, h0, j, units, hardSigmoid);
+            j = LstmBackwardColumns<Lanes128>(ref z, ref previousRef, hasPrevious, ref tanhRef, ref dHiddenRef, ref dCellRef, ref dz, h0, j, units, hardSigmoid);
             for (; j < units; j++)
             {
                 float i = Unsafe.Add(ref z, j), f = Unsafe.Add(ref z, units + j), g = Unsafe.Add(ref z, (2 * units) + j), o = Unsafe.Add(ref z, (3 * units) + j);
@@ -139,6 +134,37 @@ public static class CellKernels
                 Unsafe.Add(ref dCellRef, h0 + j) = dc * f;
             }
         }
+    }
+
+    /// <summary>The vector part of <see cref="LstmBackward"/> for one row, as <see cref="LstmForwardColumns"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LstmBackwardColumns<T>(
+        ref float z, ref float previousRef, bool hasPrevious, ref float tanhRef, ref float dHiddenRef, ref float dCellRef, ref float dz, nint h0, int j, int units, bool hardSigmoid)
+        where T : struct, ILanes<T>
+    {
+        if (!T.IsAccelerated)
+        {
+            return j;
+        }
+
+        for (; j <= units - T.Count; j += T.Count)
+        {
+            T i = T.Load(ref z, j);
+            T f = T.Load(ref z, units + j);
+            T g = T.Load(ref z, (2 * units) + j);
+            T o = T.Load(ref z, (3 * units) + j);
+            T tc = T.Load(ref tanhRef, h0 + j);
+            T dh = T.Load(ref dHiddenRef, h0 + j);
+            T dc = T.Load(ref dCellRef, h0 + j) + (dh * o * (T.One - (tc * tc)));
+            T previous = hasPrevious ? T.Load(ref previousRef, h0 + j) : T.Zero;
+            T.Store(dc * g * GateDerivative(i, hardSigmoid), ref dz, j);
+            T.Store(dc * previous * GateDerivative(f, hardSigmoid), ref dz, units + j);
+            T.Store(dc * i * (T.One - (g * g)), ref dz, (2 * units) + j);
+            T.Store(dh * tc * GateDerivative(o, hardSigmoid), ref dz, (3 * units) + j);
+            T.Store(dc * f, ref dCellRef, h0 + j);
+        }
+
+        return j;
     }
 
     /// <summary>
@@ -159,22 +185,9 @@ public static class CellKernels
             ref float x = ref Unsafe.Add(ref gateRef, row * 3 * units);
             ref float hz = ref Unsafe.Add(ref recurrentRef, row * 3 * units);
             nint h0 = row * units;
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j <= units - Vector256<float>.Count; j += Vector256<float>.Count)
-                {
-                    Vector256<float> z = Gate(Vector256.LoadUnsafe(ref x, (nuint)j) + Vector256.LoadUnsafe(ref hz, (nuint)j), hardSigmoid);
-                    Vector256<float> r = Gate(Vector256.LoadUnsafe(ref x, (nuint)(units + j)) + Vector256.LoadUnsafe(ref hz, (nuint)(units + j)), hardSigmoid);
-                    Vector256<float> candidate = FastMath.Tanh(Vector256.FusedMultiplyAdd(r, Vector256.LoadUnsafe(ref hz, (nuint)((2 * units) + j)), Vector256.LoadUnsafe(ref x, (nuint)((2 * units) + j))));
-                    Vector256<float> previous = hasPrevious ? Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)) : Vector256<float>.Zero;
-                    Vector256.StoreUnsafe(z, ref x, (nuint)j);
-                    Vector256.StoreUnsafe(r, ref x, (nuint)(units + j));
-                    Vector256.StoreUnsafe(candidate, ref x, (nuint)((2 * units) + j));
-                    Vector256.StoreUnsafe(candidate + (z * (previous - candidate)), ref hiddenRef, (nuint)(h0 + j));
-                }
-            }
-
+            int j = GruResetAfterForwardColumns<Lanes512>(ref x, ref hz, ref previousRef, hasPrevious, ref hiddenRef, h0, 0, units, hardSigmoid);
+            j = GruResetAfterForwardColumns<Lanes256>(ref x, ref hz, ref previousRef, hasPrevious, ref hiddenRef, h0, j, units, hardSigmoid);
+            j = GruResetAfterForwardColumns<Lanes128>(ref x, ref hz, ref previousRef, hasPrevious, ref hiddenRef, h0, j, units, hardSigmoid);
             for (; j < units; j++)
             {
                 float z = Gate(Unsafe.Add(ref x, j) + Unsafe.Add(ref hz, j), hardSigmoid);
@@ -187,6 +200,32 @@ public static class CellKernels
                 Unsafe.Add(ref hiddenRef, h0 + j) = candidate + (z * (previous - candidate));
             }
         }
+    }
+
+    /// <summary>The vector part of <see cref="GruResetAfterForward"/> for one row, as <see cref="LstmForwardColumns"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int GruResetAfterForwardColumns<T>(
+        ref float x, ref float hz, ref float previousRef, bool hasPrevious, ref float hiddenRef, nint h0, int j, int units, bool hardSigmoid)
+        where T : struct, ILanes<T>
+    {
+        if (!T.IsAccelerated)
+        {
+            return j;
+        }
+
+        for (; j <= units - T.Count; j += T.Count)
+        {
+            T z = Gate(T.Load(ref x, j) + T.Load(ref hz, j), hardSigmoid);
+            T r = Gate(T.Load(ref x, units + j) + T.Load(ref hz, units + j), hardSigmoid);
+            T candidate = FastMath.Tanh(T.FusedMultiplyAdd(r, T.Load(ref hz, (2 * units) + j), T.Load(ref x, (2 * units) + j)));
+            T previous = hasPrevious ? T.Load(ref previousRef, h0 + j) : T.Zero;
+            T.Store(z, ref x, j);
+            T.Store(r, ref x, units + j);
+            T.Store(candidate, ref x, (2 * units) + j);
+            T.Store(candidate + (z * (previous - candidate)), ref hiddenRef, h0 + j);
+        }
+
+        return j;
     }
 
     /// <summary>
@@ -213,32 +252,9 @@ public static class CellKernels
             ref float hz = ref Unsafe.Add(ref recurrentRef, g0);
             ref float dg = ref Unsafe.Add(ref dGateRef, g0);
             ref float dr = ref Unsafe.Add(ref dRecurrentRef, g0);
-            int j = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; j <= units - Vector256<float>.Count; j += Vector256<float>.Count)
-                {
-                    Vector256<float> z = Vector256.LoadUnsafe(ref g, (nuint)j);
-                    Vector256<float> r = Vector256.LoadUnsafe(ref g, (nuint)(units + j));
-                    Vector256<float> candidate = Vector256.LoadUnsafe(ref g, (nuint)((2 * units) + j));
-                    Vector256<float> dh = Vector256.LoadUnsafe(ref dHiddenRef, (nuint)(h0 + j));
-                    Vector256<float> previous = hasPrevious ? Vector256.LoadUnsafe(ref previousRef, (nuint)(h0 + j)) : Vector256<float>.Zero;
-                    Vector256<float> dz = dh * (previous - candidate) * GateDerivative(z, hardSigmoid);
-                    Vector256<float> da = dh * (Vector256<float>.One - z) * (Vector256<float>.One - (candidate * candidate));
-                    Vector256<float> dReset = da * Vector256.LoadUnsafe(ref hz, (nuint)((2 * units) + j)) * GateDerivative(r, hardSigmoid);
-                    Vector256.StoreUnsafe(dz, ref dg, (nuint)j);
-                    Vector256.StoreUnsafe(dReset, ref dg, (nuint)(units + j));
-                    Vector256.StoreUnsafe(da, ref dg, (nuint)((2 * units) + j));
-                    Vector256.StoreUnsafe(dz, ref dr, (nuint)j);
-                    Vector256.StoreUnsafe(dReset, ref dr, (nuint)(units + j));
-                    Vector256.StoreUnsafe(da * r, ref dr, (nuint)((2 * units) + j));
-                    if (hasPrevious)
-                    {
-                        Vector256.StoreUnsafe(Vector256.FusedMultiplyAdd(dh, z, Vector256.LoadUnsafe(ref dPreviousRef, (nuint)(h0 + j))), ref dPreviousRef, (nuint)(h0 + j));
-                    }
-                }
-            }
-
+            int j = GruResetAfterBackwardColumns<Lanes512>(ref g, ref hz, ref previousRef, hasPrevious, ref dHiddenRef, ref dg, ref dr, ref dPreviousRef, h0, 0, units, hardSigmoid);
+            j = GruResetAfterBackwardColumns<Lanes256>(ref g, ref hz, ref previousRef, hasPrevious, ref dHiddenRef, ref dg, ref dr, ref dPreviousRef, h0, j, units, hardSigmoid);
+            j = GruResetAfterBackwardColumns<Lanes128>(ref g, ref hz, ref previousRef, hasPrevious, ref dHiddenRef, ref dg, ref dr, ref dPreviousRef, h0, j, units, hardSigmoid);
             for (; j < units; j++)
             {
                 float z = Unsafe.Add(ref g, j), r = Unsafe.Add(ref g, units + j), candidate = Unsafe.Add(ref g, (2 * units) + j);
@@ -259,6 +275,43 @@ public static class CellKernels
                 }
             }
         }
+    }
+
+    /// <summary>The vector part of <see cref="GruResetAfterBackward"/> for one row, as <see cref="LstmForwardColumns"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int GruResetAfterBackwardColumns<T>(
+        ref float g, ref float hz, ref float previousRef, bool hasPrevious, ref float dHiddenRef, ref float dg, ref float dr, ref float dPreviousRef,
+        nint h0, int j, int units, bool hardSigmoid)
+        where T : struct, ILanes<T>
+    {
+        if (!T.IsAccelerated)
+        {
+            return j;
+        }
+
+        for (; j <= units - T.Count; j += T.Count)
+        {
+            T z = T.Load(ref g, j);
+            T r = T.Load(ref g, units + j);
+            T candidate = T.Load(ref g, (2 * units) + j);
+            T dh = T.Load(ref dHiddenRef, h0 + j);
+            T previous = hasPrevious ? T.Load(ref previousRef, h0 + j) : T.Zero;
+            T dz = dh * (previous - candidate) * GateDerivative(z, hardSigmoid);
+            T da = dh * (T.One - z) * (T.One - (candidate * candidate));
+            T dReset = da * T.Load(ref hz, (2 * units) + j) * GateDerivative(r, hardSigmoid);
+            T.Store(dz, ref dg, j);
+            T.Store(dReset, ref dg, units + j);
+            T.Store(da, ref dg, (2 * units) + j);
+            T.Store(dz, ref dr, j);
+            T.Store(dReset, ref dr, units + j);
+            T.Store(da * r, ref dr, (2 * units) + j);
+            if (hasPrevious)
+            {
+                T.Store(T.FusedMultiplyAdd(dh, z, T.Load(ref dPreviousRef, h0 + j)), ref dPreviousRef, h0 + j);
+            }
+        }
+
+        return j;
     }
 
     /// <summary>
@@ -376,15 +429,15 @@ public static class CellKernels
     private static float Gate(float x, bool hardSigmoid) =>
         hardSigmoid ? Math.Clamp((0.2f * x) + 0.5f, 0f, 1f) : FastMath.Sigmoid(x);
 
-    private static Vector256<float> Gate(Vector256<float> x, bool hardSigmoid) =>
-        hardSigmoid
-            ? Vector256.Min(Vector256.Max((Vector256.Create(0.2f) * x) + Vector256.Create(0.5f), Vector256<float>.Zero), Vector256<float>.One)
-            : FastMath.Sigmoid(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Gate<T>(T x, bool hardSigmoid)
+        where T : struct, ILanes<T> =>
+        hardSigmoid ? T.Min(T.Max((T.Create(0.2f) * x) + T.Create(0.5f), T.Zero), T.One) : FastMath.Sigmoid(x);
 
-    private static Vector256<float> GateDerivative(Vector256<float> y, bool hardSigmoid) =>
-        hardSigmoid
-            ? Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero) & Vector256.LessThan(y, Vector256<float>.One), Vector256.Create(0.2f), Vector256<float>.Zero)
-            : y * (Vector256<float>.One - y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T GateDerivative<T>(T y, bool hardSigmoid)
+        where T : struct, ILanes<T> =>
+        hardSigmoid ? T.InsideUnitInterval(y, T.Create(0.2f)) : y * (T.One - y);
 
     // h = z⊙h_prev + (1 − z)⊙ĥ = ĥ + z⊙(h_prev − ĥ); an empty h_prev is zero.
     private static void Blend(ReadOnlySpan<float> z, ReadOnlySpan<float> candidate, ReadOnlySpan<float> hiddenPrevious, Span<float> hidden)

@@ -22,7 +22,7 @@ using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
 
-/// <summary>Float exp, tanh and sigmoid: scalar, Vector128 and Vector256 forms that give identical results.</summary>
+/// <summary>Float exp, tanh and sigmoid: scalar, Vector128, Vector256 and Vector512 forms that give identical results.</summary>
 public static class FastMath
 {
     private const float Log2E = 1.44269504f;
@@ -89,84 +89,72 @@ public static class FastMath
     public static float Sigmoid(float x) => 1f / (1f + Exp(-x));
 
     /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x)
-    {
-        Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
-        Vector256<float> shift = Vector256.Create(RoundingShift);
-        Vector256<float> k = ((clamped * Vector256.Create(Log2E)) + shift) - shift;
-        Vector256<float> r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Hi), clamped);
-        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Lo), r);
-        Vector256<float> q = Vector256.FusedMultiplyAdd(Vector256.Create(Q4), r, Vector256.Create(Q3));
-        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(Q2));
-        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(Q1));
-        q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(Q0));
-        Vector256<float> e = Vector256.FusedMultiplyAdd(q, r * r, r) + Vector256<float>.One;
-        Vector256<float> scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(k) + Vector256.Create(127), 23).AsSingle();
-        return e * scale;
-    }
+    public static Vector512<float> Exp(Vector512<float> x) => Exp(new Lanes512(x)).Value;
 
     /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x)
-    {
-        Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-TanhLimit)), Vector256.Create(TanhLimit));
-        Vector256<float> x2 = clamped * clamped;
-        Vector256<float> p = Vector256.FusedMultiplyAdd(Vector256.Create(P5), x2, Vector256.Create(P4));
-        p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(P3));
-        p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(P2));
-        p = Vector256.FusedMultiplyAdd(p, x2, Vector256.Create(P1));
-        p = Vector256.FusedMultiplyAdd(p, x2, Vector256<float>.One);
-        Vector256<float> q = Vector256.FusedMultiplyAdd(Vector256.Create(R4), x2, Vector256.Create(R3));
-        q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(R2));
-        q = Vector256.FusedMultiplyAdd(q, x2, Vector256.Create(R1));
-        q = Vector256.FusedMultiplyAdd(q, x2, Vector256<float>.One);
-        return Vector256.Min(Vector256.Max((clamped * p) / q, -Vector256<float>.One), Vector256<float>.One);
-    }
+    public static Vector512<float> Tanh(Vector512<float> x) => Tanh(new Lanes512(x)).Value;
 
     /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x) =>
-        Vector256<float>.One / (Vector256<float>.One + Exp(-x));
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid(new Lanes512(x)).Value;
 
     /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Exp(Vector128<float> x)
-    {
-        Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
-        Vector128<float> shift = Vector128.Create(RoundingShift);
-        Vector128<float> k = ((clamped * Vector128.Create(Log2E)) + shift) - shift;
-        Vector128<float> r = Vector128.FusedMultiplyAdd(k, Vector128.Create(-Ln2Hi), clamped);
-        r = Vector128.FusedMultiplyAdd(k, Vector128.Create(-Ln2Lo), r);
-        Vector128<float> q = Vector128.FusedMultiplyAdd(Vector128.Create(Q4), r, Vector128.Create(Q3));
-        q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(Q2));
-        q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(Q1));
-        q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(Q0));
-        Vector128<float> e = Vector128.FusedMultiplyAdd(q, r * r, r) + Vector128<float>.One;
-        Vector128<float> scale = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(k) + Vector128.Create(127), 23).AsSingle();
-        return e * scale;
-    }
+    public static Vector256<float> Exp(Vector256<float> x) => Exp(new Lanes256(x)).Value;
 
     /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Tanh(Vector128<float> x)
-    {
-        Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(-TanhLimit)), Vector128.Create(TanhLimit));
-        Vector128<float> x2 = clamped * clamped;
-        Vector128<float> p = Vector128.FusedMultiplyAdd(Vector128.Create(P5), x2, Vector128.Create(P4));
-        p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(P3));
-        p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(P2));
-        p = Vector128.FusedMultiplyAdd(p, x2, Vector128.Create(P1));
-        p = Vector128.FusedMultiplyAdd(p, x2, Vector128<float>.One);
-        Vector128<float> q = Vector128.FusedMultiplyAdd(Vector128.Create(R4), x2, Vector128.Create(R3));
-        q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(R2));
-        q = Vector128.FusedMultiplyAdd(q, x2, Vector128.Create(R1));
-        q = Vector128.FusedMultiplyAdd(q, x2, Vector128<float>.One);
-        return Vector128.Min(Vector128.Max((clamped * p) / q, -Vector128<float>.One), Vector128<float>.One);
-    }
+    public static Vector256<float> Tanh(Vector256<float> x) => Tanh(new Lanes256(x)).Value;
 
     /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid(new Lanes256(x)).Value;
+
+    /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
+    public static Vector128<float> Exp(Vector128<float> x) => Exp(new Lanes128(x)).Value;
+
+    /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
+    public static Vector128<float> Tanh(Vector128<float> x) => Tanh(new Lanes128(x)).Value;
+
+    /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
+    public static Vector128<float> Sigmoid(Vector128<float> x) => Sigmoid(new Lanes128(x)).Value;
+
+    /// <summary>e^x in every lane of any width: the operations of <see cref="Exp(float)"/>, in its order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x) =>
-        Vector128<float>.One / (Vector128<float>.One + Exp(-x));
+    internal static T Exp<T>(T x)
+        where T : struct, ILanes<T>
+    {
+        T clamped = T.Min(T.Max(x, T.Create(ExpMin)), T.Create(ExpMax));
+        T shift = T.Create(RoundingShift);
+        T k = ((clamped * T.Create(Log2E)) + shift) - shift;
+        T r = T.FusedMultiplyAdd(k, T.Create(-Ln2Hi), clamped);
+        r = T.FusedMultiplyAdd(k, T.Create(-Ln2Lo), r);
+        T q = T.FusedMultiplyAdd(T.Create(Q4), r, T.Create(Q3));
+        q = T.FusedMultiplyAdd(q, r, T.Create(Q2));
+        q = T.FusedMultiplyAdd(q, r, T.Create(Q1));
+        q = T.FusedMultiplyAdd(q, r, T.Create(Q0));
+        T e = T.FusedMultiplyAdd(q, r * r, r) + T.One;
+        return e * T.PowerOfTwo(k);
+    }
+
+    /// <summary>tanh in every lane of any width: the operations of <see cref="Tanh(float)"/>, in its order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Tanh<T>(T x)
+        where T : struct, ILanes<T>
+    {
+        T clamped = T.Min(T.Max(x, T.Create(-TanhLimit)), T.Create(TanhLimit));
+        T x2 = clamped * clamped;
+        T p = T.FusedMultiplyAdd(T.Create(P5), x2, T.Create(P4));
+        p = T.FusedMultiplyAdd(p, x2, T.Create(P3));
+        p = T.FusedMultiplyAdd(p, x2, T.Create(P2));
+        p = T.FusedMultiplyAdd(p, x2, T.Create(P1));
+        p = T.FusedMultiplyAdd(p, x2, T.One);
+        T q = T.FusedMultiplyAdd(T.Create(R4), x2, T.Create(R3));
+        q = T.FusedMultiplyAdd(q, x2, T.Create(R2));
+        q = T.FusedMultiplyAdd(q, x2, T.Create(R1));
+        q = T.FusedMultiplyAdd(q, x2, T.One);
+        return T.Min(T.Max((clamped * p) / q, -T.One), T.One);
+    }
+
+    /// <summary>σ in every lane of any width, as <see cref="Sigmoid(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Sigmoid<T>(T x)
+        where T : struct, ILanes<T> =>
+        T.One / (T.One + Exp(-x));
 }
