@@ -140,7 +140,10 @@ internal sealed class ModelFolder(string path)
     /// <summary>The classes: negative and positive for the sentiment model, the star ratings for the rating model.</summary>
     public static string[] ClassNamesOf(ModelDescription description) => description.Classes == 1
         ? ["negative", "positive"]
-        : [.. ImdbReader.RatingStars.Select(static stars => stars == 1 ? "1 star" : $"{stars} stars")];
+        : [.. ImdbReader.RatingStars.Select(StarsName)];
+
+    /// <summary>A rating as text: <c>1 star</c>, <c>8 stars</c>.</summary>
+    public static string StarsName(int stars) => stars == 1 ? "1 star" : $"{stars} stars";
 
     /// <summary>
     /// The text encoding model.json records must be the one the compiled model was trained with: num_words is its

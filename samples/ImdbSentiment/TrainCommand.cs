@@ -262,7 +262,7 @@ internal static class TrainCommand
 
         (RatingMetrics.Figures rated, RatingMetrics.Figures majority, int majorityStars) = RatingMetrics.Evaluate(model, test, data.Train, batchSize);
         output.WriteLine(rated.Line("Stars"));
-        output.WriteLine(majority.Line(Invariant($"Majority baseline (always {majorityStars} stars)")));
+        output.WriteLine(majority.Line($"Majority baseline (always {ModelFolder.StarsName(majorityStars)})"));
         return new TestResult(loss, accuracy, test.Count) { WithinOneStar = rated.WithinOneStar, MeanAbsoluteErrorStars = rated.MeanAbsoluteError };
     }
 

@@ -190,14 +190,14 @@ internal static class UseCommands
         IReadOnlyList<float> probabilities = prediction.Probabilities;
         output.WriteLine(classifier.Model.Description.Classes > 1
             ? string.Create(CultureInfo.InvariantCulture,
-                $"{ImdbReader.RatingStars[prediction.ClassId]} stars (probability {prediction.Probability:F4}; {string.Join(", ", probabilities.Select((p, k) => $"{ImdbReader.RatingStars[k]}: {p:F2}"))})")
+                $"{prediction.Label} (probability {prediction.Probability:F4}; {string.Join(", ", probabilities.Select((p, k) => $"{ImdbReader.RatingStars[k]}: {p:F2}"))})")
             : string.Create(CultureInfo.InvariantCulture, $"{prediction.Label} (probability of positive: {probabilities[1]:F4})"));
         return 0;
     }
 
     /// <summary>
     /// One prediction per line of <paramref name="lines"/> (a file or standard input), in batches, as JSON Lines
-    /// (<c>{"text", "label", "probability"}</c>; the rating model's label is <c>"8 stars"</c>) or as CSV rows with a header.
+    /// (<c>{"text", "label", "probability"}</c>; the rating model's label is <c>"8 stars"</c> or <c>"1 star"</c>) or as CSV rows with a header.
     /// </summary>
     public static int PredictLines(ModelFolder folder, string? requestedModel, TextReader lines, string format, TextWriter output)
     {
