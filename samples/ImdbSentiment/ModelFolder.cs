@@ -108,16 +108,18 @@ internal sealed class ModelFolder(string path)
         }
 
         CheckEncoding(info, model.Description, entry.Name);
-        if (!File.Exists(WeightsPath) || !File.Exists(InFolder(TextClassifier.DescriptionFileName)))
+        if (!File.Exists(WeightsPath))
         {
-            throw new UsageException(
-                $"'{Path}' has no {(File.Exists(WeightsPath) ? TextClassifier.DescriptionFileName : "model.safetensors")}; train the model into it with: train --model {entry.Name} --output {Path}");
+            throw new UsageException($"'{Path}' has no model.safetensors; train the model into it with: train --model {entry.Name} --output {Path}");
         }
 
         TextClassifier classifier;
         try
         {
-            classifier = TextClassifier.Load(Path, model);
+            // Folders trained before the classifier files existed hold the same things as model.json + vocabulary.txt.
+            classifier = File.Exists(InFolder(TextClassifier.DescriptionFileName))
+                ? TextClassifier.Load(Path, model)
+                : LoadWithoutClassifierFiles(model, info);
         }
         catch (InvalidDataException e)
         {
@@ -131,6 +133,13 @@ internal sealed class ModelFolder(string path)
         }
 
         return (entry, classifier, info);
+    }
+
+    private TextClassifier LoadWithoutClassifierFiles(IRnnModel model, ModelInfo info)
+    {
+        Vocabulary vocabulary = Vocabulary.Load(VocabularyPath);
+        Checkpoint.Load(WeightsPath, model);
+        return TextClassifier.Create(model, new ImdbEncoder(vocabulary, info.ToDataOptions()), ClassNamesOf(model.Description));
     }
 
     /// <summary>Saves a trained model as a <see cref="TextClassifier"/> with the IMDB encoding of <paramref name="options"/>.</summary>

@@ -142,6 +142,40 @@ public sealed class EncodedCacheTests
     }
 
     [Fact]
+    public void A_cache_with_a_valid_hash_but_a_malformed_word_is_rebuilt()
+    {
+        using var temp = new TempFolder();
+        var log = new StringWriter();
+        ImdbOptions options = TinyImdb.Options(TinyImdb.WriteArchive(temp), temp.Combine("cache"), log);
+        ImdbDataset original = ImdbDataset.Load(options);
+        byte[] bytes = File.ReadAllBytes(original.CachePath!);
+
+        // The vocabulary starts after the 64-byte header; an upper-case letter makes its first word one the tokenizer
+        // never produces. Re-hashed, as a hand-made file would be.
+        const int vocabularyStart = 64;
+        Assert.InRange(bytes[vocabularyStart], (byte)'a', (byte)'z');
+        bytes[vocabularyStart] -= 'a' - 'A';
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes.AsSpan(bytes.Length - 32));
+        File.WriteAllBytes(original.CachePath!, bytes);
+
+        ImdbDataset rebuilt = ImdbDataset.Load(options);
+
+        Assert.False(rebuilt.LoadedFromCache);
+        Assert.Contains("its vocabulary is not valid", log.ToString());
+        AssertSameData(original, rebuilt);
+    }
+
+    [Fact]
+    public void A_review_label_other_than_0_or_1_is_named()
+    {
+        var reviews = new ImdbReviews([new Review("aclImdb/train/pos/0_9.txt", "good", 1), new Review("aclImdb/train/pos/1_9.txt", "fine", 2)], []);
+
+        var error = Assert.Throws<ArgumentException>(() => ImdbDataset.FromReviews(reviews, new ImdbOptions { Log = null }));
+
+        Assert.Contains("'aclImdb/train/pos/1_9.txt' has the label 2", error.Message);
+    }
+
+    [Fact]
     public void A_cache_with_a_valid_hash_but_ids_outside_its_vocabulary_is_rebuilt()
     {
         using var temp = new TempFolder();

@@ -169,6 +169,26 @@ public sealed partial class CommandLineTests
         AssertOneLineError(SampleProcess.Run("predict", "--output", folder.Path, "text"), "padding is 'middle', but it must be 'pre' or 'post'");
     }
 
+    [Fact]
+    public void A_folder_trained_before_the_classifier_files_existed_still_predicts()
+    {
+        using var temp = new TempFolder();
+        var folder = new ModelFolder(Path.Combine(temp.Path, "seed"));
+        Directory.CreateDirectory(folder.Path);
+        var model = new ImdbSentiment(seed: 5);
+        Checkpoint.Save(folder.WeightsPath, model);
+        Vocabulary vocabulary = Vocabulary.Build(["a good film, a good cast", "a bad film and a bad plot", "the plot"]);
+        vocabulary.Save(folder.VocabularyPath);
+        ModelInfo info = Info("seed", ImdbSentiment.Description);
+        folder.WriteInfo(info);
+
+        SampleRun run = SampleProcess.Run("predict", "-q", "--output", folder.Path, "a good film");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        float p = model.Predict(ImdbDataset.EncodeText("a good film", vocabulary, info.ToDataOptions()))[0];
+        Assert.Contains(p.ToString("F4", System.Globalization.CultureInfo.InvariantCulture), run.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>A folder as train writes it, with an untrained seed model and a vocabulary of a few words.</summary>
     internal static (ModelFolder Folder, IRnnModel Model, Vocabulary Vocabulary) TinySeedFolder(TempFolder temp)
     {

@@ -51,6 +51,7 @@ public class ImdbEncoderTests
     [InlineData("padding", "\"middle\"", "padding is 'middle'")]
     [InlineData("num_words", "2", "num_words is 2")]
     [InlineData("vocabulary_size", "99", "says the vocabulary has 99")]
+    [InlineData("num_words", "remove", "num_words")]
     public void A_damaged_encoding_file_is_refused_naming_it(string field, string value, string expected)
     {
         using var folder = new TempFolder();
@@ -58,7 +59,15 @@ public class ImdbEncoderTests
         new ImdbEncoder(vocabulary, new ImdbOptions { NumWords = 8, SeqLen = BinaryTickets.SeqLen }).Save(folder.Path);
         string config = Path.Combine(folder.Path, ImdbEncoder.ConfigFileName);
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))!.AsObject();
-        json[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        if (value == "remove")
+        {
+            json.Remove(field);
+        }
+        else
+        {
+            json[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        }
+
         File.WriteAllText(config, json.ToJsonString());
 
         var error = Assert.Throws<InvalidDataException>(() => ImdbEncoder.Load(folder.Path));

@@ -157,7 +157,19 @@ internal static class EncodedCache
             return null;
         }
 
-        var vocabulary = new Vocabulary(words.Length == 0 ? [] : words.Split('\n'), validate: false);
+        Vocabulary vocabulary;
+        try
+        {
+            // Validated like a vocabulary file: a repeated or malformed word would otherwise surface only when a model
+            // trained on it saves its vocabulary.txt and cannot load it back.
+            vocabulary = new Vocabulary(words.Length == 0 ? [] : words.Split('\n'), validate: true);
+        }
+        catch (ArgumentException e)
+        {
+            problem = $"its vocabulary is not valid: {e.Message}";
+            return null;
+        }
+
         int largestId = Vocabulary.IndexFrom + vocabulary.Count;
         problem = null;
         TokenizedSplit? trainSplit = Check(train, largestId, "training", ref problem);
@@ -194,6 +206,12 @@ internal static class EncodedCache
             if (counts[i] < 0)
             {
                 return $"its header gives a negative count ({counts[i]})";
+            }
+
+            // The id and word-count arrays are int32 arrays read as bytes, so each must stay under 2 GiB.
+            if (i < 4 && counts[i] > Array.MaxLength / sizeof(int))
+            {
+                return $"its header gives {counts[i]} entries for one array, more than a cache can hold";
             }
         }
 

@@ -39,7 +39,10 @@ public sealed record ImdbOptions
     /// <summary>Whether the encoded dataset is read from and written to the cache folder. Default true.</summary>
     public bool UseCache { get; init; } = true;
 
-    /// <summary>The largest review accepted, in bytes; a longer one is an <see cref="ImdbDataException"/> naming it.</summary>
+    /// <summary>
+    /// The largest review accepted, in bytes, when the reviews are read; a longer one is an <see cref="ImdbDataException"/>
+    /// naming it. A load from the encoded cache reads no review, so this cap bounds only what reading allocates.
+    /// </summary>
     public int MaxReviewBytes { get; init; } = ImdbReader.DefaultMaxReviewBytes;
 
     /// <summary>How the data is searched for; null is <see cref="DataLocator.ForCurrentProcess"/>.</summary>

@@ -128,7 +128,8 @@ internal sealed class TokenizedSplit
                 review[j] = kerasIds[words[i][j]];
             }
 
-            labels[i] = (byte)reviews[i].Label;
+            labels[i] = reviews[i].Label is 0 or 1 ? (byte)reviews[i].Label
+                : throw new ArgumentException($"The review '{reviews[i].Path}' has the label {reviews[i].Label}; a label is 0 (negative) or 1 (positive).", nameof(reviews));
             int rating = ImdbReader.TryRatingClassOf(reviews[i]);
             ratingClasses[i] = rating < 0 ? NoRating : (byte)rating;
         }

@@ -89,30 +89,39 @@ public static class FastMath
     public static float Sigmoid(float x) => 1f / (1f + Exp(-x));
 
     /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x) => Exp(new Lanes512(x)).Value;
 
     /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x) => Tanh(new Lanes512(x)).Value;
 
     /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid(new Lanes512(x)).Value;
 
     /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x) => Exp(new Lanes256(x)).Value;
 
     /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x) => Tanh(new Lanes256(x)).Value;
 
     /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid(new Lanes256(x)).Value;
 
     /// <summary>e^x in every lane, as <see cref="Exp(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x) => Exp(new Lanes128(x)).Value;
 
     /// <summary>tanh in every lane, as <see cref="Tanh(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x) => Tanh(new Lanes128(x)).Value;
 
     /// <summary>σ in every lane, as <see cref="Sigmoid(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> x) => Sigmoid(new Lanes128(x)).Value;
 
     /// <summary>e^x in every lane of any width: the operations of <see cref="Exp(float)"/>, in its order.</summary>

@@ -53,7 +53,7 @@ public sealed class ImdbEncoder : ITextEncoder
     /// <summary>The training vocabulary.</summary>
     public Vocabulary Vocabulary { get; }
 
-    /// <summary>The encoding options (num_words, skip_top, sequence length, padding, truncating, labels) and nothing else.</summary>
+    /// <summary>The encoding options: num_words, skip_top, sequence length, padding, truncating and labels (the rest keep their defaults).</summary>
     public ImdbOptions Options => _options;
 
     /// <inheritdoc/>
@@ -152,7 +152,7 @@ public sealed class ImdbEncoder : ITextEncoder
 
 /// <summary>The saved options of an <see cref="ImdbEncoder"/>, in Keras' argument names.</summary>
 internal sealed record ImdbEncodingConfig(
-    [property: JsonPropertyName("num_words")] int? NumWords,
+    [property: JsonPropertyName("num_words"), JsonRequired] int? NumWords,
     [property: JsonPropertyName("skip_top")] int SkipTop,
     [property: JsonPropertyName("seq_len")] int SeqLen,
     [property: JsonPropertyName("padding")] string Padding,
