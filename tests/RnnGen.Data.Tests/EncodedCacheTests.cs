@@ -141,27 +141,43 @@ public sealed class EncodedCacheTests
         Assert.Contains("aclImdb/train/pos/77.txt", error.Message);
     }
 
-    [Fact]
-    public void A_cache_with_a_valid_hash_but_a_malformed_word_is_rebuilt()
+    public static TheoryData<string> HashedDamages => ["malformed-word", "id-outside-vocabulary"];
+
+    /// <summary>
+    /// Damage a hash cannot catch: the file is changed and re-hashed, as a hand-made one would be. The vocabulary starts
+    /// after the 64-byte header, and the last four bytes before the hash are the last test review's last word id.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HashedDamages))]
+    public void A_cache_with_a_valid_hash_but_inconsistent_contents_is_rebuilt(string damage)
     {
         using var temp = new TempFolder();
         var log = new StringWriter();
         ImdbOptions options = TinyImdb.Options(TinyImdb.WriteArchive(temp), temp.Combine("cache"), log);
         ImdbDataset original = ImdbDataset.Load(options);
         byte[] bytes = File.ReadAllBytes(original.CachePath!);
-
-        // The vocabulary starts after the 64-byte header; an upper-case letter makes its first word one the tokenizer
-        // never produces. Re-hashed, as a hand-made file would be.
         const int vocabularyStart = 64;
-        Assert.InRange(bytes[vocabularyStart], (byte)'a', (byte)'z');
-        bytes[vocabularyStart] -= 'a' - 'A';
+        string expected;
+        if (damage == "malformed-word")
+        {
+            // An upper-case letter makes the first word one the tokenizer never produces.
+            Assert.InRange(bytes[vocabularyStart], (byte)'a', (byte)'z');
+            bytes[vocabularyStart] -= 'a' - 'A';
+            expected = "its vocabulary is not valid";
+        }
+        else
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(bytes.Length - 32 - 4, 4), original.Vocabulary.Count + 4);
+            expected = "outside the vocabulary";
+        }
+
         System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes.AsSpan(bytes.Length - 32));
         File.WriteAllBytes(original.CachePath!, bytes);
 
         ImdbDataset rebuilt = ImdbDataset.Load(options);
 
         Assert.False(rebuilt.LoadedFromCache);
-        Assert.Contains("its vocabulary is not valid", log.ToString());
+        Assert.Contains(expected, log.ToString());
         AssertSameData(original, rebuilt);
     }
 
@@ -173,29 +189,6 @@ public sealed class EncodedCacheTests
         var error = Assert.Throws<ArgumentException>(() => ImdbDataset.FromReviews(reviews, new ImdbOptions { Log = null }));
 
         Assert.Contains("'aclImdb/train/pos/1_9.txt' has the label 2", error.Message);
-    }
-
-    [Fact]
-    public void A_cache_with_a_valid_hash_but_ids_outside_its_vocabulary_is_rebuilt()
-    {
-        using var temp = new TempFolder();
-        var log = new StringWriter();
-        ImdbOptions options = TinyImdb.Options(TinyImdb.WriteArchive(temp), temp.Combine("cache"), log);
-        ImdbDataset original = ImdbDataset.Load(options);
-        byte[] bytes = File.ReadAllBytes(original.CachePath!);
-
-        // The last four bytes before the hash are the last test review's last word id; give it one past the vocabulary
-        // and re-hash, as a hand-made file would.
-        int last = bytes.Length - 32 - 4;
-        BitConverter.TryWriteBytes(bytes.AsSpan(last, 4), original.Vocabulary.Count + 4);
-        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes.AsSpan(bytes.Length - 32));
-        File.WriteAllBytes(original.CachePath!, bytes);
-
-        ImdbDataset rebuilt = ImdbDataset.Load(options);
-
-        Assert.False(rebuilt.LoadedFromCache);
-        Assert.Contains("outside the vocabulary", log.ToString());
-        AssertSameData(original, rebuilt);
     }
 
     [Fact]
