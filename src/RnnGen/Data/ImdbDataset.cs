@@ -81,8 +81,8 @@ public sealed class ImdbDataset
         }
 
         ImdbReviews reviews = ImdbReader.Read(location.Path, options.MaxReviewBytes);
-        CheckLabels(reviews, options);
         TokenizedImdb tokenized = TokenizedImdb.From(reviews);
+        CheckLabels(tokenized, reviews, options);
         if (cachePath is not null)
         {
             try
@@ -110,8 +110,9 @@ public sealed class ImdbDataset
         ArgumentNullException.ThrowIfNull(reviews);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        CheckLabels(reviews, options);
-        return Encode(TokenizedImdb.From(reviews), options);
+        TokenizedImdb tokenized = TokenizedImdb.From(reviews);
+        CheckLabels(tokenized, reviews, options);
+        return Encode(tokenized, options);
     }
 
     /// <summary>Encodes raw text for a model trained on data loaded with <paramref name="options"/>: <c>SeqLen</c> ids.</summary>
@@ -126,13 +127,20 @@ public sealed class ImdbDataset
     public int[] Encode(string text) => EncodeText(text, Vocabulary, Options);
 
     /// <summary>Rating labels need a rating in every file name; the first review without one is named.</summary>
-    private static void CheckLabels(ImdbReviews reviews, ImdbOptions options)
+    private static void CheckLabels(TokenizedImdb tokenized, ImdbReviews reviews, ImdbOptions options)
     {
-        if (options.Labels == ImdbLabels.Rating)
+        if (options.Labels != ImdbLabels.Rating)
         {
-            foreach (Review review in (IEnumerable<Review>)[.. reviews.Train, .. reviews.Test])
+            return;
+        }
+
+        // Tokenizing already read every rating; the first review marked as having none is named by RatingClassOf.
+        foreach ((TokenizedSplit split, IReadOnlyList<Review> splitReviews) in new[] { (tokenized.Train, reviews.Train), (tokenized.Test, reviews.Test) })
+        {
+            int unrated = Array.IndexOf(split.RatingClasses, TokenizedSplit.NoRating);
+            if (unrated >= 0)
             {
-                _ = ImdbReader.RatingClassOf(review);
+                _ = ImdbReader.RatingClassOf(splitReviews[unrated]);
             }
         }
     }

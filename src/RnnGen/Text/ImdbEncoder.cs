@@ -75,7 +75,7 @@ public sealed class ImdbEncoder : ITextEncoder
             throw new ArgumentException($"The destination holds {ids.Length} ids, not the sequence length {SequenceLength}.", nameof(ids));
         }
 
-        ImdbDataset.EncodeText(text, Vocabulary, _options).CopyTo(ids);
+        Sequences.PadSequence(Vocabulary.Encode(text, _options.NumWords, _options.SkipTop), ids, _options.Padding, _options.Truncating);
     }
 
     /// <inheritdoc/>
