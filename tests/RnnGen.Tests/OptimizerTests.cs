@@ -166,6 +166,23 @@ public class OptimizerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Adam(learningRate: 0));
     }
 
+    [Fact]
+    public void A_changed_learning_rate_applies_from_the_next_step()
+    {
+        // SGD without momentum: p -= rate · g, so two steps at 0.1 then 0.025 move p by 0.1·g + 0.025·g.
+        var sgd = new Sgd(learningRate: 0.1f);
+        float[] parameters = [1f];
+        sgd.Step(parameters, [2f]);
+        sgd.LearningRate = 0.025f;
+        sgd.Step(parameters, [2f]);
+
+        Assert.Equal(1f - (0.1f * 2f) - (0.025f * 2f), parameters[0], 6);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = float.NaN);
+        Assert.Throws<ArgumentOutOfRangeException>(() => sgd.LearningRate = float.PositiveInfinity);
+        Assert.Equal(0.025f, sgd.LearningRate);
+    }
+
     private static (float[] Parameters, float[][] Gradients) Data(int length)
     {
         var random = new RnnRandom(length);

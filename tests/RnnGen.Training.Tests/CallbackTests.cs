@@ -109,6 +109,85 @@ public sealed class CallbackTests : IDisposable
     }
 
     [Fact]
+    public void Reduce_lr_on_plateau_lowers_the_rate_after_patience_epochs_without_improvement()
+    {
+        var schedule = new ReduceLROnPlateau(factor: 0.5, patience: 2);
+        TrainingContext context = Context(new StubModel());
+        float start = context.Optimizer.LearningRate;
+
+        Run(schedule, context, 1.0, 0.9, 0.95, 0.92, 0.93, 0.94, 0.8);
+
+        // Epochs 2 and 3 wait (reduce at 3, wait resets), 4 and 5 wait (reduce at 5), 6 improves.
+        Assert.Equal([3, 5], schedule.Reductions);
+        Assert.Equal((float)((float)(start * 0.5) * 0.5), context.Optimizer.LearningRate);
+        Assert.Equal((0.8, 0), (schedule.Best, schedule.Wait));
+    }
+
+    [Fact]
+    public void Reduce_lr_on_plateau_counts_no_waits_in_cooldown()
+    {
+        var schedule = new ReduceLROnPlateau(factor: 0.5, patience: 1, cooldown: 2);
+
+        Run(schedule, Context(new StubModel()), 1.0, 1.1, 1.2, 1.3, 1.4);
+
+        // Keras: epoch 1 reduces and starts a cooldown of 2; epoch 2 spends one; epoch 3 spends the last, then (no longer
+        // in cooldown) counts a wait and reduces; epoch 4 is in cooldown again.
+        Assert.Equal([1, 3], schedule.Reductions);
+    }
+
+    [Fact]
+    public void Reduce_lr_on_plateau_stops_at_the_minimum_rate()
+    {
+        var schedule = new ReduceLROnPlateau(factor: 0.1, patience: 1, minLearningRate: 0.004);
+        TrainingContext context = Context(new StubModel());
+
+        Run(schedule, context, 1.0, 1.1, 1.2, 1.3);
+
+        Assert.Equal([1], schedule.Reductions); // 0.01 → max(0.001, 0.004); at the bound, no more reductions
+        Assert.Equal(0.004f, context.Optimizer.LearningRate);
+    }
+
+    [Fact]
+    public void Reduce_lr_on_plateau_on_accuracy_looks_for_a_rise()
+    {
+        var schedule = new ReduceLROnPlateau(monitor: "val_accuracy", patience: 1);
+        TrainingContext context = Context(new StubModel());
+        schedule.OnTrainBegin(context);
+        schedule.OnEpochEnd(context, 0, new EpochLogs(1, 0.5, 1, 0.6));
+        schedule.OnEpochEnd(context, 1, new EpochLogs(1, 0.5, 1, 0.7));
+        Assert.Empty(schedule.Reductions);
+        schedule.OnEpochEnd(context, 2, new EpochLogs(1, 0.5, 1, 0.65));
+        Assert.Equal([2], schedule.Reductions);
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.0)]
+    [InlineData(-0.5)]
+    [InlineData(double.NaN)]
+    public void Reduce_lr_on_plateau_rejects_a_factor_outside_0_to_1(double factor)
+    {
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new ReduceLROnPlateau(factor: factor));
+        Assert.Equal("factor", error.ParamName);
+    }
+
+    [Fact]
+    public void Reduce_lr_on_plateau_restores_its_saved_state_and_names_a_damaged_value()
+    {
+        var schedule = new ReduceLROnPlateau(factor: 0.5, patience: 2, cooldown: 3);
+        Run(schedule, Context(new StubModel()), 1.0, 1.1, 1.2, 1.3);
+        var copy = new ReduceLROnPlateau(factor: 0.5, patience: 2, cooldown: 3);
+
+        copy.RestoreState(schedule.SaveState()!);
+
+        Assert.Equal((schedule.Best, schedule.Wait, schedule.CooldownLeft), (copy.Best, copy.Wait, copy.CooldownLeft));
+        Assert.Equal(schedule.Reductions, copy.Reductions);
+        var damaged = new CallbackState(new Dictionary<string, string>(schedule.SaveState()!.Values) { ["cooldown_counter"] = "-1" }, new Dictionary<string, float[]>());
+        FormatException error = Assert.Throws<FormatException>(() => copy.RestoreState(damaged));
+        Assert.Contains("ReduceLROnPlateau's saved 'cooldown_counter' is '-1'", error.Message);
+    }
+
+    [Fact]
     public void Model_checkpoint_save_best_only_writes_only_improvements()
     {
         string path = Path.Combine(_directory, "best.safetensors");
@@ -200,13 +279,21 @@ public sealed class ResumeTests : IDisposable
         }
     }
 
-    private (float[] Weights, string History, EarlyStopping Stopping) Run(string backup, int? interruptAt)
+    private (float[] Weights, string History, EarlyStopping Stopping) Run(string backup, int? interruptAt) =>
+        Run(backup, interruptAt, static () => new EarlyStopping(patience: 2, restoreBestWeights: true));
+
+    /// <summary>
+    /// Trains the tiny model for up to 12 epochs with a backup and <paramref name="create"/>'s callback; with
+    /// <paramref name="interruptAt"/>, cancels after that step and resumes in a second run, as a new process would.
+    /// </summary>
+    private static (float[] Weights, string History, T Callback) Run<T>(string backup, int? interruptAt, Func<T> create)
+        where T : Callback
     {
         SequenceDataset data = TestData.Sentiment(48);
         while (true)
         {
             var model = new TinyModel();
-            var stopping = new EarlyStopping(patience: 2, restoreBestWeights: true);
+            T stopping = create();
             using var cancel = new CancellationTokenSource();
             var callbacks = new List<Callback> { new BackupAndRestore(backup), stopping };
             if (interruptAt is int step)
@@ -242,6 +329,30 @@ public sealed class ResumeTests : IDisposable
             Assert.True(expected.AsSpan().SequenceEqual(weights), $"interrupted after step {step}: the final weights differ");
             Assert.Equal(expectedHistory, history);
             Assert.Equal((reference.Best, reference.BestEpoch, reference.StoppedEpoch, reference.Wait), (stopping.Best, stopping.BestEpoch, stopping.StoppedEpoch, stopping.Wait));
+        }
+    }
+
+    /// <summary>
+    /// A run whose learning rate ReduceLROnPlateau lowered resumes at the lowered rate with the callback's wait and
+    /// cooldown, so it ends with the weights of the uninterrupted run. Before, loading the backup into the run's optimizer
+    /// kept the rate it was built with.
+    /// </summary>
+    [Fact]
+    public void A_resumed_run_keeps_the_learning_rate_reduce_lr_on_plateau_lowered()
+    {
+        static ReduceLROnPlateau Schedule() => new(monitor: "val_loss", factor: 0.5, patience: 1, cooldown: 1);
+        (float[] expected, string expectedHistory, ReduceLROnPlateau reference) = Run(Path.Combine(_directory, "reference.safetensors"), null, Schedule);
+        Assert.True(reference.Reductions.Count >= 2, $"the reference run should lower the rate at least twice (at epochs {string.Join(", ", reference.Reductions)})");
+
+        const int Steps = 5;
+        int first = reference.Reductions[0];
+        foreach (int step in new[] { 3, (Steps * (first + 1)) + 2, (Steps * (reference.Reductions[1] + 1)) + 1 })
+        {
+            (float[] weights, string history, ReduceLROnPlateau resumed) = Run(Path.Combine(_directory, $"backup-{step}.safetensors"), step, Schedule);
+            Assert.True(expected.AsSpan().SequenceEqual(weights), $"interrupted after step {step}: the final weights differ");
+            Assert.Equal(expectedHistory, history);
+            Assert.Equal(reference.Reductions, resumed.Reductions);
+            Assert.Equal((reference.Best, reference.Wait, reference.CooldownLeft), (resumed.Best, resumed.Wait, resumed.CooldownLeft));
         }
     }
 }

@@ -147,26 +147,11 @@ public sealed class EarlyStopping : Callback
     public override void RestoreState(CallbackState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        Best = Parse(state, "best", static text => double.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
-        BestEpoch = Parse(state, "best_epoch", ParseCount);
-        Wait = Parse(state, "wait", ParseCount);
-        StoppedEpoch = Parse(state, "stopped_epoch", ParseCount);
+        Best = state.ReadNumber(nameof(EarlyStopping), "best");
+        BestEpoch = state.ReadCount(nameof(EarlyStopping), "best_epoch");
+        Wait = state.ReadCount(nameof(EarlyStopping), "wait");
+        StoppedEpoch = state.ReadCount(nameof(EarlyStopping), "stopped_epoch");
         _bestWeights = state.Tensors.GetValueOrDefault("best_weights") is { } weights ? (float[])weights.Clone() : null;
-
-        static int ParseCount(string text) => int.Parse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static T Parse<T>(CallbackState state, string key, Func<string, T> parse)
-    {
-        string text = state.Values.GetValueOrDefault(key) ?? throw new FormatException($"EarlyStopping's saved state lacks '{key}'.");
-        try
-        {
-            return parse(text);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            throw new FormatException($"EarlyStopping's saved '{key}' is '{text}', which is not a valid value.", e);
-        }
     }
 
     private void SaveWeights(IRnnModel model)

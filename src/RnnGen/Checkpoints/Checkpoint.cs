@@ -102,7 +102,9 @@ public static class Checkpoint
     /// a model of another shape or cell (the message names the tensor and both shapes).</exception>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="model">The model whose parameters it replaces.</param>
-    /// <param name="optimizer">The optimizer whose state it replaces, or null to rebuild the saved one.</param>
+    /// <param name="optimizer">
+    /// The optimizer whose state it replaces (step count, state slots and learning rate), or null to rebuild the saved one.
+    /// </param>
     /// <param name="allowNonFinite">
     /// Whether NaN or infinite weights and optimizer state are accepted. By default they are an error: a model that
     /// diverged would otherwise load silently and predict NaN.
@@ -136,6 +138,10 @@ public static class Checkpoint
         }
 
         Optimizer? target = optimizer ?? (savedOptimizer is null ? null : CreateOptimizer(path, metadata, savedOptimizer));
+
+        // A schedule (ReduceLROnPlateau) may have lowered the rate the caller's optimizer was built with; the run resumes
+        // at the saved one, as Keras restores optimizer.learning_rate with the optimizer's variables.
+        float? savedLearningRate = optimizer is not null && savedOptimizer is not null ? ParseLearningRate(path, metadata) : null;
         List<SafeTensorInfo>? slotTensors = target is null || savedOptimizer is null ? null : FindSlotTensors(path, header, description, target, iterations);
         TrainingPosition? position = ReadPosition(path, metadata);
         RnnRandomState? dropoutState = null;
@@ -207,6 +213,11 @@ public static class Checkpoint
         if (target is not null && slotTensors is not null)
         {
             target.RestoreState(iterations, slots);
+        }
+
+        if (savedLearningRate is float learningRate)
+        {
+            target!.LearningRate = learningRate;
         }
 
         return new TrainingCheckpoint(path, metadata, target, position);
@@ -522,6 +533,14 @@ public static class Checkpoint
         float.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out float value) && float.IsFinite(value)
             ? value
             : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{key}' is '{metadata[key]}', not a finite number.");
+
+    private static float ParseLearningRate(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        float value = ParseFloat(path, metadata, CheckpointMetadata.OptimizerLearningRate);
+        return value > 0
+            ? value
+            : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{CheckpointMetadata.OptimizerLearningRate}' is '{metadata[CheckpointMetadata.OptimizerLearningRate]}', not a positive learning rate.");
+    }
 
     private static double ParseDouble(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
         double.TryParse(Required(path, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)

@@ -21,16 +21,35 @@ public abstract class Optimizer
     protected Optimizer(float learningRate)
     {
         _updatePart = UpdatePart;
-        if (!(learningRate > 0) || float.IsInfinity(learningRate))
-        {
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive finite number.");
-        }
-
-        LearningRate = learningRate;
+        CheckLearningRate(learningRate, nameof(learningRate));
+        _learningRate = learningRate;
     }
 
-    /// <summary>The learning rate.</summary>
-    public float LearningRate { get; }
+    private float _learningRate;
+
+    /// <summary>
+    /// The learning rate of the next step. Settable between steps, as Keras' <c>optimizer.learning_rate</c>, so that a
+    /// schedule such as <see cref="Callbacks.ReduceLROnPlateau"/> can lower it; a training checkpoint saves the value in
+    /// effect and loading one puts it back.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a positive finite number.</exception>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            CheckLearningRate(value, nameof(value));
+            _learningRate = value;
+        }
+    }
+
+    private static void CheckLearningRate(float learningRate, string parameterName)
+    {
+        if (!(learningRate > 0) || float.IsInfinity(learningRate))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, learningRate, "The learning rate must be a positive finite number.");
+        }
+    }
 
     /// <summary>The number of steps taken (Keras <c>optimizer.iterations</c>).</summary>
     public long Iterations { get; private set; }
