@@ -31,6 +31,9 @@ public class CrossWidthDeterminismTests
     [InlineData(nameof(GruBeforeDropout), "adam", "ecc5fabd21957e41a3d25397dadca8269c3136fe3eb42cec9bc51872237ae121")]
     [InlineData(nameof(LoopedPanels), "rmsprop", "bd4d84f011b4a9bb90b2ff9ae6280050be4f1358739b811ccd33a6d79fd1e05b")]
     [InlineData(nameof(WidePanels), "adam", "fd3c9487e3b3832e014c6ae51e7be1a8308a4c37a3aa655b218f6210d4ecedf3")]
+    [InlineData(nameof(ChunkedLstmDropout), "adam", "58944cc51f68c08f642d3da75855c3e7b11e660d6a9b9816fc89fc4f5985ce83")]
+    [InlineData(nameof(ChunkedGruBeforeDropout), "rmsprop", "cd50ba048d1f1e600e8d36d256165ce3db41b6533acb613d3c4058add1ae997e")]
+    [InlineData(nameof(ChunkedMaskedGru), "adam", "26cde63cf4e2a4d4d5bdc3fc8a12e95e87acd23db9a4527238716615761421bf")]
     public void TrainingAndPredictionGiveTheCommittedBitsOnEveryVectorWidth(string model, string optimizer, string expected)
     {
         string actual = Fingerprint(model, optimizer);
@@ -86,6 +89,9 @@ public class CrossWidthDeterminismTests
         nameof(GruBeforeDropout) => new GruBeforeDropout(seed),
         nameof(WidePanels) => new WidePanels(seed),
         nameof(LoopedPanels) => new LoopedPanels(seed),
+        nameof(ChunkedLstmDropout) => new ChunkedLstmDropout(seed),
+        nameof(ChunkedGruBeforeDropout) => new ChunkedGruBeforeDropout(seed),
+        nameof(ChunkedMaskedGru) => new ChunkedMaskedGru(seed),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such test model"),
     };
 }

@@ -482,3 +482,25 @@ public partial class ImdbBiLstm
 public partial class KerasIoBiLstm
 {
 }
+
+/// <summary>
+/// LSTM(128) over 14 steps, two layers, both dropouts: at the hash test's shards of 18-19 rows one step of gate
+/// gradients is ~9,700 floats, so the weight-gradient pass runs in chunks of 6 steps (6 + 6 + 2), a boundary inside the
+/// dU products' one-step shift included.
+/// </summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 2, SeqLen = 14, Cell = RnnCell.Lstm, Dropout = 0.2, RecurrentDropout = 0.3)]
+public partial class ChunkedLstmDropout
+{
+}
+
+/// <summary>GRU(128), reset_after = false, over 14 steps with both dropouts: chunks of 8 steps for dU_zr, dU_h (r⊙h) and the inputs.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 1, SeqLen = 14, Cell = RnnCell.Gru, ResetAfter = false, Dropout = 0.2, RecurrentDropout = 0.3)]
+public partial class ChunkedGruBeforeDropout
+{
+}
+
+/// <summary>GRU(128), reset_after = true, masked, over 14 steps: chunks of 8 steps, with the recurrent bias sums of dz_rec.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 1, SeqLen = 14, Cell = RnnCell.Gru, MaskZero = true)]
+public partial class ChunkedMaskedGru
+{
+}

@@ -386,26 +386,63 @@ internal abstract class CellEmitter(ModelSpec spec)
         }
     }
 
-    /// <summary>dU[:, cols] += Σ_(t≥1) h_(t-1)ᵀ·dz_t[:, cols] (the masked states with dropout).</summary>
+    /// <summary>
+    /// The rows of the current chunk's dU products: dz_t for t in [tr, t1), paired with h_(t-1) (see
+    /// <see cref="EmitWeightGradients"/>).
+    /// </summary>
+    protected const string RecurrentChunkRows = "(t1 - tr) * batch";
+
+    /// <summary>
+    /// Emits the weight gradients and dL/dx_t, which read the gate gradients of all T steps after the time loop. One
+    /// product after another, each would stream dz (T·B·gates floats, 32.8 MB for LSTM(32) over 500 steps at B = 128)
+    /// from memory again; instead all of them run on one chunk of steps [t0, t1) at a time, sized by
+    /// <c>MatrixOps.StepsPerChunk</c> to stay in L2, so dz is read from memory once. The bits are those of one pass per
+    /// product: each weight-gradient element still adds its steps in ascending order (the kernels load the partial sums
+    /// and store them back, which is exact), and each row of dL/dx_t is its own product.
+    /// <paramref name="recurrentSide"/> emits the dU products of the chunk (from step tr = max(t0, 1), see
+    /// <see cref="RecurrentChunkRows"/>) and anything else read from the chunk's gate gradients.
+    /// </summary>
+    protected void EmitWeightGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates, Action recurrentSide)
+    {
+        writer.WriteLine($"// The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and");
+        writer.WriteLine($"// every sum still runs over the steps in order, so the bits are those of whole-sequence products.");
+        writer.WriteLine($"int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);");
+        using (writer.WriteBlock($"for (int t0 = 0; t0 < {Spec.SeqLen}; t0 += chunkSteps)"))
+        {
+            writer.WriteLine($"int t1 = global::System.Math.Min(t0 + chunkSteps, {Spec.SeqLen});");
+            if (Spec.SeqLen > 1)
+            {
+                writer.WriteLine("int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1");
+            }
+
+            recurrentSide();
+            EmitInputGradients(writer, layout, layer, dGates);
+        }
+    }
+
+    /// <summary>dU[:, cols] += Σ_(t in [tr, t1)) h_(t-1)ᵀ·dz_t[:, cols] (the masked states with dropout).</summary>
     protected void EmitRecurrentWeightGradient(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dz, int first, int count)
     {
-        int i = layer.Index, u = layer.Units, width = layer.GateWidth, last = Spec.SeqLen - 1;
+        int i = layer.Index, u = layer.Units, width = layer.GateWidth;
         string gradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
         if (!RecurrentDropout)
         {
-            writer.WriteLine(AddTransposedProduct(count, Invariant(u), $"{last} * batch", new(ModelLayout.HiddenField(layer), "0", Invariant(u)), new(dz, Plus("gateStep", first), Invariant(width)), new("_gradients", Plus(gradient, first), Invariant(width))));
+            writer.WriteLine(AddTransposedProduct(count, Invariant(u), RecurrentChunkRows, new(ModelLayout.HiddenField(layer), "(tr - 1) * step", Invariant(u)), new(dz, Plus("tr * gateStep", first), Invariant(width)), new("_gradients", Plus(gradient, first), Invariant(width))));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), $"{last} * batch", new($"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + step", Invariant(u)), new(dz, Plus("gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(gradient, k * groupWidth), Invariant(width))));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), RecurrentChunkRows, new($"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + tr * step", Invariant(u)), new(dz, Plus("tr * gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(gradient, k * groupWidth), Invariant(width))));
         }
     }
 
-    /// <summary>The input-side gradients shared by all cells: dW += Σ_t x_tᵀ·dz_t, db += Σ dz_t, and dL/dx_t = dz_t·Wᵀ (⊙ masks).</summary>
-    protected void EmitInputGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates)
+    /// <summary>
+    /// The input-side gradients of the chunk [t0, t1), shared by all cells: dW += Σ_t x_tᵀ·dz_t, db += Σ dz_t, and
+    /// dL/dx_t = dz_t·Wᵀ (⊙ masks).
+    /// </summary>
+    private void EmitInputGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates)
     {
         int i = layer.Index;
         int d = layer.InputSize;
@@ -414,23 +451,26 @@ internal abstract class CellEmitter(ModelSpec spec)
         int groupWidth = width / groups;
         string kernelGradient = layout.Kernel(layer).PropertyName + "Offset";
         string dx = layout.InputGradientField(layer);
-        writer.WriteLine($"// dW += Σ_t x_tᵀ·dz_t over all {Spec.SeqLen}·B rows{(InputDropout ? ", with the masked inputs x_t⊙m_k" : string.Empty)}.");
+        const string Rows = "(t1 - t0) * batch";
+        string inputChunk = $"t0 * batch * {d}";
+        writer.WriteLine($"// dW += Σ_t x_tᵀ·dz_t over the chunk's rows{(InputDropout ? ", with the masked inputs x_t⊙m_k" : string.Empty)}.");
         for (int k = 0; k < groups; k++)
         {
             string input = InputDropout ? $"_droppedInput{i}" : layout.InputField(layer);
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), $"{Spec.SeqLen} * batch", new(input, Group(k, $"{Spec.SeqLen} * batch * {d}"), Invariant(d)), new(dGates, Invariant(k * groupWidth), Invariant(width)), new("_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width))));
+            string inputOffset = k == 0 ? inputChunk : $"{Group(k, $"{Spec.SeqLen} * batch * {d}")} + {inputChunk}";
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), Rows, new(input, inputOffset, Invariant(d)), new(dGates, Plus("t0 * gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width))));
         }
 
         writer.WriteLine("// db += Σ_t Σ_b dz_t[b].");
-        writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dGates, "0", $"{Spec.SeqLen} * batch * {width}", readOnly: true)}, {width}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", Invariant(width))});");
-        writer.WriteLine($"// dL/dx_t = dz_t·Wᵀ for every step{(InputDropout ? ", ⊙ the input mask(s)" : string.Empty)}, into {dx}.");
-        string sequence = $"{Spec.SeqLen} * batch * {d}";
+        writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dGates, "t0 * gateStep", "(t1 - t0) * gateStep", readOnly: true)}, {width}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", Invariant(width))});");
+        writer.WriteLine($"// dL/dx_t = dz_t·Wᵀ for the chunk's steps{(InputDropout ? ", ⊙ the input mask(s)" : string.Empty)}, into {dx}.");
+        string chunk = $"(t1 - t0) * batch * {d}";
         if (groups == 1)
         {
-            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(width), new(dGates, "0", Invariant(width)), "1", new($"_kernelT{i}", "0", Invariant(d)), new("s_zeros", "0", "0"), new(dx, "0", Invariant(d))));
+            writer.WriteLine(MatMul(d, Rows, Invariant(width), new(dGates, "t0 * gateStep", Invariant(width)), "1", new($"_kernelT{i}", "0", Invariant(d)), new("s_zeros", "0", "0"), new(dx, inputChunk, Invariant(d))));
             if (InputDropout)
             {
-                writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(dx, "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", "0", $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, accumulate: false);");
+                writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(dx, inputChunk, chunk, readOnly: true)}, {SpanOf($"_inputMask{i}", "0", $"batch * {d}", readOnly: true)}, {SpanOf(dx, inputChunk, chunk)}, accumulate: false);");
             }
 
             return;
@@ -438,8 +478,8 @@ internal abstract class CellEmitter(ModelSpec spec)
 
         for (int k = 0; k < groups; k++)
         {
-            writer.WriteLine(MatMul(d, $"{Spec.SeqLen} * batch", Invariant(groupWidth), new(dGates, Invariant(k * groupWidth), Invariant(width)), "1", new($"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d)), new("s_zeros", "0", "0"), new($"_dInputPart{i}", "0", Invariant(d))));
-            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", sequence, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf(dx, "0", sequence)}, accumulate: {(k > 0 ? "true" : "false")});");
+            writer.WriteLine(MatMul(d, Rows, Invariant(groupWidth), new(dGates, Plus("t0 * gateStep", k * groupWidth), Invariant(width)), "1", new($"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d)), new("s_zeros", "0", "0"), new($"_dInputPart{i}", "0", Invariant(d))));
+            writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", chunk, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf(dx, inputChunk, chunk)}, accumulate: {(k > 0 ? "true" : "false")});");
         }
     }
 }

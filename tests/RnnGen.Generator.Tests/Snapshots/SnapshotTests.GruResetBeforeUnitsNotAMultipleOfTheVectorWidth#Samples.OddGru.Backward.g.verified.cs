@@ -156,32 +156,43 @@ namespace Samples
                     default,
                     7,
                     hardSigmoid: false);
-                // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
-                    rows: 7, steps: 5 * batch,
-                    a: ref At(_hidden1, 0), aStepStride: 7,
-                    b: ref At(_dGates1, gateStep), bRowStride: 21,
-                    c: ref At(_gradients, Gru1RecurrentKernelOffset), cRowStride: 21);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
-                    rows: 7, steps: 5 * batch,
-                    a: ref At(_resetHidden1, step), aStepStride: 7,
-                    b: ref At(_dGates1, gateStep + 14), bRowStride: 21,
-                    c: ref At(_gradients, Gru1RecurrentKernelOffset + 14), cRowStride: 21);
-                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
-                    rows: 7, steps: 6 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 7,
-                    b: ref At(_dGates1, 0), bRowStride: 21,
-                    c: ref At(_gradients, Gru1KernelOffset), cRowStride: 21);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates1, 0, 6 * batch * 21), 21, Slice(_gradients, Gru1BiasOffset, 21));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                    rows: 6 * batch, steps: 21,
-                    a: ref At(_dGates1, 0), aRowStride: 21, aStepStride: 1,
-                    b: ref At(_kernelT1, 0), bRowStride: 7,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dHidden0, 0), cRowStride: 7);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
+                        rows: 7, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden1, (tr - 1) * step), aStepStride: 7,
+                        b: ref At(_dGates1, tr * gateStep), bRowStride: 21,
+                        c: ref At(_gradients, Gru1RecurrentKernelOffset), cRowStride: 21);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                        rows: 7, steps: (t1 - tr) * batch,
+                        a: ref At(_resetHidden1, tr * step), aStepStride: 7,
+                        b: ref At(_dGates1, tr * gateStep + 14), bRowStride: 21,
+                        c: ref At(_gradients, Gru1RecurrentKernelOffset + 14), cRowStride: 21);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
+                        rows: 7, steps: (t1 - t0) * batch,
+                        a: ref At(_hidden0, t0 * batch * 7), aStepStride: 7,
+                        b: ref At(_dGates1, t0 * gateStep), bRowStride: 21,
+                        c: ref At(_gradients, Gru1KernelOffset), cRowStride: 21);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dGates1, t0 * gateStep, (t1 - t0) * gateStep),
+                        21,
+                        Slice(_gradients, Gru1BiasOffset, 21));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dHidden0.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: (t1 - t0) * batch, steps: 21,
+                        a: ref At(_dGates1, t0 * gateStep), aRowStride: 21, aStepStride: 1,
+                        b: ref At(_kernelT1, 0), bRowStride: 7,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHidden0, t0 * batch * 7), cRowStride: 7);
+                }
             }
 
             /// <summary>gru: backpropagation through all 6 steps of GRU(7, reset_after=False, return_sequences=True).</summary>
@@ -238,32 +249,43 @@ namespace Samples
                     default,
                     7,
                     hardSigmoid: false);
-                // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
-                    rows: 7, steps: 5 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 7,
-                    b: ref At(_dGates0, gateStep), bRowStride: 21,
-                    c: ref At(_gradients, GruRecurrentKernelOffset), cRowStride: 21);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
-                    rows: 7, steps: 5 * batch,
-                    a: ref At(_resetHidden0, step), aStepStride: 7,
-                    b: ref At(_dGates0, gateStep + 14), bRowStride: 21,
-                    c: ref At(_gradients, GruRecurrentKernelOffset + 14), cRowStride: 21);
-                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
-                    rows: 5, steps: 6 * batch,
-                    a: ref At(_embedded, 0), aStepStride: 5,
-                    b: ref At(_dGates0, 0), bRowStride: 21,
-                    c: ref At(_gradients, GruKernelOffset), cRowStride: 21);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates0, 0, 6 * batch * 21), 21, Slice(_gradients, GruBiasOffset, 21));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
-                    rows: 6 * batch, steps: 21,
-                    a: ref At(_dGates0, 0), aRowStride: 21, aStepStride: 1,
-                    b: ref At(_kernelT0, 0), bRowStride: 5,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dEmbedded, 0), cRowStride: 5);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
+                        rows: 7, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden0, (tr - 1) * step), aStepStride: 7,
+                        b: ref At(_dGates0, tr * gateStep), bRowStride: 21,
+                        c: ref At(_gradients, GruRecurrentKernelOffset), cRowStride: 21);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
+                        rows: 7, steps: (t1 - tr) * batch,
+                        a: ref At(_resetHidden0, tr * step), aStepStride: 7,
+                        b: ref At(_dGates0, tr * gateStep + 14), bRowStride: 21,
+                        c: ref At(_gradients, GruRecurrentKernelOffset + 14), cRowStride: 21);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
+                        rows: 5, steps: (t1 - t0) * batch,
+                        a: ref At(_embedded, t0 * batch * 5), aStepStride: 5,
+                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 21,
+                        c: ref At(_gradients, GruKernelOffset), cRowStride: 21);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        21,
+                        Slice(_gradients, GruBiasOffset, 21));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
+                        rows: (t1 - t0) * batch, steps: 21,
+                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 21, aStepStride: 1,
+                        b: ref At(_kernelT0, 0), bRowStride: 5,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dEmbedded, t0 * batch * 5), cRowStride: 5);
+                }
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

@@ -121,30 +121,38 @@ namespace Samples
                     Slice(_dGates0, 0, gateStep),
                     32,
                     hardSigmoid: false);
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
-                    rows: 32, steps: 499 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 32,
-                    b: ref At(_dGates0, gateStep), bRowStride: 128,
-                    c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 128);
-                // dW += Σ_t x_tᵀ·dz_t over all 500·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
-                    rows: 32, steps: 500 * batch,
-                    a: ref At(_embedded, 0), aStepStride: 32,
-                    b: ref At(_dGates0, 0), bRowStride: 128,
-                    c: ref At(_gradients, LstmKernelOffset), cRowStride: 128);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                    ReadOnlySlice(_dGates0, 0, 500 * batch * 128),
-                    128,
-                    Slice(_gradients, LstmBiasOffset, 128));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
-                    rows: 500 * batch, steps: 128,
-                    a: ref At(_dGates0, 0), aRowStride: 128, aStepStride: 1,
-                    b: ref At(_kernelT0, 0), bRowStride: 32,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dEmbedded, 0), cRowStride: 32);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 500; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 500);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
+                        rows: 32, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden0, (tr - 1) * step), aStepStride: 32,
+                        b: ref At(_dGates0, tr * gateStep), bRowStride: 128,
+                        c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 128);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
+                        rows: 32, steps: (t1 - t0) * batch,
+                        a: ref At(_embedded, t0 * batch * 32), aStepStride: 32,
+                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 128,
+                        c: ref At(_gradients, LstmKernelOffset), cRowStride: 128);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        128,
+                        Slice(_gradients, LstmBiasOffset, 128));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                        rows: (t1 - t0) * batch, steps: 128,
+                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 128, aStepStride: 1,
+                        b: ref At(_kernelT0, 0), bRowStride: 32,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dEmbedded, t0 * batch * 32), cRowStride: 32);
+                }
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

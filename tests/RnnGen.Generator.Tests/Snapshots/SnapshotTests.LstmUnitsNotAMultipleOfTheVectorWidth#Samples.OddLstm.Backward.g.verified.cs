@@ -138,30 +138,38 @@ namespace Samples
                     Slice(_dGates1, 0, gateStep),
                     7,
                     hardSigmoid: true);
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
-                    rows: 7, steps: 5 * batch,
-                    a: ref At(_hidden1, 0), aStepStride: 7,
-                    b: ref At(_dGates1, gateStep), bRowStride: 28,
-                    c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 28);
-                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
-                    rows: 7, steps: 6 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 7,
-                    b: ref At(_dGates1, 0), bRowStride: 28,
-                    c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 28);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                    ReadOnlySlice(_dGates1, 0, 6 * batch * 28),
-                    28,
-                    Slice(_gradients, Lstm1BiasOffset, 28));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                    rows: 6 * batch, steps: 28,
-                    a: ref At(_dGates1, 0), aRowStride: 28, aStepStride: 1,
-                    b: ref At(_kernelT1, 0), bRowStride: 7,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dHidden0, 0), cRowStride: 7);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                        rows: 7, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden1, (tr - 1) * step), aStepStride: 7,
+                        b: ref At(_dGates1, tr * gateStep), bRowStride: 28,
+                        c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 28);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                        rows: 7, steps: (t1 - t0) * batch,
+                        a: ref At(_hidden0, t0 * batch * 7), aStepStride: 7,
+                        b: ref At(_dGates1, t0 * gateStep), bRowStride: 28,
+                        c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 28);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dGates1, t0 * gateStep, (t1 - t0) * gateStep),
+                        28,
+                        Slice(_gradients, Lstm1BiasOffset, 28));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dHidden0.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                        rows: (t1 - t0) * batch, steps: 28,
+                        a: ref At(_dGates1, t0 * gateStep), aRowStride: 28, aStepStride: 1,
+                        b: ref At(_kernelT1, 0), bRowStride: 7,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHidden0, t0 * batch * 7), cRowStride: 7);
+                }
             }
 
             /// <summary>lstm: backpropagation through all 6 steps of LSTM(7, recurrent_activation=hard_sigmoid, return_sequences=True).</summary>
@@ -198,27 +206,38 @@ namespace Samples
                     Slice(_dGates0, 0, gateStep),
                     7,
                     hardSigmoid: true);
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
-                    rows: 7, steps: 5 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 7,
-                    b: ref At(_dGates0, gateStep), bRowStride: 28,
-                    c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 28);
-                // dW += Σ_t x_tᵀ·dz_t over all 6·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
-                    rows: 5, steps: 6 * batch,
-                    a: ref At(_embedded, 0), aStepStride: 5,
-                    b: ref At(_dGates0, 0), bRowStride: 28,
-                    c: ref At(_gradients, LstmKernelOffset), cRowStride: 28);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates0, 0, 6 * batch * 28), 28, Slice(_gradients, LstmBiasOffset, 28));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
-                    rows: 6 * batch, steps: 28,
-                    a: ref At(_dGates0, 0), aRowStride: 28, aStepStride: 1,
-                    b: ref At(_kernelT0, 0), bRowStride: 5,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dEmbedded, 0), cRowStride: 5);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                        rows: 7, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden0, (tr - 1) * step), aStepStride: 7,
+                        b: ref At(_dGates0, tr * gateStep), bRowStride: 28,
+                        c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 28);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
+                        rows: 5, steps: (t1 - t0) * batch,
+                        a: ref At(_embedded, t0 * batch * 5), aStepStride: 5,
+                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 28,
+                        c: ref At(_gradients, LstmKernelOffset), cRowStride: 28);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        28,
+                        Slice(_gradients, LstmBiasOffset, 28));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
+                        rows: (t1 - t0) * batch, steps: 28,
+                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 28, aStepStride: 1,
+                        b: ref At(_kernelT0, 0), bRowStride: 5,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dEmbedded, t0 * batch * 5), cRowStride: 5);
+                }
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

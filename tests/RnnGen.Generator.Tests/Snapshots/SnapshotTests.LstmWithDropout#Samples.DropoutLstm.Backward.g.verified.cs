@@ -188,98 +188,106 @@ namespace Samples
                     Slice(_dGates1, 0, gateStep),
                     12,
                     hardSigmoid: false);
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden1, 0 + step), aStepStride: 12,
-                    b: ref At(_dGates1, gateStep), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden1, 1 * 5 * step + step), aStepStride: 12,
-                    b: ref At(_dGates1, gateStep + 12), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1RecurrentKernelOffset + 12), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden1, 2 * 5 * step + step), aStepStride: 12,
-                    b: ref At(_dGates1, gateStep + 24), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1RecurrentKernelOffset + 24), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden1, 3 * 5 * step + step), aStepStride: 12,
-                    b: ref At(_dGates1, gateStep + 36), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1RecurrentKernelOffset + 36), cRowStride: 48);
-                // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 5 * batch,
-                    a: ref At(_droppedInput1, 0), aStepStride: 12,
-                    b: ref At(_dGates1, 0), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 5 * batch,
-                    a: ref At(_droppedInput1, 1 * 5 * batch * 12), aStepStride: 12,
-                    b: ref At(_dGates1, 12), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1KernelOffset + 12), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 5 * batch,
-                    a: ref At(_droppedInput1, 2 * 5 * batch * 12), aStepStride: 12,
-                    b: ref At(_dGates1, 24), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1KernelOffset + 24), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 5 * batch,
-                    a: ref At(_droppedInput1, 3 * 5 * batch * 12), aStepStride: 12,
-                    b: ref At(_dGates1, 36), bRowStride: 48,
-                    c: ref At(_gradients, Lstm1KernelOffset + 36), cRowStride: 48);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                    ReadOnlySlice(_dGates1, 0, 5 * batch * 48),
-                    48,
-                    Slice(_gradients, Lstm1BiasOffset, 48));
-                // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates1, 0), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT1, 0), bRowStride: 12,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart1, 0), cRowStride: 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
-                    ReadOnlySlice(_inputMask1, 0, batch * 12),
-                    Slice(_dHidden0, 0, 5 * batch * 12),
-                    accumulate: false);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates1, 12), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT1, 144), bRowStride: 12,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart1, 0), cRowStride: 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
-                    ReadOnlySlice(_inputMask1, 1 * batch * 12, batch * 12),
-                    Slice(_dHidden0, 0, 5 * batch * 12),
-                    accumulate: true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates1, 24), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT1, 288), bRowStride: 12,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart1, 0), cRowStride: 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
-                    ReadOnlySlice(_inputMask1, 2 * batch * 12, batch * 12),
-                    Slice(_dHidden0, 0, 5 * batch * 12),
-                    accumulate: true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates1, 36), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT1, 432), bRowStride: 12,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart1, 0), cRowStride: 12);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart1, 0, 5 * batch * 12),
-                    ReadOnlySlice(_inputMask1, 3 * batch * 12, batch * 12),
-                    Slice(_dHidden0, 0, 5 * batch * 12),
-                    accumulate: true);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 5; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden1, 0 + tr * step), aStepStride: 12,
+                        b: ref At(_dGates1, tr * gateStep), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden1, 1 * 5 * step + tr * step), aStepStride: 12,
+                        b: ref At(_dGates1, tr * gateStep + 12), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1RecurrentKernelOffset + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden1, 2 * 5 * step + tr * step), aStepStride: 12,
+                        b: ref At(_dGates1, tr * gateStep + 24), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1RecurrentKernelOffset + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden1, 3 * 5 * step + tr * step), aStepStride: 12,
+                        b: ref At(_dGates1, tr * gateStep + 36), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1RecurrentKernelOffset + 36), cRowStride: 48);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows, with the masked inputs x_t⊙m_k.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput1, t0 * batch * 12), aStepStride: 12,
+                        b: ref At(_dGates1, t0 * gateStep), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput1, 1 * 5 * batch * 12 + t0 * batch * 12), aStepStride: 12,
+                        b: ref At(_dGates1, t0 * gateStep + 12), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1KernelOffset + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput1, 2 * 5 * batch * 12 + t0 * batch * 12), aStepStride: 12,
+                        b: ref At(_dGates1, t0 * gateStep + 24), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1KernelOffset + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput1, 3 * 5 * batch * 12 + t0 * batch * 12), aStepStride: 12,
+                        b: ref At(_dGates1, t0 * gateStep + 36), bRowStride: 48,
+                        c: ref At(_gradients, Lstm1KernelOffset + 36), cRowStride: 48);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dGates1, t0 * gateStep, (t1 - t0) * gateStep),
+                        48,
+                        Slice(_gradients, Lstm1BiasOffset, 48));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, ⊙ the input mask(s), into _dHidden0.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates1, t0 * gateStep), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT1, 0), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart1, 0), cRowStride: 12);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart1, 0, (t1 - t0) * batch * 12),
+                        ReadOnlySlice(_inputMask1, 0, batch * 12),
+                        Slice(_dHidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                        accumulate: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates1, t0 * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT1, 144), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart1, 0), cRowStride: 12);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart1, 0, (t1 - t0) * batch * 12),
+                        ReadOnlySlice(_inputMask1, 1 * batch * 12, batch * 12),
+                        Slice(_dHidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                        accumulate: true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates1, t0 * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT1, 288), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart1, 0), cRowStride: 12);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart1, 0, (t1 - t0) * batch * 12),
+                        ReadOnlySlice(_inputMask1, 2 * batch * 12, batch * 12),
+                        Slice(_dHidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                        accumulate: true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates1, t0 * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT1, 432), bRowStride: 12,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart1, 0), cRowStride: 12);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart1, 0, (t1 - t0) * batch * 12),
+                        ReadOnlySlice(_inputMask1, 3 * batch * 12, batch * 12),
+                        Slice(_dHidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                        accumulate: true);
+                }
             }
 
             /// <summary>lstm: backpropagation through all 5 steps of LSTM(12, return_sequences=True).</summary>
@@ -354,95 +362,106 @@ namespace Samples
                     Slice(_dGates0, 0, gateStep),
                     12,
                     hardSigmoid: false);
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden0, 0 + step), aStepStride: 12,
-                    b: ref At(_dGates0, gateStep), bRowStride: 48,
-                    c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden0, 1 * 5 * step + step), aStepStride: 12,
-                    b: ref At(_dGates0, gateStep + 12), bRowStride: 48,
-                    c: ref At(_gradients, LstmRecurrentKernelOffset + 12), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden0, 2 * 5 * step + step), aStepStride: 12,
-                    b: ref At(_dGates0, gateStep + 24), bRowStride: 48,
-                    c: ref At(_gradients, LstmRecurrentKernelOffset + 24), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 12, steps: 4 * batch,
-                    a: ref At(_droppedHidden0, 3 * 5 * step + step), aStepStride: 12,
-                    b: ref At(_dGates0, gateStep + 36), bRowStride: 48,
-                    c: ref At(_gradients, LstmRecurrentKernelOffset + 36), cRowStride: 48);
-                // dW += Σ_t x_tᵀ·dz_t over all 5·B rows, with the masked inputs x_t⊙m_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 8, steps: 5 * batch,
-                    a: ref At(_droppedInput0, 0), aStepStride: 8,
-                    b: ref At(_dGates0, 0), bRowStride: 48,
-                    c: ref At(_gradients, LstmKernelOffset), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 8, steps: 5 * batch,
-                    a: ref At(_droppedInput0, 1 * 5 * batch * 8), aStepStride: 8,
-                    b: ref At(_dGates0, 12), bRowStride: 48,
-                    c: ref At(_gradients, LstmKernelOffset + 12), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 8, steps: 5 * batch,
-                    a: ref At(_droppedInput0, 2 * 5 * batch * 8), aStepStride: 8,
-                    b: ref At(_dGates0, 24), bRowStride: 48,
-                    c: ref At(_gradients, LstmKernelOffset + 24), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
-                    rows: 8, steps: 5 * batch,
-                    a: ref At(_droppedInput0, 3 * 5 * batch * 8), aStepStride: 8,
-                    b: ref At(_dGates0, 36), bRowStride: 48,
-                    c: ref At(_gradients, LstmKernelOffset + 36), cRowStride: 48);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(ReadOnlySlice(_dGates0, 0, 5 * batch * 48), 48, Slice(_gradients, LstmBiasOffset, 48));
-                // dL/dx_t = dz_t·Wᵀ for every step, ⊙ the input mask(s), into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates0, 0), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT0, 0), bRowStride: 8,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart0, 0), cRowStride: 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
-                    ReadOnlySlice(_inputMask0, 0, batch * 8),
-                    Slice(_dEmbedded, 0, 5 * batch * 8),
-                    accumulate: false);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates0, 12), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT0, 96), bRowStride: 8,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart0, 0), cRowStride: 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
-                    ReadOnlySlice(_inputMask0, 1 * batch * 8, batch * 8),
-                    Slice(_dEmbedded, 0, 5 * batch * 8),
-                    accumulate: true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates0, 24), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT0, 192), bRowStride: 8,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart0, 0), cRowStride: 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
-                    ReadOnlySlice(_inputMask0, 2 * batch * 8, batch * 8),
-                    Slice(_dEmbedded, 0, 5 * batch * 8),
-                    accumulate: true);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(_dGates0, 36), aRowStride: 48, aStepStride: 1,
-                    b: ref At(_kernelT0, 288), bRowStride: 8,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dInputPart0, 0), cRowStride: 8);
-                global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                    ReadOnlySlice(_dInputPart0, 0, 5 * batch * 8),
-                    ReadOnlySlice(_inputMask0, 3 * batch * 8, batch * 8),
-                    Slice(_dEmbedded, 0, 5 * batch * 8),
-                    accumulate: true);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 5; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden0, 0 + tr * step), aStepStride: 12,
+                        b: ref At(_dGates0, tr * gateStep), bRowStride: 48,
+                        c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden0, 1 * 5 * step + tr * step), aStepStride: 12,
+                        b: ref At(_dGates0, tr * gateStep + 12), bRowStride: 48,
+                        c: ref At(_gradients, LstmRecurrentKernelOffset + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden0, 2 * 5 * step + tr * step), aStepStride: 12,
+                        b: ref At(_dGates0, tr * gateStep + 24), bRowStride: 48,
+                        c: ref At(_gradients, LstmRecurrentKernelOffset + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 12, steps: (t1 - tr) * batch,
+                        a: ref At(_droppedHidden0, 3 * 5 * step + tr * step), aStepStride: 12,
+                        b: ref At(_dGates0, tr * gateStep + 36), bRowStride: 48,
+                        c: ref At(_gradients, LstmRecurrentKernelOffset + 36), cRowStride: 48);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows, with the masked inputs x_t⊙m_k.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 8, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput0, t0 * batch * 8), aStepStride: 8,
+                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 48,
+                        c: ref At(_gradients, LstmKernelOffset), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 8, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput0, 1 * 5 * batch * 8 + t0 * batch * 8), aStepStride: 8,
+                        b: ref At(_dGates0, t0 * gateStep + 12), bRowStride: 48,
+                        c: ref At(_gradients, LstmKernelOffset + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 8, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput0, 2 * 5 * batch * 8 + t0 * batch * 8), aStepStride: 8,
+                        b: ref At(_dGates0, t0 * gateStep + 24), bRowStride: 48,
+                        c: ref At(_gradients, LstmKernelOffset + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
+                        rows: 8, steps: (t1 - t0) * batch,
+                        a: ref At(_droppedInput0, 3 * 5 * batch * 8 + t0 * batch * 8), aStepStride: 8,
+                        b: ref At(_dGates0, t0 * gateStep + 36), bRowStride: 48,
+                        c: ref At(_gradients, LstmKernelOffset + 36), cRowStride: 48);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        48,
+                        Slice(_gradients, LstmBiasOffset, 48));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, ⊙ the input mask(s), into _dEmbedded.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT0, 0), bRowStride: 8,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart0, 0), cRowStride: 8);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart0, 0, (t1 - t0) * batch * 8),
+                        ReadOnlySlice(_inputMask0, 0, batch * 8),
+                        Slice(_dEmbedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                        accumulate: false);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates0, t0 * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT0, 96), bRowStride: 8,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart0, 0), cRowStride: 8);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart0, 0, (t1 - t0) * batch * 8),
+                        ReadOnlySlice(_inputMask0, 1 * batch * 8, batch * 8),
+                        Slice(_dEmbedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                        accumulate: true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates0, t0 * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT0, 192), bRowStride: 8,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart0, 0), cRowStride: 8);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart0, 0, (t1 - t0) * batch * 8),
+                        ReadOnlySlice(_inputMask0, 2 * batch * 8, batch * 8),
+                        Slice(_dEmbedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                        accumulate: true);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(_dGates0, t0 * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                        b: ref At(_kernelT0, 288), bRowStride: 8,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dInputPart0, 0), cRowStride: 8);
+                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                        ReadOnlySlice(_dInputPart0, 0, (t1 - t0) * batch * 8),
+                        ReadOnlySlice(_inputMask0, 3 * batch * 8, batch * 8),
+                        Slice(_dEmbedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                        accumulate: true);
+                }
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

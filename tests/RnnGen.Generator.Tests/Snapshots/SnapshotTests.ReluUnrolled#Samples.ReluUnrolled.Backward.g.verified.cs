@@ -103,30 +103,38 @@ namespace Samples
                     init: ref At(_dHidden0, (1 - 1) * step), initRowStride: 20,
                     c: ref At(_dHidden0, (1 - 1) * step), cRowStride: 20);
                 global::RnnGen.Kernels.Activations.ReluBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_1 read transposed.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(
-                    rows: 20, steps: 2 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 20,
-                    b: ref At(_dHidden0, gateStep), bRowStride: 20,
-                    c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 20);
-                // dW += Σ_t x_tᵀ·dz_t over all 3·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(
-                    rows: 3, steps: 3 * batch,
-                    a: ref At(_embedded, 0), aStepStride: 3,
-                    b: ref At(_dHidden0, 0), bRowStride: 20,
-                    c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 20);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                    ReadOnlySlice(_dHidden0, 0, 3 * batch * 20),
-                    20,
-                    Slice(_gradients, SimpleRnnBiasOffset, 20));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul3(
-                    rows: 3 * batch, steps: 20,
-                    a: ref At(_dHidden0, 0), aRowStride: 20, aStepStride: 1,
-                    b: ref At(_kernelT0, 0), bRowStride: 3,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dEmbedded, 0), cRowStride: 3);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 3; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 3);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_1 read transposed.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(
+                        rows: 20, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden0, (tr - 1) * step), aStepStride: 20,
+                        b: ref At(_dHidden0, tr * gateStep), bRowStride: 20,
+                        c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 20);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct20(
+                        rows: 3, steps: (t1 - t0) * batch,
+                        a: ref At(_embedded, t0 * batch * 3), aStepStride: 3,
+                        b: ref At(_dHidden0, t0 * gateStep), bRowStride: 20,
+                        c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 20);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dHidden0, t0 * gateStep, (t1 - t0) * gateStep),
+                        20,
+                        Slice(_gradients, SimpleRnnBiasOffset, 20));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul3(
+                        rows: (t1 - t0) * batch, steps: 20,
+                        a: ref At(_dHidden0, t0 * gateStep), aRowStride: 20, aStepStride: 1,
+                        b: ref At(_kernelT0, 0), bRowStride: 3,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dEmbedded, t0 * batch * 3), cRowStride: 3);
+                }
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

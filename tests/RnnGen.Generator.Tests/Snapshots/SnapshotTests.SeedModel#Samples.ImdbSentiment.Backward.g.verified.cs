@@ -109,30 +109,38 @@ namespace Samples
                         c: ref At(_dHidden1, (t - 1) * step), cRowStride: 64);
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, 0, step), Slice(_dHidden1, 0, step));
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
-                    rows: 64, steps: 79 * batch,
-                    a: ref At(_hidden1, 0), aStepStride: 64,
-                    b: ref At(_dHidden1, gateStep), bRowStride: 64,
-                    c: ref At(_gradients, SimpleRnn1RecurrentKernelOffset), cRowStride: 64);
-                // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
-                    rows: 64, steps: 80 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 64,
-                    b: ref At(_dHidden1, 0), bRowStride: 64,
-                    c: ref At(_gradients, SimpleRnn1KernelOffset), cRowStride: 64);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                    ReadOnlySlice(_dHidden1, 0, 80 * batch * 64),
-                    64,
-                    Slice(_gradients, SimpleRnn1BiasOffset, 64));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dHidden0.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
-                    rows: 80 * batch, steps: 64,
-                    a: ref At(_dHidden1, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_kernelT1, 0), bRowStride: 64,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dHidden0, 0), cRowStride: 64);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 80; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 80);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                        rows: 64, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden1, (tr - 1) * step), aStepStride: 64,
+                        b: ref At(_dHidden1, tr * gateStep), bRowStride: 64,
+                        c: ref At(_gradients, SimpleRnn1RecurrentKernelOffset), cRowStride: 64);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                        rows: 64, steps: (t1 - t0) * batch,
+                        a: ref At(_hidden0, t0 * batch * 64), aStepStride: 64,
+                        b: ref At(_dHidden1, t0 * gateStep), bRowStride: 64,
+                        c: ref At(_gradients, SimpleRnn1KernelOffset), cRowStride: 64);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dHidden1, t0 * gateStep, (t1 - t0) * gateStep),
+                        64,
+                        Slice(_gradients, SimpleRnn1BiasOffset, 64));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dHidden0.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_dHidden1, t0 * gateStep), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_kernelT1, 0), bRowStride: 64,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHidden0, t0 * batch * 64), cRowStride: 64);
+                }
             }
 
             /// <summary>simple_rnn: backpropagation through all 80 steps of SimpleRNN(64, activation=tanh, return_sequences=True).</summary>
@@ -152,30 +160,38 @@ namespace Samples
                         c: ref At(_dHidden0, (t - 1) * step), cRowStride: 64);
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
-                // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
-                    rows: 64, steps: 79 * batch,
-                    a: ref At(_hidden0, 0), aStepStride: 64,
-                    b: ref At(_dHidden0, gateStep), bRowStride: 64,
-                    c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 64);
-                // dW += Σ_t x_tᵀ·dz_t over all 80·B rows.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
-                    rows: 100, steps: 80 * batch,
-                    a: ref At(_embedded, 0), aStepStride: 100,
-                    b: ref At(_dHidden0, 0), bRowStride: 64,
-                    c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 64);
-                // db += Σ_t Σ_b dz_t[b].
-                global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                    ReadOnlySlice(_dHidden0, 0, 80 * batch * 64),
-                    64,
-                    Slice(_gradients, SimpleRnnBiasOffset, 64));
-                // dL/dx_t = dz_t·Wᵀ for every step, into _dEmbedded.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul100(
-                    rows: 80 * batch, steps: 64,
-                    a: ref At(_dHidden0, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_kernelT0, 0), bRowStride: 100,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dEmbedded, 0), cRowStride: 100);
+                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
+                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 80; t0 += chunkSteps)
+                {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 80);
+                    int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
+                    // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_78 read transposed.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                        rows: 64, steps: (t1 - tr) * batch,
+                        a: ref At(_hidden0, (tr - 1) * step), aStepStride: 64,
+                        b: ref At(_dHidden0, tr * gateStep), bRowStride: 64,
+                        c: ref At(_gradients, SimpleRnnRecurrentKernelOffset), cRowStride: 64);
+                    // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct64(
+                        rows: 100, steps: (t1 - t0) * batch,
+                        a: ref At(_embedded, t0 * batch * 100), aStepStride: 100,
+                        b: ref At(_dHidden0, t0 * gateStep), bRowStride: 64,
+                        c: ref At(_gradients, SimpleRnnKernelOffset), cRowStride: 64);
+                    // db += Σ_t Σ_b dz_t[b].
+                    global::RnnGen.Kernels.MatrixOps.AddColumnSums(
+                        ReadOnlySlice(_dHidden0, t0 * gateStep, (t1 - t0) * gateStep),
+                        64,
+                        Slice(_gradients, SimpleRnnBiasOffset, 64));
+                    // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul100(
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_dHidden0, t0 * gateStep), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_kernelT0, 0), bRowStride: 100,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dEmbedded, t0 * batch * 100), cRowStride: 100);
+                }
             }
 
             /// <summary>embedding: dL/dembeddings[id] = Σ of dL/dx_t[b] over the (b, t) with tokens[b, t] = id; only those rows are written.</summary>

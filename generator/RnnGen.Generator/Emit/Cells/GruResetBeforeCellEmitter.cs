@@ -102,14 +102,15 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         EmitPassThroughMasked(writer, layer, "0");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
-        if (last > 0)
+        EmitWeightGradients(writer, layout, layer, $"_dGates{i}", () =>
         {
-            writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
-            EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);
-            writer.WriteLine(AddTransposedProduct(u, Invariant(u), $"{last} * batch", new($"_resetHidden{i}", "step", Invariant(u)), new($"_dGates{i}", $"gateStep + {2 * u}", Invariant(width)), new("_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width))));
-        }
-
-        EmitInputGradients(writer, layout, layer, $"_dGates{i}");
+            if (last > 0)
+            {
+                writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
+                EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);
+                writer.WriteLine(AddTransposedProduct(u, Invariant(u), RecurrentChunkRows, new($"_resetHidden{i}", "tr * step", Invariant(u)), new($"_dGates{i}", $"tr * gateStep + {2 * u}", Invariant(width)), new("_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width))));
+            }
+        });
     }
 
     /// <inheritdoc/>
