@@ -168,7 +168,10 @@ internal static class TrainCommand
         string epochs = Invariant($"up to {settings.Epochs} epoch{(settings.Epochs == 1 ? "" : "s")}");
         string earlyStopping = Invariant($"EarlyStopping(monitor=val_loss, patience={settings.Patience}, restore_best_weights=True)");
         string buckets = settings.BucketByLength ? ", batches grouped by review length" : string.Empty;
-        string run = Invariant($"{optimizer}, batch size {settings.BatchSize}{buckets}, {epochs}, {earlyStopping}, seed {settings.Seed}");
+        string plateau = settings.Recipe.Plateau is { } schedule
+            ? Invariant($", ReduceLROnPlateau(monitor=val_loss, factor={schedule.Factor:G}, patience={schedule.Patience})")
+            : string.Empty;
+        string run = Invariant($"{optimizer}, batch size {settings.BatchSize}{buckets}, {epochs}, {earlyStopping}{plateau}, seed {settings.Seed}");
         output.WriteLine($"Training: {run}; output folder {settings.Folder.Path}");
     }
 
@@ -203,12 +206,18 @@ internal static class TrainCommand
         var monitor = new RunMonitor();
         Directory.CreateDirectory(folder.Path);
         var backup = new BackupAndRestore(folder.BackupPath);
+        List<Callback> callbacks = [backup, earlyStopping, monitor];
+        if (settings.Recipe.Plateau is { } plateau)
+        {
+            callbacks.Insert(1, new ReduceLROnPlateau(monitor: "val_loss", factor: plateau.Factor, patience: plateau.Patience));
+        }
+
         History history;
         try
         {
             history = model.Fit(
                 train, settings.Epochs, settings.BatchSize, optimizer, validation: validation, seed: settings.Seed,
-                callbacks: [backup, earlyStopping, monitor],
+                callbacks: callbacks,
                 output: output, verbose: settings.PrintsReport ? 1 : 0, cancellationToken: cancellationToken,
                 bucketByLength: settings.BucketByLength); // a masked model then skips the padding of a batch of short reviews
         }
