@@ -15,7 +15,8 @@ namespace RnnGen.Callbacks;
 /// </list>
 /// Its best value, wait and cooldown are saved in training checkpoints, and the lowered rate with the optimizer, so an
 /// interrupted run resumes on the same schedule. Unlike Keras it does not add a <c>learning_rate</c> column to the logs;
-/// <see cref="Reductions"/> lists the epochs at which it lowered the rate.
+/// <see cref="Reductions"/> lists the epochs at which it lowered the rate. The conventions it follows are stated in
+/// docs/keras-conventions.md (Optimizers).
 /// </summary>
 public sealed class ReduceLROnPlateau : Callback
 {
