@@ -399,10 +399,11 @@ internal abstract class CellEmitter(ModelSpec spec)
     /// <c>MatrixOps.StepsPerChunk</c> to stay in L2, so dz is read from memory once. The bits are those of one pass per
     /// product: each weight-gradient element still adds its steps in ascending order (the kernels load the partial sums
     /// and store them back, which is exact), and each row of dL/dx_t is its own product.
-    /// <paramref name="recurrentSide"/> emits the dU products of the chunk (from step tr = max(t0, 1), see
-    /// <see cref="RecurrentChunkRows"/>) and anything else read from the chunk's gate gradients.
+    /// <paramref name="recurrentWeights"/> emits the dU products of the chunk (from step tr = max(t0, 1), see
+    /// <see cref="RecurrentChunkRows"/>), when there are steps t ≥ 1; <paramref name="recurrentBias"/>, if given, what
+    /// else reads the chunk's recurrent-side gradients.
     /// </summary>
-    protected void EmitWeightGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates, Action recurrentSide)
+    protected void EmitWeightGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates, Action recurrentWeights, Action? recurrentBias = null)
     {
         writer.WriteLine($"// The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and");
         writer.WriteLine($"// every sum still runs over the steps in order, so the bits are those of whole-sequence products.");
@@ -413,9 +414,10 @@ internal abstract class CellEmitter(ModelSpec spec)
             if (Spec.SeqLen > 1)
             {
                 writer.WriteLine("int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1");
+                recurrentWeights();
             }
 
-            recurrentSide();
+            recurrentBias?.Invoke();
             EmitInputGradients(writer, layout, layer, dGates);
         }
     }

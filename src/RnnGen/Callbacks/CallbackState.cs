@@ -13,8 +13,10 @@ public sealed record CallbackState(IReadOnlyDictionary<string, string> Values, I
 {
     /// <summary>The saved count <paramref name="key"/> of <paramref name="owner"/>'s state (a non-negative integer).</summary>
     /// <exception cref="FormatException">The value is missing or is not a count; the message names the owner and key.</exception>
-    internal int ReadCount(string owner, string key) =>
-        Read(owner, key, static text => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture));
+    internal int ReadCount(string owner, string key) => Read(owner, key, ParseCount);
+
+    /// <summary>A count as the callbacks write it: invariant digits only.</summary>
+    internal static int ParseCount(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>The saved number <paramref name="key"/> of <paramref name="owner"/>'s state, as written with "R".</summary>
     /// <exception cref="FormatException">The value is missing or is not a number; the message names the owner and key.</exception>

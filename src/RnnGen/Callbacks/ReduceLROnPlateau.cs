@@ -151,9 +151,7 @@ public sealed class ReduceLROnPlateau : Callback
         Best = state.ReadNumber(Owner, "best");
         Wait = state.ReadCount(Owner, "wait");
         CooldownLeft = state.ReadCount(Owner, "cooldown_counter");
-        int[] reductions = state.Read(Owner, "reductions", static text => text.Length == 0
-            ? []
-            : text.Split(',').Select(static e => int.Parse(e, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray());
+        int[] reductions = state.Read(Owner, "reductions", static text => text.Length == 0 ? [] : text.Split(',').Select(CallbackState.ParseCount).ToArray());
         _reductions.Clear();
         _reductions.AddRange(reductions);
     }

@@ -537,7 +537,7 @@ public static class Checkpoint
     private static float ParseLearningRate(string path, IReadOnlyDictionary<string, string> metadata)
     {
         float value = ParseFloat(path, metadata, CheckpointMetadata.OptimizerLearningRate);
-        return value > 0
+        return Optimizer.IsValidLearningRate(value)
             ? value
             : throw new CheckpointException(path, $"Checkpoint '{path}': metadata entry '{CheckpointMetadata.OptimizerLearningRate}' is '{metadata[CheckpointMetadata.OptimizerLearningRate]}', not a positive learning rate.");
     }

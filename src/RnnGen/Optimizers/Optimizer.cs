@@ -43,9 +43,12 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>Whether <paramref name="learningRate"/> is one an optimizer accepts: a positive finite number.</summary>
+    internal static bool IsValidLearningRate(float learningRate) => learningRate > 0 && !float.IsInfinity(learningRate);
+
     private static void CheckLearningRate(float learningRate, string parameterName)
     {
-        if (!(learningRate > 0) || float.IsInfinity(learningRate))
+        if (!IsValidLearningRate(learningRate))
         {
             throw new ArgumentOutOfRangeException(parameterName, learningRate, "The learning rate must be a positive finite number.");
         }

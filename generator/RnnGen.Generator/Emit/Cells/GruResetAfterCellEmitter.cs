@@ -79,12 +79,10 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {SpanOf($"_dRecurrent{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
         EmitWeightGradients(writer, layout, layer, $"_dGates{i}", () =>
         {
-            if (last > 0)
-            {
-                writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.");
-                EmitRecurrentWeightGradient(writer, layout, layer, $"_dRecurrent{i}", 0, width);
-            }
-
+            writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.");
+            EmitRecurrentWeightGradient(writer, layout, layer, $"_dRecurrent{i}", 0, width);
+        }, recurrentBias: () =>
+        {
             writer.WriteLine("// db_1 += Σ_t Σ_b dz_rec,t[b] (b_1 enters every step, the first included).");
             writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf($"_dRecurrent{i}", "t0 * gateStep", "(t1 - t0) * gateStep", readOnly: true)}, {width}, {SpanOf("_gradients", $"{layout.Bias(layer).PropertyName}Offset + {width}", Invariant(width))});");
         });

@@ -104,12 +104,9 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
         EmitWeightGradients(writer, layout, layer, $"_dGates{i}", () =>
         {
-            if (last > 0)
-            {
-                writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
-                EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);
-                writer.WriteLine(AddTransposedProduct(u, Invariant(u), RecurrentChunkRows, new($"_resetHidden{i}", "tr * step", Invariant(u)), new($"_dGates{i}", $"tr * gateStep + {2 * u}", Invariant(width)), new("_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width))));
-            }
+            writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
+            EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);
+            writer.WriteLine(AddTransposedProduct(u, Invariant(u), RecurrentChunkRows, new($"_resetHidden{i}", "tr * step", Invariant(u)), new($"_dGates{i}", $"tr * gateStep + {2 * u}", Invariant(width)), new("_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width))));
         });
     }
 

@@ -88,11 +88,8 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_cellTanh{i}", "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {u}, {HardSigmoidArgument});");
         EmitWeightGradients(writer, layout, layer, $"_dGates{i}", () =>
         {
-            if (last > 0)
-            {
-                writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.");
-                EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, width);
-            }
+            writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.");
+            EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, width);
         });
     }
 

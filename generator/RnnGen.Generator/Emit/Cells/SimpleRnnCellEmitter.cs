@@ -71,11 +71,8 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step")});");
         EmitWeightGradients(writer, layout, layer, dh, () =>
         {
-            if (last > 0)
-            {
-                writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_{last - 1} read transposed.");
-                EmitRecurrentWeightGradient(writer, layout, layer, dh, 0, u);
-            }
+            writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_{last - 1} read transposed.");
+            EmitRecurrentWeightGradient(writer, layout, layer, dh, 0, u);
         });
     }
 }
