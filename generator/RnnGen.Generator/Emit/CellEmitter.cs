@@ -304,26 +304,80 @@ internal abstract class CellEmitter(ModelSpec spec)
         }
     }
 
-    /// <summary>The input projections of all steps as one product per mask, bias row included: gates[t] = x_t·W + b.</summary>
-    protected void EmitInputProjection(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target)
+    /// <summary>
+    /// Emits a layer's forward pass over time: the input projections x_t·W + b into <paramref name="target"/> (rows of
+    /// the gate width, <paramref name="stepFloats"/> floats per step), then step 0 (<paramref name="firstStep"/>, where
+    /// h_(−1) = 0) and steps 1 … T−1 (<paramref name="step"/>, given the step's expression). The projections of all T
+    /// steps at once would go to memory and come back at each step (32.8 MB of gates for LSTM(32) over 500 steps at
+    /// B = 128); instead each chunk of steps (<c>MatrixOps.StepsPerChunk</c>, L2-sized) is projected just before its
+    /// steps read it. Every gate element is the same product either way, so the bits do not change. With <c>Unroll</c>
+    /// the steps are constant blocks, and the projection stays one product over all steps.
+    /// </summary>
+    protected void EmitForwardSteps(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target, string stepFloats, Action firstStep, Action<string> step)
+    {
+        int last = Spec.SeqLen - 1;
+        if (Spec.Unroll)
+        {
+            EmitInputProjection(writer, layout, layer, target, $"all {Spec.SeqLen} steps", $"{Spec.SeqLen}·B", "0", $"{Spec.SeqLen} * batch", stepFloats);
+            firstStep();
+            EmitTimeLoop(writer, 1, last, descending: false, step);
+            return;
+        }
+
+        writer.WriteLine("// Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.");
+        writer.WriteLine($"int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk({stepFloats});");
+        using (writer.WriteBlock($"for (int t0 = 0; t0 < {Spec.SeqLen}; t0 += chunkSteps)"))
+        {
+            writer.WriteLine($"int t1 = global::System.Math.Min(t0 + chunkSteps, {Spec.SeqLen});");
+            EmitInputProjection(writer, layout, layer, target, "the chunk's steps", "(t1 − t0)·B", "t0", "(t1 - t0) * batch", stepFloats);
+            using (writer.WriteBlock("if (t0 == 0)"))
+            {
+                firstStep();
+            }
+
+            if (last >= 1)
+            {
+                using (writer.WriteBlock("for (int t = global::System.Math.Max(t0, 1); t < t1; t++)"))
+                {
+                    step("t");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The input projections of the steps from <paramref name="firstStep"/> (<paramref name="rows"/> rows, described as
+    /// <paramref name="steps"/> and <paramref name="rowsText"/> in the comment; <paramref name="stepFloats"/> floats of the target
+    /// per step), one product per mask, bias row included:
+    /// gates[t] = x_t·W + b.
+    /// </summary>
+    private void EmitInputProjection(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target, string steps, string rowsText, string firstStep, string rows, string stepFloats)
     {
         int d = layer.InputSize;
         int width = layer.GateWidth;
         string kernel = layout.Kernel(layer).PropertyName + "Offset";
         string bias = layout.Bias(layer).PropertyName + "Offset";
+        string inputOffset = firstStep == "0" ? "0" : $"{firstStep} * batch * {d}";
+        string targetOffset = firstStep == "0" ? "0" : $"{firstStep} * {stepFloats}";
         if (!InputDropout)
         {
-            writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps as one [{Spec.SeqLen}·B, {d}]·[{d}, {width}] product, with the bias: x_t·W + b.");
-            writer.WriteLine(MatMul(width, $"{Spec.SeqLen} * batch", Invariant(d), new(layout.InputField(layer), "0", Invariant(d)), "1", new("_parameters", kernel, Invariant(width)), new("_parameters", bias, "0"), new(target, "0", Invariant(width))));
+            writer.WriteLine($"// Input projections of {steps} as one [{rowsText}, {d}]·[{d}, {width}] product, with the bias: x_t·W + b.");
+            writer.WriteLine(MatMul(width, rows, Invariant(d), new(layout.InputField(layer), inputOffset, Invariant(d)), "1", new("_parameters", kernel, Invariant(width)), new("_parameters", bias, "0"), new(target, targetOffset, Invariant(width))));
             return;
         }
 
         int groups = Groups(layer);
         int groupWidth = width / groups;
-        writer.WriteLine($"// Input projections of all {Spec.SeqLen} steps, one product per mask (gate columns [k·{groupWidth}, (k+1)·{groupWidth})): (x_t⊙m_k)·W_k + b_k.");
+        writer.WriteLine($"// Input projections of {steps}, one product per mask (gate columns [k·{groupWidth}, (k+1)·{groupWidth})): (x_t⊙m_k)·W_k + b_k.");
         for (int k = 0; k < groups; k++)
         {
-            writer.WriteLine(MatMul(groupWidth, $"{Spec.SeqLen} * batch", Invariant(d), new("projectionInput", Group(k, "projectionGroupStride"), Invariant(d)), "1", new("_parameters", Plus(kernel, k * groupWidth), Invariant(width)), new("_parameters", Plus(bias, k * groupWidth), "0"), new(target, Invariant(k * groupWidth), Invariant(width))));
+            string groupOffset = (k, inputOffset) switch
+            {
+                (0, _) => inputOffset,
+                (_, "0") => Group(k, "projectionGroupStride"),
+                _ => $"{Group(k, "projectionGroupStride")} + {inputOffset}",
+            };
+            writer.WriteLine(MatMul(groupWidth, rows, Invariant(d), new("projectionInput", groupOffset, Invariant(d)), "1", new("_parameters", Plus(kernel, k * groupWidth), Invariant(width)), new("_parameters", Plus(bias, k * groupWidth), "0"), new(target, Plus(targetOffset, k * groupWidth), Invariant(width))));
         }
     }
 

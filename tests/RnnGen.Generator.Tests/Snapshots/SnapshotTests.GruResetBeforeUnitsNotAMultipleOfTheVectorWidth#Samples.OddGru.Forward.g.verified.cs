@@ -73,48 +73,57 @@ namespace Samples
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-                // Input projections of all 6 steps as one [6·B, 5]·[5, 21] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
-                    rows: 6 * batch, steps: 5,
-                    a: ref At(_embedded, 0), aRowStride: 5, aStepStride: 1,
-                    b: ref At(_parameters, GruKernelOffset), bRowStride: 21,
-                    init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
-                    c: ref At(_gates0, 0), cRowStride: 21);
-                // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
-                    Slice(_gates0, 0, gateStep),
-                    default,
-                    Slice(_resetHidden0, 0, step),
-                    7,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(Slice(_gates0, 0, gateStep), default, Slice(_hidden0, 0, step), 7);
-                for (int t = 1; t <= 5; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
-                    // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(
-                        rows: batch, steps: 7,
-                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
-                        b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 21,
-                        init: ref At(_gates0, t * gateStep), initRowStride: 21,
-                        c: ref At(_gates0, t * gateStep), cRowStride: 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
-                        Slice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                        Slice(_resetHidden0, t * step, step),
-                        7,
-                        hardSigmoid: false);
-                    // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: batch, steps: 7,
-                        a: ref At(_resetHidden0, t * step), aRowStride: 7, aStepStride: 1,
-                        b: ref At(_parameters, GruRecurrentKernelOffset + 14), bRowStride: 21,
-                        init: ref At(_gates0, t * gateStep + 14), initRowStride: 21,
-                        c: ref At(_gates0, t * gateStep + 14), cRowStride: 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
-                        Slice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                        Slice(_hidden0, t * step, step),
-                        7);
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 5]·[5, 21] product, with the bias: x_t·W + b.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
+                        rows: (t1 - t0) * batch, steps: 5,
+                        a: ref At(_embedded, t0 * batch * 5), aRowStride: 5, aStepStride: 1,
+                        b: ref At(_parameters, GruKernelOffset), bRowStride: 21,
+                        init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep), cRowStride: 21);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                            Slice(_gates0, 0, gateStep),
+                            default,
+                            Slice(_resetHidden0, 0, step),
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(Slice(_gates0, 0, gateStep), default, Slice(_hidden0, 0, step), 7);
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(
+                            rows: batch, steps: 7,
+                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 21,
+                            init: ref At(_gates0, t * gateStep), initRowStride: 21,
+                            c: ref At(_gates0, t * gateStep), cRowStride: 21);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                            Slice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            Slice(_resetHidden0, t * step, step),
+                            7,
+                            hardSigmoid: false);
+                        // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_resetHidden0, t * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, GruRecurrentKernelOffset + 14), bRowStride: 21,
+                            init: ref At(_gates0, t * gateStep + 14), initRowStride: 21,
+                            c: ref At(_gates0, t * gateStep + 14), cRowStride: 21);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
+                            Slice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            Slice(_hidden0, t * step, step),
+                            7);
+                    }
                 }
             }
 
@@ -126,48 +135,57 @@ namespace Samples
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-                // Input projections of all 6 steps as one [6·B, 7]·[7, 21] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
-                    rows: 6 * batch, steps: 7,
-                    a: ref At(_hidden0, 0), aRowStride: 7, aStepStride: 1,
-                    b: ref At(_parameters, Gru1KernelOffset), bRowStride: 21,
-                    init: ref At(_parameters, Gru1BiasOffset), initRowStride: 0,
-                    c: ref At(_gates1, 0), cRowStride: 21);
-                // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
-                    Slice(_gates1, 0, gateStep),
-                    default,
-                    Slice(_resetHidden1, 0, step),
-                    7,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(Slice(_gates1, 0, gateStep), default, Slice(_hidden1, 0, step), 7);
-                for (int t = 1; t <= 5; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
-                    // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(
-                        rows: batch, steps: 7,
-                        a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
-                        b: ref At(_parameters, Gru1RecurrentKernelOffset), bRowStride: 21,
-                        init: ref At(_gates1, t * gateStep), initRowStride: 21,
-                        c: ref At(_gates1, t * gateStep), cRowStride: 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
-                        Slice(_gates1, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                        Slice(_resetHidden1, t * step, step),
-                        7,
-                        hardSigmoid: false);
-                    // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: batch, steps: 7,
-                        a: ref At(_resetHidden1, t * step), aRowStride: 7, aStepStride: 1,
-                        b: ref At(_parameters, Gru1RecurrentKernelOffset + 14), bRowStride: 21,
-                        init: ref At(_gates1, t * gateStep + 14), initRowStride: 21,
-                        c: ref At(_gates1, t * gateStep + 14), cRowStride: 21);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
-                        Slice(_gates1, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                        Slice(_hidden1, t * step, step),
-                        7);
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 7]·[7, 21] product, with the bias: x_t·W + b.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
+                        rows: (t1 - t0) * batch, steps: 7,
+                        a: ref At(_hidden0, t0 * batch * 7), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, Gru1KernelOffset), bRowStride: 21,
+                        init: ref At(_parameters, Gru1BiasOffset), initRowStride: 0,
+                        c: ref At(_gates1, t0 * gateStep), cRowStride: 21);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                            Slice(_gates1, 0, gateStep),
+                            default,
+                            Slice(_resetHidden1, 0, step),
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(Slice(_gates1, 0, gateStep), default, Slice(_hidden1, 0, step), 7);
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        // [x_z, x_r] += h_(t-1)·U_zr (columns 0 … 13 of U).
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul14(
+                            rows: batch, steps: 7,
+                            a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, Gru1RecurrentKernelOffset), bRowStride: 21,
+                            init: ref At(_gates1, t * gateStep), initRowStride: 21,
+                            c: ref At(_gates1, t * gateStep), cRowStride: 21);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
+                            Slice(_gates1, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            Slice(_resetHidden1, t * step, step),
+                            7,
+                            hardSigmoid: false);
+                        // x_h += (r⊙h_(t-1))·U_h (the last u columns of U).
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_resetHidden1, t * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, Gru1RecurrentKernelOffset + 14), bRowStride: 21,
+                            init: ref At(_gates1, t * gateStep + 14), initRowStride: 21,
+                            c: ref At(_gates1, t * gateStep + 14), cRowStride: 21);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
+                            Slice(_gates1, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            Slice(_hidden1, t * step, step),
+                            7);
+                    }
                 }
             }
 

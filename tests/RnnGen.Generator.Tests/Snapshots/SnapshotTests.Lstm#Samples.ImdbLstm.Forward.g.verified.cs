@@ -64,38 +64,47 @@ namespace Samples
             {
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
-                // Input projections of all 500 steps as one [500·B, 32]·[32, 128] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                    rows: 500 * batch, steps: 32,
-                    a: ref At(_embedded, 0), aRowStride: 32, aStepStride: 1,
-                    b: ref At(_parameters, LstmKernelOffset), bRowStride: 128,
-                    init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
-                    c: ref At(_gates0, 0), cRowStride: 128);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates0, 0, gateStep),
-                    default,
-                    Slice(_cell0, 0, step),
-                    Slice(_cellTanh0, 0, step),
-                    Slice(_hidden0, 0, step),
-                    32,
-                    hardSigmoid: false);
-                for (int t = 1; t <= 499; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 500; t0 += chunkSteps)
                 {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 500);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 32]·[32, 128] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                        rows: batch, steps: 32,
-                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                        b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 128,
-                        init: ref At(_gates0, t * gateStep), initRowStride: 128,
-                        c: ref At(_gates0, t * gateStep), cRowStride: 128);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(
-                        Slice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell0, (t - 1) * step, step),
-                        Slice(_cell0, t * step, step),
-                        Slice(_cellTanh0, t * step, step),
-                        Slice(_hidden0, t * step, step),
-                        32,
-                        hardSigmoid: false);
+                        rows: (t1 - t0) * batch, steps: 32,
+                        a: ref At(_embedded, t0 * batch * 32), aRowStride: 32, aStepStride: 1,
+                        b: ref At(_parameters, LstmKernelOffset), bRowStride: 128,
+                        init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep), cRowStride: 128);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates0, 0, gateStep),
+                            default,
+                            Slice(_cell0, 0, step),
+                            Slice(_cellTanh0, 0, step),
+                            Slice(_hidden0, 0, step),
+                            32,
+                            hardSigmoid: false);
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                            rows: batch, steps: 32,
+                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                            b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 128,
+                            init: ref At(_gates0, t * gateStep), initRowStride: 128,
+                            c: ref At(_gates0, t * gateStep), cRowStride: 128);
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell0, (t - 1) * step, step),
+                            Slice(_cell0, t * step, step),
+                            Slice(_cellTanh0, t * step, step),
+                            Slice(_hidden0, t * step, step),
+                            32,
+                            hardSigmoid: false);
+                    }
                 }
             }
 

@@ -75,38 +75,47 @@ namespace Samples
             {
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
-                // Input projections of all 6 steps as one [6·B, 5]·[5, 28] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
-                    rows: 6 * batch, steps: 5,
-                    a: ref At(_embedded, 0), aRowStride: 5, aStepStride: 1,
-                    b: ref At(_parameters, LstmKernelOffset), bRowStride: 28,
-                    init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
-                    c: ref At(_gates0, 0), cRowStride: 28);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates0, 0, gateStep),
-                    default,
-                    Slice(_cell0, 0, step),
-                    Slice(_cellTanh0, 0, step),
-                    Slice(_hidden0, 0, step),
-                    7,
-                    hardSigmoid: true);
-                for (int t = 1; t <= 5; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 5]·[5, 28] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
-                        rows: batch, steps: 7,
-                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
-                        b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 28,
-                        init: ref At(_gates0, t * gateStep), initRowStride: 28,
-                        c: ref At(_gates0, t * gateStep), cRowStride: 28);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(
-                        Slice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell0, (t - 1) * step, step),
-                        Slice(_cell0, t * step, step),
-                        Slice(_cellTanh0, t * step, step),
-                        Slice(_hidden0, t * step, step),
-                        7,
-                        hardSigmoid: true);
+                        rows: (t1 - t0) * batch, steps: 5,
+                        a: ref At(_embedded, t0 * batch * 5), aRowStride: 5, aStepStride: 1,
+                        b: ref At(_parameters, LstmKernelOffset), bRowStride: 28,
+                        init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep), cRowStride: 28);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates0, 0, gateStep),
+                            default,
+                            Slice(_cell0, 0, step),
+                            Slice(_cellTanh0, 0, step),
+                            Slice(_hidden0, 0, step),
+                            7,
+                            hardSigmoid: true);
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
+                            rows: batch, steps: 7,
+                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 28,
+                            init: ref At(_gates0, t * gateStep), initRowStride: 28,
+                            c: ref At(_gates0, t * gateStep), cRowStride: 28);
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell0, (t - 1) * step, step),
+                            Slice(_cell0, t * step, step),
+                            Slice(_cellTanh0, t * step, step),
+                            Slice(_hidden0, t * step, step),
+                            7,
+                            hardSigmoid: true);
+                    }
                 }
             }
 
@@ -118,38 +127,47 @@ namespace Samples
             {
                 nint step = (nint)batch * 7; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 28; // floats of one time step of the gates
-                // Input projections of all 6 steps as one [6·B, 7]·[7, 28] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
-                    rows: 6 * batch, steps: 7,
-                    a: ref At(_hidden0, 0), aRowStride: 7, aStepStride: 1,
-                    b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 28,
-                    init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
-                    c: ref At(_gates1, 0), cRowStride: 28);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates1, 0, gateStep),
-                    default,
-                    Slice(_cell1, 0, step),
-                    Slice(_cellTanh1, 0, step),
-                    Slice(_hidden1, 0, step),
-                    7,
-                    hardSigmoid: true);
-                for (int t = 1; t <= 5; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 7]·[7, 28] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
-                        rows: batch, steps: 7,
-                        a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
-                        b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 28,
-                        init: ref At(_gates1, t * gateStep), initRowStride: 28,
-                        c: ref At(_gates1, t * gateStep), cRowStride: 28);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(
-                        Slice(_gates1, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell1, (t - 1) * step, step),
-                        Slice(_cell1, t * step, step),
-                        Slice(_cellTanh1, t * step, step),
-                        Slice(_hidden1, t * step, step),
-                        7,
-                        hardSigmoid: true);
+                        rows: (t1 - t0) * batch, steps: 7,
+                        a: ref At(_hidden0, t0 * batch * 7), aRowStride: 7, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 28,
+                        init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
+                        c: ref At(_gates1, t0 * gateStep), cRowStride: 28);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates1, 0, gateStep),
+                            default,
+                            Slice(_cell1, 0, step),
+                            Slice(_cellTanh1, 0, step),
+                            Slice(_hidden1, 0, step),
+                            7,
+                            hardSigmoid: true);
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
+                            rows: batch, steps: 7,
+                            a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 28,
+                            init: ref At(_gates1, t * gateStep), initRowStride: 28,
+                            c: ref At(_gates1, t * gateStep), cRowStride: 28);
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates1, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell1, (t - 1) * step, step),
+                            Slice(_cell1, t * step, step),
+                            Slice(_cellTanh1, t * step, step),
+                            Slice(_hidden1, t * step, step),
+                            7,
+                            hardSigmoid: true);
+                    }
                 }
             }
 

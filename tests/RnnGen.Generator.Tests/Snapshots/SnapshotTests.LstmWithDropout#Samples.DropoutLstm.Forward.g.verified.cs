@@ -127,93 +127,102 @@ namespace Samples
                 float[] recurrentInput = _training ? _droppedHidden0 : _hidden0;
                 nint recurrentGroupStride = _training ? 5 * step : 0;
                 nint recurrentShift = _training ? 0 : -step;
-                // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 8,
-                    a: ref At(projectionInput, 0), aRowStride: 8, aStepStride: 1,
-                    b: ref At(_parameters, LstmKernelOffset), bRowStride: 48,
-                    init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
-                    c: ref At(_gates0, 0), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 8,
-                    a: ref At(projectionInput, 1 * projectionGroupStride), aRowStride: 8, aStepStride: 1,
-                    b: ref At(_parameters, LstmKernelOffset + 12), bRowStride: 48,
-                    init: ref At(_parameters, LstmBiasOffset + 12), initRowStride: 0,
-                    c: ref At(_gates0, 12), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 8,
-                    a: ref At(projectionInput, 2 * projectionGroupStride), aRowStride: 8, aStepStride: 1,
-                    b: ref At(_parameters, LstmKernelOffset + 24), bRowStride: 48,
-                    init: ref At(_parameters, LstmBiasOffset + 24), initRowStride: 0,
-                    c: ref At(_gates0, 24), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 8,
-                    a: ref At(projectionInput, 3 * projectionGroupStride), aRowStride: 8, aStepStride: 1,
-                    b: ref At(_parameters, LstmKernelOffset + 36), bRowStride: 48,
-                    init: ref At(_parameters, LstmBiasOffset + 36), initRowStride: 0,
-                    c: ref At(_gates0, 36), cRowStride: 48);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates0, 0, gateStep),
-                    default,
-                    Slice(_cell0, 0, step),
-                    Slice(_cellTanh0, 0, step),
-                    Slice(_hidden0, 0, step),
-                    12,
-                    hardSigmoid: false);
-                for (int t = 1; t <= 4; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 5; t0 += chunkSteps)
                 {
-                    if (_training)
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    // Input projections of the chunk's steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 8,
+                        a: ref At(projectionInput, t0 * batch * 8), aRowStride: 8, aStepStride: 1,
+                        b: ref At(_parameters, LstmKernelOffset), bRowStride: 48,
+                        init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 8,
+                        a: ref At(projectionInput, 1 * projectionGroupStride + t0 * batch * 8), aRowStride: 8, aStepStride: 1,
+                        b: ref At(_parameters, LstmKernelOffset + 12), bRowStride: 48,
+                        init: ref At(_parameters, LstmBiasOffset + 12), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 8,
+                        a: ref At(projectionInput, 2 * projectionGroupStride + t0 * batch * 8), aRowStride: 8, aStepStride: 1,
+                        b: ref At(_parameters, LstmKernelOffset + 24), bRowStride: 48,
+                        init: ref At(_parameters, LstmBiasOffset + 24), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 8,
+                        a: ref At(projectionInput, 3 * projectionGroupStride + t0 * batch * 8), aRowStride: 8, aStepStride: 1,
+                        b: ref At(_parameters, LstmKernelOffset + 36), bRowStride: 48,
+                        init: ref At(_parameters, LstmBiasOffset + 36), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep + 36), cRowStride: 48);
+                    if (t0 == 0)
                     {
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask0, 0, step),
-                            Slice(_droppedHidden0, 0 + t * step, step));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask0, 1 * step, step),
-                            Slice(_droppedHidden0, 1 * 5 * step + t * step, step));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask0, 2 * step, step),
-                            Slice(_droppedHidden0, 2 * 5 * step + t * step, step));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask0, 3 * step, step),
-                            Slice(_droppedHidden0, 3 * 5 * step + t * step, step));
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates0, 0, gateStep),
+                            default,
+                            Slice(_cell0, 0, step),
+                            Slice(_cellTanh0, 0, step),
+                            Slice(_hidden0, 0, step),
+                            12,
+                            hardSigmoid: false);
                     }
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 48,
-                        init: ref At(_gates0, t * gateStep), initRowStride: 48,
-                        c: ref At(_gates0, t * gateStep), cRowStride: 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, LstmRecurrentKernelOffset + 12), bRowStride: 48,
-                        init: ref At(_gates0, t * gateStep + 12), initRowStride: 48,
-                        c: ref At(_gates0, t * gateStep + 12), cRowStride: 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, LstmRecurrentKernelOffset + 24), bRowStride: 48,
-                        init: ref At(_gates0, t * gateStep + 24), initRowStride: 48,
-                        c: ref At(_gates0, t * gateStep + 24), cRowStride: 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, LstmRecurrentKernelOffset + 36), bRowStride: 48,
-                        init: ref At(_gates0, t * gateStep + 36), initRowStride: 48,
-                        c: ref At(_gates0, t * gateStep + 36), cRowStride: 48);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(
-                        Slice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell0, (t - 1) * step, step),
-                        Slice(_cell0, t * step, step),
-                        Slice(_cellTanh0, t * step, step),
-                        Slice(_hidden0, t * step, step),
-                        12,
-                        hardSigmoid: false);
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        if (_training)
+                        {
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask0, 0, step),
+                                Slice(_droppedHidden0, 0 + t * step, step));
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask0, 1 * step, step),
+                                Slice(_droppedHidden0, 1 * 5 * step + t * step, step));
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask0, 2 * step, step),
+                                Slice(_droppedHidden0, 2 * 5 * step + t * step, step));
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask0, 3 * step, step),
+                                Slice(_droppedHidden0, 3 * 5 * step + t * step, step));
+                        }
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 48,
+                            init: ref At(_gates0, t * gateStep), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep), cRowStride: 48);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, LstmRecurrentKernelOffset + 12), bRowStride: 48,
+                            init: ref At(_gates0, t * gateStep + 12), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep + 12), cRowStride: 48);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, LstmRecurrentKernelOffset + 24), bRowStride: 48,
+                            init: ref At(_gates0, t * gateStep + 24), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep + 24), cRowStride: 48);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, LstmRecurrentKernelOffset + 36), bRowStride: 48,
+                            init: ref At(_gates0, t * gateStep + 36), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep + 36), cRowStride: 48);
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell0, (t - 1) * step, step),
+                            Slice(_cell0, t * step, step),
+                            Slice(_cellTanh0, t * step, step),
+                            Slice(_hidden0, t * step, step),
+                            12,
+                            hardSigmoid: false);
+                    }
                 }
             }
 
@@ -255,93 +264,102 @@ namespace Samples
                 float[] recurrentInput = _training ? _droppedHidden1 : _hidden1;
                 nint recurrentGroupStride = _training ? 5 * step : 0;
                 nint recurrentShift = _training ? 0 : -step;
-                // Input projections of all 5 steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(projectionInput, 0), aRowStride: 12, aStepStride: 1,
-                    b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 48,
-                    init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
-                    c: ref At(_gates1, 0), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(projectionInput, 1 * projectionGroupStride), aRowStride: 12, aStepStride: 1,
-                    b: ref At(_parameters, Lstm1KernelOffset + 12), bRowStride: 48,
-                    init: ref At(_parameters, Lstm1BiasOffset + 12), initRowStride: 0,
-                    c: ref At(_gates1, 12), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(projectionInput, 2 * projectionGroupStride), aRowStride: 12, aStepStride: 1,
-                    b: ref At(_parameters, Lstm1KernelOffset + 24), bRowStride: 48,
-                    init: ref At(_parameters, Lstm1BiasOffset + 24), initRowStride: 0,
-                    c: ref At(_gates1, 24), cRowStride: 48);
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                    rows: 5 * batch, steps: 12,
-                    a: ref At(projectionInput, 3 * projectionGroupStride), aRowStride: 12, aStepStride: 1,
-                    b: ref At(_parameters, Lstm1KernelOffset + 36), bRowStride: 48,
-                    init: ref At(_parameters, Lstm1BiasOffset + 36), initRowStride: 0,
-                    c: ref At(_gates1, 36), cRowStride: 48);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates1, 0, gateStep),
-                    default,
-                    Slice(_cell1, 0, step),
-                    Slice(_cellTanh1, 0, step),
-                    Slice(_hidden1, 0, step),
-                    12,
-                    hardSigmoid: false);
-                for (int t = 1; t <= 4; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 5; t0 += chunkSteps)
                 {
-                    if (_training)
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    // Input projections of the chunk's steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(projectionInput, t0 * batch * 12), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 48,
+                        init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
+                        c: ref At(_gates1, t0 * gateStep), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(projectionInput, 1 * projectionGroupStride + t0 * batch * 12), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1KernelOffset + 12), bRowStride: 48,
+                        init: ref At(_parameters, Lstm1BiasOffset + 12), initRowStride: 0,
+                        c: ref At(_gates1, t0 * gateStep + 12), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(projectionInput, 2 * projectionGroupStride + t0 * batch * 12), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1KernelOffset + 24), bRowStride: 48,
+                        init: ref At(_parameters, Lstm1BiasOffset + 24), initRowStride: 0,
+                        c: ref At(_gates1, t0 * gateStep + 24), cRowStride: 48);
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                        rows: (t1 - t0) * batch, steps: 12,
+                        a: ref At(projectionInput, 3 * projectionGroupStride + t0 * batch * 12), aRowStride: 12, aStepStride: 1,
+                        b: ref At(_parameters, Lstm1KernelOffset + 36), bRowStride: 48,
+                        init: ref At(_parameters, Lstm1BiasOffset + 36), initRowStride: 0,
+                        c: ref At(_gates1, t0 * gateStep + 36), cRowStride: 48);
+                    if (t0 == 0)
                     {
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask1, 0, step),
-                            Slice(_droppedHidden1, 0 + t * step, step));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask1, 1 * step, step),
-                            Slice(_droppedHidden1, 1 * 5 * step + t * step, step));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask1, 2 * step, step),
-                            Slice(_droppedHidden1, 2 * 5 * step + t * step, step));
-                        global::System.Numerics.Tensors.TensorPrimitives.Multiply(
-                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                            ReadOnlySlice(_recurrentMask1, 3 * step, step),
-                            Slice(_droppedHidden1, 3 * 5 * step + t * step, step));
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates1, 0, gateStep),
+                            default,
+                            Slice(_cell1, 0, step),
+                            Slice(_cellTanh1, 0, step),
+                            Slice(_hidden1, 0, step),
+                            12,
+                            hardSigmoid: false);
                     }
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 48,
-                        init: ref At(_gates1, t * gateStep), initRowStride: 48,
-                        c: ref At(_gates1, t * gateStep), cRowStride: 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, Lstm1RecurrentKernelOffset + 12), bRowStride: 48,
-                        init: ref At(_gates1, t * gateStep + 12), initRowStride: 48,
-                        c: ref At(_gates1, t * gateStep + 12), cRowStride: 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, Lstm1RecurrentKernelOffset + 24), bRowStride: 48,
-                        init: ref At(_gates1, t * gateStep + 24), initRowStride: 48,
-                        c: ref At(_gates1, t * gateStep + 24), cRowStride: 48);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
-                        rows: batch, steps: 12,
-                        a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
-                        b: ref At(_parameters, Lstm1RecurrentKernelOffset + 36), bRowStride: 48,
-                        init: ref At(_gates1, t * gateStep + 36), initRowStride: 48,
-                        c: ref At(_gates1, t * gateStep + 36), cRowStride: 48);
-                    global::RnnGen.Kernels.CellKernels.LstmForward(
-                        Slice(_gates1, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell1, (t - 1) * step, step),
-                        Slice(_cell1, t * step, step),
-                        Slice(_cellTanh1, t * step, step),
-                        Slice(_hidden1, t * step, step),
-                        12,
-                        hardSigmoid: false);
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        if (_training)
+                        {
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask1, 0, step),
+                                Slice(_droppedHidden1, 0 + t * step, step));
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask1, 1 * step, step),
+                                Slice(_droppedHidden1, 1 * 5 * step + t * step, step));
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask1, 2 * step, step),
+                                Slice(_droppedHidden1, 2 * 5 * step + t * step, step));
+                            global::System.Numerics.Tensors.TensorPrimitives.Multiply(
+                                ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                                ReadOnlySlice(_recurrentMask1, 3 * step, step),
+                                Slice(_droppedHidden1, 3 * 5 * step + t * step, step));
+                        }
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 48,
+                            init: ref At(_gates1, t * gateStep), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep), cRowStride: 48);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, Lstm1RecurrentKernelOffset + 12), bRowStride: 48,
+                            init: ref At(_gates1, t * gateStep + 12), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep + 12), cRowStride: 48);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, Lstm1RecurrentKernelOffset + 24), bRowStride: 48,
+                            init: ref At(_gates1, t * gateStep + 24), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep + 24), cRowStride: 48);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
+                            rows: batch, steps: 12,
+                            a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
+                            b: ref At(_parameters, Lstm1RecurrentKernelOffset + 36), bRowStride: 48,
+                            init: ref At(_gates1, t * gateStep + 36), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep + 36), cRowStride: 48);
+                        global::RnnGen.Kernels.CellKernels.LstmForward(
+                            Slice(_gates1, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell1, (t - 1) * step, step),
+                            Slice(_cell1, t * step, step),
+                            Slice(_cellTanh1, t * step, step),
+                            Slice(_hidden1, t * step, step),
+                            12,
+                            hardSigmoid: false);
+                    }
                 }
             }
 

@@ -123,53 +123,70 @@ namespace Samples
             {
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
-                // Input projections of all 200 steps as one [200·B, 64]·[64, 128] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                    rows: 200 * batch, steps: 64,
-                    a: ref At(_embedded, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_parameters, BidirectionalForwardLstmKernelOffset), bRowStride: 128,
-                    init: ref At(_parameters, BidirectionalForwardLstmBiasOffset), initRowStride: 0,
-                    c: ref At(_gates0, 0), cRowStride: 128);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates0, 0, gateStep),
-                    default,
-                    Slice(_cell0, 0, step),
-                    Slice(_cellTanh0, 0, step),
-                    Slice(_hidden0, 0, step),
-                    32,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(ReadOnlySlice(_mask, 0 * batch, batch), Slice(_cell0, 0 * step, step), default, 32);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(ReadOnlySlice(_mask, 0 * batch, batch), Slice(_hidden0, 0 * step, step), default, 32);
-                for (int t = 1; t <= 199; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
-                    if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_embedded, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, BidirectionalForwardLstmKernelOffset), bRowStride: 128,
+                        init: ref At(_parameters, BidirectionalForwardLstmBiasOffset), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep), cRowStride: 128);
+                    if (t0 == 0)
                     {
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                            rows: batch, steps: 32,
-                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                            b: ref At(_parameters, BidirectionalForwardLstmRecurrentKernelOffset), bRowStride: 128,
-                            init: ref At(_gates0, t * gateStep), initRowStride: 128,
-                            c: ref At(_gates0, t * gateStep), cRowStride: 128);
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates0, t * gateStep, gateStep),
-                            ReadOnlySlice(_cell0, (t - 1) * step, step),
-                            Slice(_cell0, t * step, step),
-                            Slice(_cellTanh0, t * step, step),
-                            Slice(_hidden0, t * step, step),
+                            Slice(_gates0, 0, gateStep),
+                            default,
+                            Slice(_cell0, 0, step),
+                            Slice(_cellTanh0, 0, step),
+                            Slice(_hidden0, 0, step),
                             32,
                             hardSigmoid: false);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, 0 * batch, batch),
+                            Slice(_cell0, 0 * step, step),
+                            default,
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, 0 * batch, batch),
+                            Slice(_hidden0, 0 * step, step),
+                            default,
+                            32);
                     }
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_mask, t * batch, batch),
-                        Slice(_cell0, t * step, step),
-                        ReadOnlySlice(_cell0, (t - 1) * step, step),
-                        32);
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_mask, t * batch, batch),
-                        Slice(_hidden0, t * step, step),
-                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                        32);
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
+                        {
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                                rows: batch, steps: 32,
+                                a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                                b: ref At(_parameters, BidirectionalForwardLstmRecurrentKernelOffset), bRowStride: 128,
+                                init: ref At(_gates0, t * gateStep), initRowStride: 128,
+                                c: ref At(_gates0, t * gateStep), cRowStride: 128);
+                            global::RnnGen.Kernels.CellKernels.LstmForward(
+                                Slice(_gates0, t * gateStep, gateStep),
+                                ReadOnlySlice(_cell0, (t - 1) * step, step),
+                                Slice(_cell0, t * step, step),
+                                Slice(_cellTanh0, t * step, step),
+                                Slice(_hidden0, t * step, step),
+                                32,
+                                hardSigmoid: false);
+                        }
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, t * batch, batch),
+                            Slice(_cell0, t * step, step),
+                            ReadOnlySlice(_cell0, (t - 1) * step, step),
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, t * batch, batch),
+                            Slice(_hidden0, t * step, step),
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            32);
+                    }
                 }
             }
 
@@ -182,61 +199,70 @@ namespace Samples
             {
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
-                // Input projections of all 200 steps as one [200·B, 64]·[64, 128] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                    rows: 200 * batch, steps: 64,
-                    a: ref At(_embeddedReversed, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_parameters, BidirectionalBackwardLstmKernelOffset), bRowStride: 128,
-                    init: ref At(_parameters, BidirectionalBackwardLstmBiasOffset), initRowStride: 0,
-                    c: ref At(_gates1, 0), cRowStride: 128);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates1, 0, gateStep),
-                    default,
-                    Slice(_cell1, 0, step),
-                    Slice(_cellTanh1, 0, step),
-                    Slice(_hidden1, 0, step),
-                    32,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                    ReadOnlySlice(_maskReversed, 0 * batch, batch),
-                    Slice(_cell1, 0 * step, step),
-                    default,
-                    32);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                    ReadOnlySlice(_maskReversed, 0 * batch, batch),
-                    Slice(_hidden1, 0 * step, step),
-                    default,
-                    32);
-                for (int t = 1; t <= 199; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
-                    if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_maskReversed, t * batch, batch)))
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_embeddedReversed, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, BidirectionalBackwardLstmKernelOffset), bRowStride: 128,
+                        init: ref At(_parameters, BidirectionalBackwardLstmBiasOffset), initRowStride: 0,
+                        c: ref At(_gates1, t0 * gateStep), cRowStride: 128);
+                    if (t0 == 0)
                     {
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                            rows: batch, steps: 32,
-                            a: ref At(_hidden1, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                            b: ref At(_parameters, BidirectionalBackwardLstmRecurrentKernelOffset), bRowStride: 128,
-                            init: ref At(_gates1, t * gateStep), initRowStride: 128,
-                            c: ref At(_gates1, t * gateStep), cRowStride: 128);
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates1, t * gateStep, gateStep),
-                            ReadOnlySlice(_cell1, (t - 1) * step, step),
-                            Slice(_cell1, t * step, step),
-                            Slice(_cellTanh1, t * step, step),
-                            Slice(_hidden1, t * step, step),
+                            Slice(_gates1, 0, gateStep),
+                            default,
+                            Slice(_cell1, 0, step),
+                            Slice(_cellTanh1, 0, step),
+                            Slice(_hidden1, 0, step),
                             32,
                             hardSigmoid: false);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, 0 * batch, batch),
+                            Slice(_cell1, 0 * step, step),
+                            default,
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, 0 * batch, batch),
+                            Slice(_hidden1, 0 * step, step),
+                            default,
+                            32);
                     }
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_maskReversed, t * batch, batch),
-                        Slice(_cell1, t * step, step),
-                        ReadOnlySlice(_cell1, (t - 1) * step, step),
-                        32);
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_maskReversed, t * batch, batch),
-                        Slice(_hidden1, t * step, step),
-                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                        32);
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_maskReversed, t * batch, batch)))
+                        {
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                                rows: batch, steps: 32,
+                                a: ref At(_hidden1, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                                b: ref At(_parameters, BidirectionalBackwardLstmRecurrentKernelOffset), bRowStride: 128,
+                                init: ref At(_gates1, t * gateStep), initRowStride: 128,
+                                c: ref At(_gates1, t * gateStep), cRowStride: 128);
+                            global::RnnGen.Kernels.CellKernels.LstmForward(
+                                Slice(_gates1, t * gateStep, gateStep),
+                                ReadOnlySlice(_cell1, (t - 1) * step, step),
+                                Slice(_cell1, t * step, step),
+                                Slice(_cellTanh1, t * step, step),
+                                Slice(_hidden1, t * step, step),
+                                32,
+                                hardSigmoid: false);
+                        }
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, t * batch, batch),
+                            Slice(_cell1, t * step, step),
+                            ReadOnlySlice(_cell1, (t - 1) * step, step),
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, t * batch, batch),
+                            Slice(_hidden1, t * step, step),
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            32);
+                    }
                 }
             }
 
@@ -249,53 +275,70 @@ namespace Samples
             {
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
-                // Input projections of all 200 steps as one [200·B, 64]·[64, 128] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                    rows: 200 * batch, steps: 64,
-                    a: ref At(_merged0, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_parameters, Bidirectional1ForwardLstm1KernelOffset), bRowStride: 128,
-                    init: ref At(_parameters, Bidirectional1ForwardLstm1BiasOffset), initRowStride: 0,
-                    c: ref At(_gates2, 0), cRowStride: 128);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates2, 0, gateStep),
-                    default,
-                    Slice(_cell2, 0, step),
-                    Slice(_cellTanh2, 0, step),
-                    Slice(_hidden2, 0, step),
-                    32,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(ReadOnlySlice(_mask, 0 * batch, batch), Slice(_cell2, 0 * step, step), default, 32);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(ReadOnlySlice(_mask, 0 * batch, batch), Slice(_hidden2, 0 * step, step), default, 32);
-                for (int t = 1; t <= 199; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
-                    if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_merged0, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, Bidirectional1ForwardLstm1KernelOffset), bRowStride: 128,
+                        init: ref At(_parameters, Bidirectional1ForwardLstm1BiasOffset), initRowStride: 0,
+                        c: ref At(_gates2, t0 * gateStep), cRowStride: 128);
+                    if (t0 == 0)
                     {
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                            rows: batch, steps: 32,
-                            a: ref At(_hidden2, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                            b: ref At(_parameters, Bidirectional1ForwardLstm1RecurrentKernelOffset), bRowStride: 128,
-                            init: ref At(_gates2, t * gateStep), initRowStride: 128,
-                            c: ref At(_gates2, t * gateStep), cRowStride: 128);
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates2, t * gateStep, gateStep),
-                            ReadOnlySlice(_cell2, (t - 1) * step, step),
-                            Slice(_cell2, t * step, step),
-                            Slice(_cellTanh2, t * step, step),
-                            Slice(_hidden2, t * step, step),
+                            Slice(_gates2, 0, gateStep),
+                            default,
+                            Slice(_cell2, 0, step),
+                            Slice(_cellTanh2, 0, step),
+                            Slice(_hidden2, 0, step),
                             32,
                             hardSigmoid: false);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, 0 * batch, batch),
+                            Slice(_cell2, 0 * step, step),
+                            default,
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, 0 * batch, batch),
+                            Slice(_hidden2, 0 * step, step),
+                            default,
+                            32);
                     }
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_mask, t * batch, batch),
-                        Slice(_cell2, t * step, step),
-                        ReadOnlySlice(_cell2, (t - 1) * step, step),
-                        32);
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_mask, t * batch, batch),
-                        Slice(_hidden2, t * step, step),
-                        ReadOnlySlice(_hidden2, (t - 1) * step, step),
-                        32);
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
+                        {
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                                rows: batch, steps: 32,
+                                a: ref At(_hidden2, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                                b: ref At(_parameters, Bidirectional1ForwardLstm1RecurrentKernelOffset), bRowStride: 128,
+                                init: ref At(_gates2, t * gateStep), initRowStride: 128,
+                                c: ref At(_gates2, t * gateStep), cRowStride: 128);
+                            global::RnnGen.Kernels.CellKernels.LstmForward(
+                                Slice(_gates2, t * gateStep, gateStep),
+                                ReadOnlySlice(_cell2, (t - 1) * step, step),
+                                Slice(_cell2, t * step, step),
+                                Slice(_cellTanh2, t * step, step),
+                                Slice(_hidden2, t * step, step),
+                                32,
+                                hardSigmoid: false);
+                        }
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, t * batch, batch),
+                            Slice(_cell2, t * step, step),
+                            ReadOnlySlice(_cell2, (t - 1) * step, step),
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_mask, t * batch, batch),
+                            Slice(_hidden2, t * step, step),
+                            ReadOnlySlice(_hidden2, (t - 1) * step, step),
+                            32);
+                    }
                 }
             }
 
@@ -308,61 +351,70 @@ namespace Samples
             {
                 nint step = (nint)batch * 32; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
-                // Input projections of all 200 steps as one [200·B, 64]·[64, 128] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                    rows: 200 * batch, steps: 64,
-                    a: ref At(_merged0Reversed, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_parameters, Bidirectional1BackwardLstm1KernelOffset), bRowStride: 128,
-                    init: ref At(_parameters, Bidirectional1BackwardLstm1BiasOffset), initRowStride: 0,
-                    c: ref At(_gates3, 0), cRowStride: 128);
-                // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
-                global::RnnGen.Kernels.CellKernels.LstmForward(
-                    Slice(_gates3, 0, gateStep),
-                    default,
-                    Slice(_cell3, 0, step),
-                    Slice(_cellTanh3, 0, step),
-                    Slice(_hidden3, 0, step),
-                    32,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                    ReadOnlySlice(_maskReversed, 0 * batch, batch),
-                    Slice(_cell3, 0 * step, step),
-                    default,
-                    32);
-                global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                    ReadOnlySlice(_maskReversed, 0 * batch, batch),
-                    Slice(_hidden3, 0 * step, step),
-                    default,
-                    32);
-                for (int t = 1; t <= 199; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
-                    if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_maskReversed, t * batch, batch)))
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_merged0Reversed, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, Bidirectional1BackwardLstm1KernelOffset), bRowStride: 128,
+                        init: ref At(_parameters, Bidirectional1BackwardLstm1BiasOffset), initRowStride: 0,
+                        c: ref At(_gates3, t0 * gateStep), cRowStride: 128);
+                    if (t0 == 0)
                     {
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
-                            rows: batch, steps: 32,
-                            a: ref At(_hidden3, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                            b: ref At(_parameters, Bidirectional1BackwardLstm1RecurrentKernelOffset), bRowStride: 128,
-                            init: ref At(_gates3, t * gateStep), initRowStride: 128,
-                            c: ref At(_gates3, t * gateStep), cRowStride: 128);
+                        // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates3, t * gateStep, gateStep),
-                            ReadOnlySlice(_cell3, (t - 1) * step, step),
-                            Slice(_cell3, t * step, step),
-                            Slice(_cellTanh3, t * step, step),
-                            Slice(_hidden3, t * step, step),
+                            Slice(_gates3, 0, gateStep),
+                            default,
+                            Slice(_cell3, 0, step),
+                            Slice(_cellTanh3, 0, step),
+                            Slice(_hidden3, 0, step),
                             32,
                             hardSigmoid: false);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, 0 * batch, batch),
+                            Slice(_cell3, 0 * step, step),
+                            default,
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, 0 * batch, batch),
+                            Slice(_hidden3, 0 * step, step),
+                            default,
+                            32);
                     }
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_maskReversed, t * batch, batch),
-                        Slice(_cell3, t * step, step),
-                        ReadOnlySlice(_cell3, (t - 1) * step, step),
-                        32);
-                    global::RnnGen.Kernels.MaskKernels.CarryMasked(
-                        ReadOnlySlice(_maskReversed, t * batch, batch),
-                        Slice(_hidden3, t * step, step),
-                        ReadOnlySlice(_hidden3, (t - 1) * step, step),
-                        32);
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        if (!global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_maskReversed, t * batch, batch)))
+                        {
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
+                                rows: batch, steps: 32,
+                                a: ref At(_hidden3, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                                b: ref At(_parameters, Bidirectional1BackwardLstm1RecurrentKernelOffset), bRowStride: 128,
+                                init: ref At(_gates3, t * gateStep), initRowStride: 128,
+                                c: ref At(_gates3, t * gateStep), cRowStride: 128);
+                            global::RnnGen.Kernels.CellKernels.LstmForward(
+                                Slice(_gates3, t * gateStep, gateStep),
+                                ReadOnlySlice(_cell3, (t - 1) * step, step),
+                                Slice(_cell3, t * step, step),
+                                Slice(_cellTanh3, t * step, step),
+                                Slice(_hidden3, t * step, step),
+                                32,
+                                hardSigmoid: false);
+                        }
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, t * batch, batch),
+                            Slice(_cell3, t * step, step),
+                            ReadOnlySlice(_cell3, (t - 1) * step, step),
+                            32);
+                        global::RnnGen.Kernels.MaskKernels.CarryMasked(
+                            ReadOnlySlice(_maskReversed, t * batch, batch),
+                            Slice(_hidden3, t * step, step),
+                            ReadOnlySlice(_hidden3, (t - 1) * step, step),
+                            32);
+                    }
                 }
             }
 

@@ -54,24 +54,33 @@ partial class OneLayer
         private void SimpleRnnForward(int batch)
         {
             nint step = (nint)batch * 32; // floats of one time step of h
-            // Input projections of all 500 steps as one [500·B, 32]·[32, 32] product, with the bias: x_t·W + b.
-            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
-                rows: 500 * batch, steps: 32,
-                a: ref At(_embedded, 0), aRowStride: 32, aStepStride: 1,
-                b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 32,
-                init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
-                c: ref At(_hidden0, 0), cRowStride: 32);
-            // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-            global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
-            for (int t = 1; t <= 499; t++)
+            // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+            int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(step);
+            for (int t0 = 0; t0 < 500; t0 += chunkSteps)
             {
+                int t1 = global::System.Math.Min(t0 + chunkSteps, 500);
+                // Input projections of the chunk's steps as one [(t1 − t0)·B, 32]·[32, 32] product, with the bias: x_t·W + b.
                 global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
-                    rows: batch, steps: 32,
-                    a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                    b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 32,
-                    init: ref At(_hidden0, t * step), initRowStride: 32,
-                    c: ref At(_hidden0, t * step), cRowStride: 32);
-                global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
+                    rows: (t1 - t0) * batch, steps: 32,
+                    a: ref At(_embedded, t0 * batch * 32), aRowStride: 32, aStepStride: 1,
+                    b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 32,
+                    init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
+                    c: ref At(_hidden0, t0 * step), cRowStride: 32);
+                if (t0 == 0)
+                {
+                    // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
+                }
+                for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                {
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                        rows: batch, steps: 32,
+                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                        b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 32,
+                        init: ref At(_hidden0, t * step), initRowStride: 32,
+                        c: ref At(_hidden0, t * step), cRowStride: 32);
+                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
+                }
             }
         }
 

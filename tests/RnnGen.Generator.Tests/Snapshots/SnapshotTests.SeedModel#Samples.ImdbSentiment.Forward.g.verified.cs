@@ -62,24 +62,33 @@ namespace Samples
             private void SimpleRnnForward(int batch)
             {
                 nint step = (nint)batch * 64; // floats of one time step of h
-                // Input projections of all 80 steps as one [80·B, 100]·[100, 64] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
-                    rows: 80 * batch, steps: 100,
-                    a: ref At(_embedded, 0), aRowStride: 100, aStepStride: 1,
-                    b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 64,
-                    init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
-                    c: ref At(_hidden0, 0), cRowStride: 64);
-                // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
-                for (int t = 1; t <= 79; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(step);
+                for (int t0 = 0; t0 < 80; t0 += chunkSteps)
                 {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 80);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 100]·[100, 64] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
-                        rows: batch, steps: 64,
-                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 64, aStepStride: 1,
-                        b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 64,
-                        init: ref At(_hidden0, t * step), initRowStride: 64,
-                        c: ref At(_hidden0, t * step), cRowStride: 64);
-                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
+                        rows: (t1 - t0) * batch, steps: 100,
+                        a: ref At(_embedded, t0 * batch * 100), aRowStride: 100, aStepStride: 1,
+                        b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 64,
+                        init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
+                        c: ref At(_hidden0, t0 * step), cRowStride: 64);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                            rows: batch, steps: 64,
+                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 64, aStepStride: 1,
+                            b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 64,
+                            init: ref At(_hidden0, t * step), initRowStride: 64,
+                            c: ref At(_hidden0, t * step), cRowStride: 64);
+                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
+                    }
                 }
             }
 
@@ -90,24 +99,33 @@ namespace Samples
             private void SimpleRnn1Forward(int batch)
             {
                 nint step = (nint)batch * 64; // floats of one time step of h
-                // Input projections of all 80 steps as one [80·B, 64]·[64, 64] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
-                    rows: 80 * batch, steps: 64,
-                    a: ref At(_hidden0, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_parameters, SimpleRnn1KernelOffset), bRowStride: 64,
-                    init: ref At(_parameters, SimpleRnn1BiasOffset), initRowStride: 0,
-                    c: ref At(_hidden1, 0), cRowStride: 64);
-                // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, 0, step));
-                for (int t = 1; t <= 79; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(step);
+                for (int t0 = 0; t0 < 80; t0 += chunkSteps)
                 {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 80);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 64] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
-                        rows: batch, steps: 64,
-                        a: ref At(_hidden1, (t - 1) * step), aRowStride: 64, aStepStride: 1,
-                        b: ref At(_parameters, SimpleRnn1RecurrentKernelOffset), bRowStride: 64,
-                        init: ref At(_hidden1, t * step), initRowStride: 64,
-                        c: ref At(_hidden1, t * step), cRowStride: 64);
-                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, t * step, step));
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_hidden0, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, SimpleRnn1KernelOffset), bRowStride: 64,
+                        init: ref At(_parameters, SimpleRnn1BiasOffset), initRowStride: 0,
+                        c: ref At(_hidden1, t0 * step), cRowStride: 64);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, 0, step));
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
+                            rows: batch, steps: 64,
+                            a: ref At(_hidden1, (t - 1) * step), aRowStride: 64, aStepStride: 1,
+                            b: ref At(_parameters, SimpleRnn1RecurrentKernelOffset), bRowStride: 64,
+                            init: ref At(_hidden1, t * step), initRowStride: 64,
+                            c: ref At(_hidden1, t * step), cRowStride: 64);
+                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, t * step, step));
+                    }
                 }
             }
 

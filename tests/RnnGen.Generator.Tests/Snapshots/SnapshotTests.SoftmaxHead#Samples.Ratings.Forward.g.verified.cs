@@ -63,42 +63,51 @@ namespace Samples
             {
                 nint step = (nint)batch * 32; // floats of one time step of h
                 nint gateStep = (nint)batch * 96; // floats of one time step of the gates
-                // Input projections of all 200 steps as one [200·B, 64]·[64, 96] product, with the bias: x_t·W + b.
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
-                    rows: 200 * batch, steps: 64,
-                    a: ref At(_embedded, 0), aRowStride: 64, aStepStride: 1,
-                    b: ref At(_parameters, GruKernelOffset), bRowStride: 96,
-                    init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
-                    c: ref At(_gates0, 0), cRowStride: 96);
-                // t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
-                    rows: batch, steps: 0,
-                    a: ref At(_hidden0, 0), aRowStride: 32, aStepStride: 1,
-                    b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 96,
-                    init: ref At(_parameters, GruBiasOffset + 96), initRowStride: 0,
-                    c: ref At(_recurrent0, 0), cRowStride: 96);
-                global::RnnGen.Kernels.CellKernels.GruResetAfterForward(
-                    Slice(_gates0, 0, gateStep),
-                    ReadOnlySlice(_recurrent0, 0, gateStep),
-                    default,
-                    Slice(_hidden0, 0, step),
-                    32,
-                    hardSigmoid: false);
-                for (int t = 1; t <= 199; t++)
+                // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
+                for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
+                    int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 96] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
-                        rows: batch, steps: 32,
-                        a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
-                        b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 96,
-                        init: ref At(_parameters, GruBiasOffset + 96), initRowStride: 0,
-                        c: ref At(_recurrent0, t * gateStep), cRowStride: 96);
-                    global::RnnGen.Kernels.CellKernels.GruResetAfterForward(
-                        Slice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                        Slice(_hidden0, t * step, step),
-                        32,
-                        hardSigmoid: false);
+                        rows: (t1 - t0) * batch, steps: 64,
+                        a: ref At(_embedded, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
+                        b: ref At(_parameters, GruKernelOffset), bRowStride: 96,
+                        init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
+                        c: ref At(_gates0, t0 * gateStep), cRowStride: 96);
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
+                            rows: batch, steps: 0,
+                            a: ref At(_hidden0, 0), aRowStride: 32, aStepStride: 1,
+                            b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 96,
+                            init: ref At(_parameters, GruBiasOffset + 96), initRowStride: 0,
+                            c: ref At(_recurrent0, 0), cRowStride: 96);
+                        global::RnnGen.Kernels.CellKernels.GruResetAfterForward(
+                            Slice(_gates0, 0, gateStep),
+                            ReadOnlySlice(_recurrent0, 0, gateStep),
+                            default,
+                            Slice(_hidden0, 0, step),
+                            32,
+                            hardSigmoid: false);
+                    }
+                    for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                    {
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
+                            rows: batch, steps: 32,
+                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
+                            b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 96,
+                            init: ref At(_parameters, GruBiasOffset + 96), initRowStride: 0,
+                            c: ref At(_recurrent0, t * gateStep), cRowStride: 96);
+                        global::RnnGen.Kernels.CellKernels.GruResetAfterForward(
+                            Slice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            Slice(_hidden0, t * step, step),
+                            32,
+                            hardSigmoid: false);
+                    }
                 }
             }
 

@@ -64,24 +64,33 @@ namespace Odd.Shapes
                 private void SimpleRnnForward(int batch)
                 {
                     nint step = (nint)batch * 7; // floats of one time step of h
-                    // Input projections of all 6 steps as one [6·B, 5]·[5, 7] product, with the bias: x_t·W + b.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: 6 * batch, steps: 5,
-                        a: ref At(_embedded, 0), aRowStride: 5, aStepStride: 1,
-                        b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 7,
-                        init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
-                        c: ref At(_hidden0, 0), cRowStride: 7);
-                    // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
-                    for (int t = 1; t <= 5; t++)
+                    // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                    int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(step);
+                    for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                     {
+                        int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                        // Input projections of the chunk's steps as one [(t1 − t0)·B, 5]·[5, 7] product, with the bias: x_t·W + b.
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                            rows: batch, steps: 7,
-                            a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
-                            b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 7,
-                            init: ref At(_hidden0, t * step), initRowStride: 7,
-                            c: ref At(_hidden0, t * step), cRowStride: 7);
-                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
+                            rows: (t1 - t0) * batch, steps: 5,
+                            a: ref At(_embedded, t0 * batch * 5), aRowStride: 5, aStepStride: 1,
+                            b: ref At(_parameters, SimpleRnnKernelOffset), bRowStride: 7,
+                            init: ref At(_parameters, SimpleRnnBiasOffset), initRowStride: 0,
+                            c: ref At(_hidden0, t0 * step), cRowStride: 7);
+                        if (t0 == 0)
+                        {
+                            // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                            global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, 0, step));
+                        }
+                        for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                        {
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                                rows: batch, steps: 7,
+                                a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                                b: ref At(_parameters, SimpleRnnRecurrentKernelOffset), bRowStride: 7,
+                                init: ref At(_hidden0, t * step), initRowStride: 7,
+                                c: ref At(_hidden0, t * step), cRowStride: 7);
+                            global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden0, t * step, step));
+                        }
                     }
                 }
 
@@ -92,24 +101,33 @@ namespace Odd.Shapes
                 private void SimpleRnn1Forward(int batch)
                 {
                     nint step = (nint)batch * 7; // floats of one time step of h
-                    // Input projections of all 6 steps as one [6·B, 7]·[7, 7] product, with the bias: x_t·W + b.
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: 6 * batch, steps: 7,
-                        a: ref At(_hidden0, 0), aRowStride: 7, aStepStride: 1,
-                        b: ref At(_parameters, SimpleRnn1KernelOffset), bRowStride: 7,
-                        init: ref At(_parameters, SimpleRnn1BiasOffset), initRowStride: 0,
-                        c: ref At(_hidden1, 0), cRowStride: 7);
-                    // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
-                    global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, 0, step));
-                    for (int t = 1; t <= 5; t++)
+                    // Chunks of steps that stay in L2: each chunk's input projections just before its steps read them.
+                    int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(step);
+                    for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                     {
+                        int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                        // Input projections of the chunk's steps as one [(t1 − t0)·B, 7]·[7, 7] product, with the bias: x_t·W + b.
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                            rows: batch, steps: 7,
-                            a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
-                            b: ref At(_parameters, SimpleRnn1RecurrentKernelOffset), bRowStride: 7,
-                            init: ref At(_hidden1, t * step), initRowStride: 7,
-                            c: ref At(_hidden1, t * step), cRowStride: 7);
-                        global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, t * step, step));
+                            rows: (t1 - t0) * batch, steps: 7,
+                            a: ref At(_hidden0, t0 * batch * 7), aRowStride: 7, aStepStride: 1,
+                            b: ref At(_parameters, SimpleRnn1KernelOffset), bRowStride: 7,
+                            init: ref At(_parameters, SimpleRnn1BiasOffset), initRowStride: 0,
+                            c: ref At(_hidden1, t0 * step), cRowStride: 7);
+                        if (t0 == 0)
+                        {
+                            // t = 0: h_(-1) = 0, so h_0 = tanh(x_0·W + b).
+                            global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, 0, step));
+                        }
+                        for (int t = global::System.Math.Max(t0, 1); t < t1; t++)
+                        {
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                                rows: batch, steps: 7,
+                                a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
+                                b: ref At(_parameters, SimpleRnn1RecurrentKernelOffset), bRowStride: 7,
+                                init: ref At(_hidden1, t * step), initRowStride: 7,
+                                c: ref At(_hidden1, t * step), cRowStride: 7);
+                            global::RnnGen.Kernels.Activations.TanhInPlace(Slice(_hidden1, t * step, step));
+                        }
                     }
                 }
 

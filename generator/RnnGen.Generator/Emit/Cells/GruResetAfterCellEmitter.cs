@@ -38,12 +38,13 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         string recurrentBias = $"{layout.Bias(layer).PropertyName}Offset + {width}";
         EmitStepSizes(writer, layer, "h");
         EmitDropoutPrologue(writer, layout, layer);
-        EmitInputProjection(writer, layout, layer, $"_gates{i}");
-        writer.WriteLine("// t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).");
-        writer.WriteLine(MatMul(width, "batch", "0", new(h, "0", Invariant(u)), "1", new("_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)), new("_parameters", recurrentBias, "0"), new($"_recurrent{i}", "0", Invariant(width))));
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", "0", "gateStep")}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
-        EmitCarryMasked(writer, layer, "0", h);
-        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
+        EmitForwardSteps(writer, layout, layer, $"_gates{i}", "gateStep", () =>
+        {
+            writer.WriteLine("// t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).");
+            writer.WriteLine(MatMul(width, "batch", "0", new(h, "0", Invariant(u)), "1", new("_parameters", layout.RecurrentKernel(layer).PropertyName + "Offset", Invariant(width)), new("_parameters", recurrentBias, "0"), new($"_recurrent{i}", "0", Invariant(width))));
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", "0", "gateStep")}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
+            EmitCarryMasked(writer, layer, "0", h);
+        }, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
             {

@@ -42,12 +42,13 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         string recurrent = layout.RecurrentKernel(layer).PropertyName + "Offset";
         EmitStepSizes(writer, layer, "h");
         EmitDropoutPrologue(writer, layout, layer);
-        EmitInputProjection(writer, layout, layer, $"_gates{i}");
-        writer.WriteLine("// t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.");
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_resetHidden{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf(h, "0", "step")}, {u});");
-        EmitCarryMasked(writer, layer, "0", h);
-        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
+        EmitForwardSteps(writer, layout, layer, $"_gates{i}", "gateStep", () =>
+        {
+            writer.WriteLine("// t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_resetHidden{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf(h, "0", "step")}, {u});");
+            EmitCarryMasked(writer, layer, "0", h);
+        }, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
             {

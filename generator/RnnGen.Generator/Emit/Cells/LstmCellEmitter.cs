@@ -42,12 +42,13 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         string h = ModelLayout.HiddenField(layer);
         EmitStepSizes(writer, layer, "h and c");
         EmitDropoutPrologue(writer, layout, layer);
-        EmitInputProjection(writer, layout, layer, $"_gates{i}");
-        writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, {SpanOf($"_cellTanh{i}", "0", "step")}, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
-        EmitCarryMasked(writer, layer, "0", $"_cell{i}");
-        EmitCarryMasked(writer, layer, "0", h);
-        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
+        EmitForwardSteps(writer, layout, layer, $"_gates{i}", "gateStep", () =>
+        {
+            writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, {SpanOf($"_cellTanh{i}", "0", "step")}, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
+            EmitCarryMasked(writer, layer, "0", $"_cell{i}");
+            EmitCarryMasked(writer, layer, "0", h);
+        }, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
             {

@@ -31,11 +31,12 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         string activation = Relu ? "ReluInPlace" : "TanhInPlace";
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
         EmitDropoutPrologue(writer, layout, layer);
-        EmitInputProjection(writer, layout, layer, h);
-        writer.WriteLine($"// t = 0: h_(-1) = 0, so h_0 = {ActivationName}(x_0·W + b).");
-        writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, "0", "step")});");
-        EmitCarryMasked(writer, layer, "0", h);
-        EmitTimeLoop(writer, 1, Spec.SeqLen - 1, descending: false, t =>
+        EmitForwardSteps(writer, layout, layer, h, "step", () =>
+        {
+            writer.WriteLine($"// t = 0: h_(-1) = 0, so h_0 = {ActivationName}(x_0·W + b).");
+            writer.WriteLine($"global::RnnGen.Kernels.Activations.{activation}({SpanOf(h, "0", "step")});");
+            EmitCarryMasked(writer, layer, "0", h);
+        }, t =>
         {
             using (UnlessAllPadding(writer, layer, t))
             {
