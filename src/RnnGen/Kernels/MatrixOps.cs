@@ -124,12 +124,14 @@ public static class MatrixOps
         }
     }
 
-    /// <summary>The floats of gate gradients one chunk of the weight-gradient pass holds (256 KB): with the inputs, states
-    /// and dL/dx_t of the same steps it stays in the L2 of every machine we run on (512 KB on Zen 3, 1 MB on Zen 5).</summary>
+    /// <summary>The floats of gates (forward) or gate gradients (the weight-gradient pass) one chunk of steps holds (256 KB):
+    /// with the inputs, states and dL/dx_t of the same steps it stays in the L2 of every machine we run on (512 KB on
+    /// Zen 3, 1 MB on Zen 5).</summary>
     public const int ChunkFloats = 1 << 16;
 
     /// <summary>
-    /// The steps per chunk of the generated weight-gradient pass (dW, dU, db and dL/dx_t over one chunk of steps at a
+    /// The steps per chunk of the generated forward pass (each chunk's input projections just before its steps, so the
+    /// gates never go to memory and back) and weight-gradient pass (dW, dU, db and dL/dx_t over one chunk of steps at a
     /// time, so the gate gradients are read from memory once): <see cref="ChunkFloats"/> / <paramref name="floatsPerStep"/>,
     /// at least 1 (also for an empty shard). The chunking does not change any result, only where the data is read from.
     /// </summary>
