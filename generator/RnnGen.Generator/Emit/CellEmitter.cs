@@ -274,23 +274,14 @@ internal abstract class CellEmitter(ModelSpec spec)
     }
 
     /// <summary>
-    /// Opens a layer's forward pass: in training, the masked inputs x_t⊙m_k; and the sources the products read, which are the
-    /// masked copies in training and the plain buffers in evaluation (where dropout is off).
+    /// Opens a layer's forward pass: the sources the products read, which are the masked copies x_t⊙m_k in training (written
+    /// step chunk by step chunk, <see cref="EmitMaskInputs"/>) and the plain buffers in evaluation (where dropout is off).
     /// </summary>
     protected void EmitDropoutPrologue(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
-        int i = layer.Index, d = layer.InputSize, groups = Groups(layer);
+        int i = layer.Index, d = layer.InputSize;
         if (InputDropout)
         {
-            using (writer.WriteBlock("if (_training)"))
-            {
-                writer.WriteLine($"// Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).");
-                for (int k = 0; k < groups; k++)
-                {
-                    writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), "0", $"{Spec.SeqLen} * batch * {d}", readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", Group(k, $"{Spec.SeqLen} * batch * {d}"), $"{Spec.SeqLen} * batch * {d}")}, accumulate: false);");
-                }
-            }
-
             writer.WriteLine($"float[] projectionInput = _training ? _droppedInput{i} : {layout.InputField(layer)};");
             writer.WriteLine($"nint projectionGroupStride = _training ? (nint){Spec.SeqLen} * batch * {d} : 0;");
         }
@@ -301,6 +292,37 @@ internal abstract class CellEmitter(ModelSpec spec)
             writer.WriteLine($"float[] recurrentInput = _training ? _droppedHidden{i} : {ModelLayout.HiddenField(layer)};");
             writer.WriteLine($"nint recurrentGroupStride = _training ? {Spec.SeqLen} * step : 0;");
             writer.WriteLine("nint recurrentShift = _training ? 0 : -step;");
+        }
+    }
+
+    /// <summary>
+    /// In training with input dropout, x_t⊙m_k for the steps from <paramref name="firstStep"/> (<paramref name="rows"/> rows)
+    /// and every mask k, into the masked copies the projections and dW read (one mask per batch, reused at every step).
+    /// </summary>
+    private void EmitMaskInputs(SourceWriter writer, ModelLayout layout, LayerSpec layer, string firstStep, string rows)
+    {
+        if (!InputDropout)
+        {
+            return;
+        }
+
+        int i = layer.Index, d = layer.InputSize;
+        string offset = firstStep == "0" ? "0" : $"{firstStep} * batch * {d}";
+        string length = $"{rows} * {d}";
+        using (writer.WriteBlock("if (_training)"))
+        {
+            writer.WriteLine("// Input dropout: x_t⊙m_k for these steps and every mask k, read by the projections below and by dW.");
+            for (int k = 0; k < Groups(layer); k++)
+            {
+                string group = Group(k, $"{Spec.SeqLen} * batch * {d}");
+                string target = (k, offset) switch
+                {
+                    (0, _) => offset,
+                    (_, "0") => group,
+                    _ => $"{group} + {offset}",
+                };
+                writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), offset, length, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", target, length)}, accumulate: false);");
+            }
         }
     }
 
@@ -318,6 +340,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         int last = Spec.SeqLen - 1;
         if (Spec.Unroll)
         {
+            EmitMaskInputs(writer, layout, layer, "0", $"{Spec.SeqLen} * batch");
             EmitInputProjection(writer, layout, layer, target, $"all {Spec.SeqLen} steps", $"{Spec.SeqLen}·B", "0", $"{Spec.SeqLen} * batch", stepFloats);
             firstStep();
             EmitTimeLoop(writer, 1, last, descending: false, step);
@@ -329,6 +352,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         using (writer.WriteBlock($"for (int t0 = 0; t0 < {Spec.SeqLen}; t0 += chunkSteps)"))
         {
             writer.WriteLine($"int t1 = global::System.Math.Min(t0 + chunkSteps, {Spec.SeqLen});");
+            EmitMaskInputs(writer, layout, layer, "t0", "(t1 - t0) * batch");
             EmitInputProjection(writer, layout, layer, target, "the chunk's steps", "(t1 − t0)·B", "t0", "(t1 - t0) * batch", stepFloats);
             using (writer.WriteBlock("if (t0 == 0)"))
             {

@@ -97,30 +97,6 @@ namespace Samples
             {
                 nint step = (nint)batch * 12; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-                if (_training)
-                {
-                    // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
-                        ReadOnlySlice(_inputMask0, 0, batch * 8),
-                        Slice(_droppedInput0, 0, 5 * batch * 8),
-                        accumulate: false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
-                        ReadOnlySlice(_inputMask0, 1 * batch * 8, batch * 8),
-                        Slice(_droppedInput0, 1 * 5 * batch * 8, 5 * batch * 8),
-                        accumulate: false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
-                        ReadOnlySlice(_inputMask0, 2 * batch * 8, batch * 8),
-                        Slice(_droppedInput0, 2 * 5 * batch * 8, 5 * batch * 8),
-                        accumulate: false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_embedded, 0, 5 * batch * 8),
-                        ReadOnlySlice(_inputMask0, 3 * batch * 8, batch * 8),
-                        Slice(_droppedInput0, 3 * 5 * batch * 8, 5 * batch * 8),
-                        accumulate: false);
-                }
                 float[] projectionInput = _training ? _droppedInput0 : _embedded;
                 nint projectionGroupStride = _training ? (nint)5 * batch * 8 : 0;
                 // Recurrent dropout: the products read h_(t-1)⊙m_k (slot t of _droppedHidden0) in training, h_(t-1) otherwise.
@@ -132,6 +108,30 @@ namespace Samples
                 for (int t0 = 0; t0 < 5; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    if (_training)
+                    {
+                        // Input dropout: x_t⊙m_k for these steps and every mask k, read by the projections below and by dW.
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_embedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                            ReadOnlySlice(_inputMask0, 0, batch * 8),
+                            Slice(_droppedInput0, t0 * batch * 8, (t1 - t0) * batch * 8),
+                            accumulate: false);
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_embedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                            ReadOnlySlice(_inputMask0, 1 * batch * 8, batch * 8),
+                            Slice(_droppedInput0, 1 * 5 * batch * 8 + t0 * batch * 8, (t1 - t0) * batch * 8),
+                            accumulate: false);
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_embedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                            ReadOnlySlice(_inputMask0, 2 * batch * 8, batch * 8),
+                            Slice(_droppedInput0, 2 * 5 * batch * 8 + t0 * batch * 8, (t1 - t0) * batch * 8),
+                            accumulate: false);
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_embedded, t0 * batch * 8, (t1 - t0) * batch * 8),
+                            ReadOnlySlice(_inputMask0, 3 * batch * 8, batch * 8),
+                            Slice(_droppedInput0, 3 * 5 * batch * 8 + t0 * batch * 8, (t1 - t0) * batch * 8),
+                            accumulate: false);
+                    }
                     // Input projections of the chunk's steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 8,
@@ -234,30 +234,6 @@ namespace Samples
             {
                 nint step = (nint)batch * 12; // floats of one time step of h and c
                 nint gateStep = (nint)batch * 48; // floats of one time step of the gates
-                if (_training)
-                {
-                    // Input dropout: x_t⊙m_k for every step t and mask k (one mask per batch, reused at every step).
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
-                        ReadOnlySlice(_inputMask1, 0, batch * 12),
-                        Slice(_droppedInput1, 0, 5 * batch * 12),
-                        accumulate: false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
-                        ReadOnlySlice(_inputMask1, 1 * batch * 12, batch * 12),
-                        Slice(_droppedInput1, 1 * 5 * batch * 12, 5 * batch * 12),
-                        accumulate: false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
-                        ReadOnlySlice(_inputMask1, 2 * batch * 12, batch * 12),
-                        Slice(_droppedInput1, 2 * 5 * batch * 12, 5 * batch * 12),
-                        accumulate: false);
-                    global::RnnGen.Kernels.DropoutKernels.MaskSequence(
-                        ReadOnlySlice(_hidden0, 0, 5 * batch * 12),
-                        ReadOnlySlice(_inputMask1, 3 * batch * 12, batch * 12),
-                        Slice(_droppedInput1, 3 * 5 * batch * 12, 5 * batch * 12),
-                        accumulate: false);
-                }
                 float[] projectionInput = _training ? _droppedInput1 : _hidden0;
                 nint projectionGroupStride = _training ? (nint)5 * batch * 12 : 0;
                 // Recurrent dropout: the products read h_(t-1)⊙m_k (slot t of _droppedHidden1) in training, h_(t-1) otherwise.
@@ -269,6 +245,30 @@ namespace Samples
                 for (int t0 = 0; t0 < 5; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    if (_training)
+                    {
+                        // Input dropout: x_t⊙m_k for these steps and every mask k, read by the projections below and by dW.
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_hidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                            ReadOnlySlice(_inputMask1, 0, batch * 12),
+                            Slice(_droppedInput1, t0 * batch * 12, (t1 - t0) * batch * 12),
+                            accumulate: false);
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_hidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                            ReadOnlySlice(_inputMask1, 1 * batch * 12, batch * 12),
+                            Slice(_droppedInput1, 1 * 5 * batch * 12 + t0 * batch * 12, (t1 - t0) * batch * 12),
+                            accumulate: false);
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_hidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                            ReadOnlySlice(_inputMask1, 2 * batch * 12, batch * 12),
+                            Slice(_droppedInput1, 2 * 5 * batch * 12 + t0 * batch * 12, (t1 - t0) * batch * 12),
+                            accumulate: false);
+                        global::RnnGen.Kernels.DropoutKernels.MaskSequence(
+                            ReadOnlySlice(_hidden0, t0 * batch * 12, (t1 - t0) * batch * 12),
+                            ReadOnlySlice(_inputMask1, 3 * batch * 12, batch * 12),
+                            Slice(_droppedInput1, 3 * 5 * batch * 12 + t0 * batch * 12, (t1 - t0) * batch * 12),
+                            accumulate: false);
+                    }
                     // Input projections of the chunk's steps, one product per mask (gate columns [k·12, (k+1)·12)): (x_t⊙m_k)·W_k + b_k.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
