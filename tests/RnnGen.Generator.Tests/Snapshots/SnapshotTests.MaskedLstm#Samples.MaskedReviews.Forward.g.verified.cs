@@ -47,12 +47,13 @@ namespace Samples
             private void EmbeddingForward(global::System.ReadOnlySpan<int> tokens, int batch)
             {
                 var embeddings = new global::System.ReadOnlySpan<float>(_parameters, EmbeddingEmbeddingsOffset, EmbeddingEmbeddingsLength);
-                for (int b = 0; b < batch; b++)
+                for (int t = 0; t < SeqLen; t++)
                 {
-                    for (int t = 0; t < SeqLen; t++)
+                    var step = new global::System.Span<float>(_embedded, t * batch * Embed, batch * Embed);
+                    for (int b = 0; b < batch; b++)
                     {
                         int id = tokens[(b * SeqLen) + t];
-                        embeddings.Slice(id * Embed, Embed).CopyTo(new global::System.Span<float>(_embedded, ((t * batch) + b) * Embed, Embed));
+                        embeddings.Slice(id * Embed, Embed).CopyTo(step.Slice(b * Embed, Embed));
                     }
                 }
                 global::RnnGen.Kernels.MaskKernels.FillMask(tokens, SeqLen, batch, _mask); // mask_zero: id 0 is padding
