@@ -69,6 +69,14 @@ internal abstract class CellEmitter(ModelSpec spec)
     /// <summary><c>expression + offset</c>, or the expression alone when the offset is 0, so the generated code stays plain.</summary>
     protected static string Plus(string expression, int offset) => offset == 0 ? expression : $"{expression} + {Invariant(offset)}";
 
+    /// <summary><c>a + b</c> of two offset expressions, leaving out a side that is 0, so the generated code stays plain.</summary>
+    protected static string Sum(string a, string b) => (a, b) switch
+    {
+        ("0", _) => b,
+        (_, "0") => a,
+        _ => $"{a} + {b}",
+    };
+
     /// <summary><c>k * stride</c> for a mask group, or 0 for the first.</summary>
     protected static string Group(int k, string stride) => k == 0 ? "0" : $"{Invariant(k)} * {stride}";
 
@@ -314,13 +322,7 @@ internal abstract class CellEmitter(ModelSpec spec)
             writer.WriteLine("// Input dropout: x_t⊙m_k for these steps and every mask k, read by the projections below and by dW.");
             for (int k = 0; k < Groups(layer); k++)
             {
-                string group = Group(k, $"{Spec.SeqLen} * batch * {d}");
-                string target = (k, offset) switch
-                {
-                    (0, _) => offset,
-                    (_, "0") => group,
-                    _ => $"{group} + {offset}",
-                };
+                string target = Sum(Group(k, $"{Spec.SeqLen} * batch * {d}"), offset);
                 writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(layout.InputField(layer), offset, length, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf($"_droppedInput{i}", target, length)}, accumulate: false);");
             }
         }
@@ -371,9 +373,8 @@ internal abstract class CellEmitter(ModelSpec spec)
 
     /// <summary>
     /// The input projections of the steps from <paramref name="firstStep"/> (<paramref name="rows"/> rows, described as
-    /// <paramref name="steps"/> and <paramref name="rowsText"/> in the comment; <paramref name="stepFloats"/> floats of the target
-    /// per step), one product per mask, bias row included:
-    /// gates[t] = x_t·W + b.
+    /// <paramref name="steps"/> and <paramref name="rowsText"/> in the comment; <paramref name="stepFloats"/> floats of the
+    /// target per step), one product per mask, bias row included: gates[t] = x_t·W + b.
     /// </summary>
     private void EmitInputProjection(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target, string steps, string rowsText, string firstStep, string rows, string stepFloats)
     {
@@ -395,13 +396,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         writer.WriteLine($"// Input projections of {steps}, one product per mask (gate columns [k·{groupWidth}, (k+1)·{groupWidth})): (x_t⊙m_k)·W_k + b_k.");
         for (int k = 0; k < groups; k++)
         {
-            string groupOffset = (k, inputOffset) switch
-            {
-                (0, _) => inputOffset,
-                (_, "0") => Group(k, "projectionGroupStride"),
-                _ => $"{Group(k, "projectionGroupStride")} + {inputOffset}",
-            };
-            writer.WriteLine(MatMul(groupWidth, rows, Invariant(d), new("projectionInput", groupOffset, Invariant(d)), "1", new("_parameters", Plus(kernel, k * groupWidth), Invariant(width)), new("_parameters", Plus(bias, k * groupWidth), "0"), new(target, Plus(targetOffset, k * groupWidth), Invariant(width))));
+            writer.WriteLine(MatMul(groupWidth, rows, Invariant(d), new("projectionInput", Sum(Group(k, "projectionGroupStride"), inputOffset), Invariant(d)), "1", new("_parameters", Plus(kernel, k * groupWidth), Invariant(width)), new("_parameters", Plus(bias, k * groupWidth), "0"), new(target, Plus(targetOffset, k * groupWidth), Invariant(width))));
         }
     }
 
