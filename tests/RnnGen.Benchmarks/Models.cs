@@ -38,6 +38,24 @@ public partial class ConfigCMasked
 {
 }
 
+/// <summary>The GRU variant of C in Keras 1's form, reset_after=False: r applied to h_(t-1) before U_h.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 500, Cell = RnnCell.Gru, ResetAfter = false)]
+public partial class ConfigGruResetBefore
+{
+}
+
+/// <summary>Config C masked and bidirectional (the sample's bilstm without its dropout): two LSTM(32) copies.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 500, Cell = RnnCell.Lstm, MaskZero = true, Bidirectional = true)]
+public partial class ConfigBidirectional
+{
+}
+
+/// <summary>Config C with an 8-class softmax head, as the sample's star-rating model.</summary>
+[RnnModel(Vocab = 10000, Embed = 32, Units = 32, SeqLen = 500, Cell = RnnCell.Lstm, Classes = 8)]
+public partial class ConfigEightClasses
+{
+}
+
 // The scaling runs (--scaling): config C's LSTM(32) at other sequence lengths, and at SeqLen 500 with wider units.
 
 /// <summary>Config C at SeqLen 100.</summary>

@@ -1,7 +1,9 @@
 // Benchmark harness for whole training epochs and inference of generated models on random token ids (the benchmark
-// issue's configs A, B, C and a GRU variant of C). Each figure is printed as one machine-readable RESULT line.
+// issue's configs A, B, C and a GRU variant of C, and the variants of C the second wave added: GRU reset_after=False,
+// masked, masked bidirectional and an 8-class head). Each figure is printed as one machine-readable RESULT line.
 // The FMA peak of this machine is measured in the same run, so "peak_pct" compares against this run's own ceiling.
-// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config A|B|C|GRU|C-dropout] [--threads N] [--kernels]
+// Usage: dotnet run -c Release --project tests/RnnGen.Benchmarks -- [--epochs N] [--config NAME] [--threads N] [--kernels]
+//        NAME: A|B|C|GRU|C-dropout|GRU-reset-before|C-masked|C-bidirectional|C-8-classes
 //        ... -- --padding [--epochs N] [--threads N]   (config C on real IMDB lengths: unmasked, masked, masked + bucketed)
 //        ... -- --data [--documents N]   (read + vectorize throughput of N synthetic JSON Lines documents)
 //        ... -- --scaling [--epochs N] [--threads N]   (LSTM epoch time across SeqLen, Units and batch)
@@ -116,6 +118,10 @@ var configs = new (string Name, Func<IRnnModel> Create, Func<Optimizer> Optimize
     ("C", () => new ConfigC(seed: 1), () => new RmsProp(), 20_000),
     ("GRU", () => new ConfigGru(seed: 1), () => new RmsProp(), 20_000),
     ("C-dropout", () => new ConfigCDropout(seed: 1), () => new RmsProp(), 20_000),
+    ("GRU-reset-before", () => new ConfigGruResetBefore(seed: 1), () => new RmsProp(), 20_000),
+    ("C-masked", () => new ConfigCMasked(seed: 1), () => new RmsProp(), 20_000),
+    ("C-bidirectional", () => new ConfigBidirectional(seed: 1), () => new RmsProp(), 20_000),
+    ("C-8-classes", () => new ConfigEightClasses(seed: 1), () => new RmsProp(), 20_000),
 };
 
 foreach ((string name, Func<IRnnModel> create, Func<Optimizer> optimizer, int samples) in configs)
@@ -141,7 +147,8 @@ static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, in
         tokens[i] = random.NextInt32(description.Vocab);
     }
 
-    float[] labels = Enumerable.Range(0, samples).Select(static i => (float)(i % 2)).ToArray();
+    int classes = Math.Max(2, description.Classes); // 0/1 for a sigmoid head, class ids for a softmax head
+    float[] labels = Enumerable.Range(0, samples).Select(i => (float)(i % classes)).ToArray();
     int steps = (samples + batch - 1) / batch;
 
     void Epoch()
@@ -174,7 +181,7 @@ static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, in
     epochSeconds.Sort();
     double median = epochSeconds[epochSeconds.Count / 2];
 
-    float[] probabilities = new float[batch];
+    float[] probabilities = new float[batch * description.Classes]; // one per class with a softmax head
     var inference = new List<double>();
     for (int i = 0; i < 20; i++)
     {
@@ -187,13 +194,16 @@ static void Run(string name, IRnnModel model, Optimizer optimizer, int batch, in
     inference.Sort();
     double inferenceMedian = inference[inference.Count / 2];
 
-    // The FLOP model: matrix products only, 2·G·H·(I + H) per sample, step and layer; training = 3 × forward.
+    // The FLOP model: matrix products only, 2·G·H·(I + H) per sample, step and layer (each copy of a
+    // Bidirectional layer counts, and reads 2H wide above the first level); training = 3 × forward. The head and a
+    // masked step's carry are not counted.
     int gates = description.Cell switch { RnnCell.Lstm => 4, RnnCell.Gru => 3, _ => 1 };
+    int copies = description.Bidirectional ? 2 : 1;
     double forwardFlops = 0;
     for (int layer = 0; layer < description.Layers; layer++)
     {
-        int input = layer == 0 ? description.Embed : description.Units;
-        forwardFlops += 2.0 * gates * description.Units * (input + description.Units) * description.SeqLen;
+        int input = layer == 0 ? description.Embed : copies * description.Units;
+        forwardFlops += copies * 2.0 * gates * description.Units * (input + description.Units) * description.SeqLen;
     }
 
     double gflops = 3 * forwardFlops * samples / median / 1e9;
