@@ -16,6 +16,7 @@ internal static class KernelShapes
     public static void Run(double peak)
     {
         const int Rows = 64; // one shard
+        int chunkRows = RnnGen.Kernels.MatrixOps.StepsPerChunk(Rows * 4 * 32) * Rows; // the steps of C's chunked passes
         // (name, model, columns, rows, steps, aRowStride, aStepStride, initRowStride): init = c (accumulate) unless 0.
         var shapes = new (string Name, Type Model, int Columns, int Rows, int Steps, int ARowStride, int AStepStride, int InitRowStride)[]
         {
@@ -26,12 +27,12 @@ internal static class KernelShapes
             ("A dW += xᵀ·da (256 steps)", typeof(ConfigA), 64, 100, 256, 1, 100, 64),
             ("A dx = da·Wᵀ (all steps)", typeof(ConfigA), 100, 80 * Rows, 64, 64, 1, 0),
             ("C x·W (all steps)", typeof(ConfigC), 128, 500 * Rows, 32, 32, 1, 0),
-            ("C x·W (one chunk, 8 steps)", typeof(ConfigC), 128, 8 * Rows, 32, 32, 1, 0),
+            ("C x·W (one chunk of steps)", typeof(ConfigC), 128, chunkRows, 32, 32, 1, 0),
             ("C h·U (one step)", typeof(ConfigC), 128, Rows, 32, 32, 1, 128),
             ("C dz·Uᵀ (one step)", typeof(ConfigC), 32, Rows, 128, 128, 1, 32),
             ("C dU += hᵀ·dz (256 steps)", typeof(ConfigC), 128, 32, 256, 1, 32, 128),
             ("C dx = dz·Wᵀ (all steps)", typeof(ConfigC), 32, 500 * Rows, 128, 128, 1, 0),
-            ("C dx = dz·Wᵀ (one chunk)", typeof(ConfigC), 32, 8 * Rows, 128, 128, 1, 0),
+            ("C dx = dz·Wᵀ (one chunk)", typeof(ConfigC), 32, chunkRows, 128, 128, 1, 0),
         };
         foreach (var shape in shapes)
         {

@@ -304,10 +304,11 @@ internal abstract class CellEmitter(ModelSpec spec)
     }
 
     /// <summary>
-    /// In training with input dropout, x_t⊙m_k for the steps from <paramref name="firstStep"/> (<paramref name="rows"/> rows)
-    /// and every mask k, into the masked copies the projections and dW read (one mask per batch, reused at every step).
+    /// In training with input dropout, x_t⊙m_k for the <paramref name="length"/> floats of the input from
+    /// <paramref name="offset"/> and every mask k, into the masked copies the projections and dW read (one mask per batch,
+    /// reused at every step).
     /// </summary>
-    private void EmitMaskInputs(SourceWriter writer, ModelLayout layout, LayerSpec layer, string firstStep, string rows)
+    private void EmitMaskInputs(SourceWriter writer, ModelLayout layout, LayerSpec layer, string offset, string length)
     {
         if (!InputDropout)
         {
@@ -315,8 +316,6 @@ internal abstract class CellEmitter(ModelSpec spec)
         }
 
         int i = layer.Index, d = layer.InputSize;
-        string offset = firstStep == "0" ? "0" : $"{firstStep} * batch * {d}";
-        string length = $"{rows} * {d}";
         using (writer.WriteBlock("if (_training)"))
         {
             writer.WriteLine("// Input dropout: x_t⊙m_k for these steps and every mask k, read by the projections below and by dW.");
@@ -342,8 +341,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         int last = Spec.SeqLen - 1;
         if (Spec.Unroll)
         {
-            EmitMaskInputs(writer, layout, layer, "0", $"{Spec.SeqLen} * batch");
-            EmitInputProjection(writer, layout, layer, target, $"all {Spec.SeqLen} steps", $"{Spec.SeqLen}·B", "0", $"{Spec.SeqLen} * batch", stepFloats);
+            EmitInputProjection(writer, layout, layer, target, stepFloats, wholeSequence: true);
             firstStep();
             EmitTimeLoop(writer, 1, last, descending: false, step);
             return;
@@ -354,8 +352,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         using (writer.WriteBlock($"for (int t0 = 0; t0 < {Spec.SeqLen}; t0 += chunkSteps)"))
         {
             writer.WriteLine($"int t1 = global::System.Math.Min(t0 + chunkSteps, {Spec.SeqLen});");
-            EmitMaskInputs(writer, layout, layer, "t0", "(t1 - t0) * batch");
-            EmitInputProjection(writer, layout, layer, target, "the chunk's steps", "(t1 − t0)·B", "t0", "(t1 - t0) * batch", stepFloats);
+            EmitInputProjection(writer, layout, layer, target, stepFloats, wholeSequence: false);
             using (writer.WriteBlock("if (t0 == 0)"))
             {
                 firstStep();
@@ -372,18 +369,20 @@ internal abstract class CellEmitter(ModelSpec spec)
     }
 
     /// <summary>
-    /// The input projections of the steps from <paramref name="firstStep"/> (<paramref name="rows"/> rows, described as
-    /// <paramref name="steps"/> and <paramref name="rowsText"/> in the comment; <paramref name="stepFloats"/> floats of the
-    /// target per step), one product per mask, bias row included: gates[t] = x_t·W + b.
+    /// The input projections of all steps (<paramref name="wholeSequence"/>) or of the chunk [t0, t1) into
+    /// <paramref name="target"/> (<paramref name="stepFloats"/> floats per step), one product per mask, bias row included:
+    /// gates[t] = x_t·W + b; with input dropout, in training, the masked inputs of the same steps first.
     /// </summary>
-    private void EmitInputProjection(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target, string steps, string rowsText, string firstStep, string rows, string stepFloats)
+    private void EmitInputProjection(SourceWriter writer, ModelLayout layout, LayerSpec layer, string target, string stepFloats, bool wholeSequence)
     {
         int d = layer.InputSize;
         int width = layer.GateWidth;
         string kernel = layout.Kernel(layer).PropertyName + "Offset";
         string bias = layout.Bias(layer).PropertyName + "Offset";
-        string inputOffset = firstStep == "0" ? "0" : $"{firstStep} * batch * {d}";
-        string targetOffset = firstStep == "0" ? "0" : $"{firstStep} * {stepFloats}";
+        (string steps, string rowsText, string rows, string inputOffset, string targetOffset) = wholeSequence
+            ? ($"all {Spec.SeqLen} steps", $"{Spec.SeqLen}·B", $"{Spec.SeqLen} * batch", "0", "0")
+            : ("the chunk's steps", "(t1 − t0)·B", "(t1 - t0) * batch", $"t0 * batch * {d}", $"t0 * {stepFloats}");
+        EmitMaskInputs(writer, layout, layer, inputOffset, $"{rows} * {d}");
         if (!InputDropout)
         {
             writer.WriteLine($"// Input projections of {steps} as one [{rowsText}, {d}]·[{d}, {width}] product, with the bias: x_t·W + b.");
@@ -532,8 +531,7 @@ internal abstract class CellEmitter(ModelSpec spec)
         for (int k = 0; k < groups; k++)
         {
             string input = InputDropout ? $"_droppedInput{i}" : layout.InputField(layer);
-            string inputOffset = k == 0 ? inputChunk : $"{Group(k, $"{Spec.SeqLen} * batch * {d}")} + {inputChunk}";
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), Rows, new(input, inputOffset, Invariant(d)), new(dGates, Plus("t0 * gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width))));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), Rows, new(input, Sum(Group(k, $"{Spec.SeqLen} * batch * {d}"), inputChunk), Invariant(d)), new(dGates, Plus("t0 * gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width))));
         }
 
         writer.WriteLine("// db += Σ_t Σ_b dz_t[b].");
