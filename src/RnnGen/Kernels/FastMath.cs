@@ -129,7 +129,7 @@ public static class FastMath
     internal static T Exp<T>(T x)
         where T : struct, ILanes<T>
     {
-        T clamped = T.Min(T.Max(x, T.Create(ExpMin)), T.Create(ExpMax));
+        T clamped = T.Clamp(x, ExpMin, ExpMax);
         T shift = T.Create(RoundingShift);
         T k = ((clamped * T.Create(Log2E)) + shift) - shift;
         T r = T.FusedMultiplyAdd(k, T.Create(-Ln2Hi), clamped);
@@ -147,7 +147,7 @@ public static class FastMath
     internal static T Tanh<T>(T x)
         where T : struct, ILanes<T>
     {
-        T clamped = T.Min(T.Max(x, T.Create(-TanhLimit)), T.Create(TanhLimit));
+        T clamped = T.Clamp(x, -TanhLimit, TanhLimit);
         T x2 = clamped * clamped;
         T p = T.FusedMultiplyAdd(T.Create(P5), x2, T.Create(P4));
         p = T.FusedMultiplyAdd(p, x2, T.Create(P3));
@@ -158,7 +158,7 @@ public static class FastMath
         q = T.FusedMultiplyAdd(q, x2, T.Create(R2));
         q = T.FusedMultiplyAdd(q, x2, T.Create(R1));
         q = T.FusedMultiplyAdd(q, x2, T.One);
-        return T.Min(T.Max((clamped * p) / q, -T.One), T.One);
+        return T.Clamp((clamped * p) / q, -1f, 1f);
     }
 
     /// <summary>σ in every lane of any width, as <see cref="Sigmoid(float)"/>.</summary>
