@@ -9,7 +9,7 @@ namespace RnnGen.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "<version>")]
     internal static partial class MatrixKernels_UserAssembly
     {
-        /// <summary><c>c[i, 0..12) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..12)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+        /// <summary><c>c[i, 0..12) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..12)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps (24 KB of b).</summary>
         internal static void AddTransposedProduct12(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
         {
             for (int first = 0; first < steps; first += 256)
@@ -30,12 +30,12 @@ namespace RnnGen.Generated
             }
         }
 
-        /// <summary><c>c[i, 0..48) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..48)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+        /// <summary><c>c[i, 0..48) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..48)</c> for i &lt; rows: c += aᵀ·b, in blocks of 128 steps (24 KB of b).</summary>
         internal static void AddTransposedProduct48(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
         {
-            for (int first = 0; first < steps; first += 256)
+            for (int first = 0; first < steps; first += 128)
             {
-                int count = global::System.Math.Min(256, steps - first);
+                int count = global::System.Math.Min(128, steps - first);
                 MatMul48(
                     rows,
                     count,

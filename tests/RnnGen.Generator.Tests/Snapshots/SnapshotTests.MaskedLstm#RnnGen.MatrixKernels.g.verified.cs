@@ -9,12 +9,12 @@ namespace RnnGen.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "<version>")]
     internal static partial class MatrixKernels_UserAssembly
     {
-        /// <summary><c>c[i, 0..128) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..128)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps.</summary>
+        /// <summary><c>c[i, 0..128) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..128)</c> for i &lt; rows: c += aᵀ·b, in blocks of 48 steps (24 KB of b).</summary>
         internal static void AddTransposedProduct128(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
         {
-            for (int first = 0; first < steps; first += 256)
+            for (int first = 0; first < steps; first += 48)
             {
-                int count = global::System.Math.Min(256, steps - first);
+                int count = global::System.Math.Min(48, steps - first);
                 MatMul128(
                     rows,
                     count,
