@@ -68,7 +68,7 @@ internal static class BackwardEmitter
         {
             if (spec.Softmax)
             {
-                EmitSoftmaxDenseBody(writer, layout, head);
+                EmitSoftmaxDenseBody(writer, layout, head, cell);
             }
             else
             {
@@ -87,7 +87,7 @@ internal static class BackwardEmitter
                 }
 
                 writer.WriteLine($"_gradients[{layout.DenseBias.PropertyName}Offset] += dBias;");
-                head.EmitScatter(writer);
+                head.EmitScatter(writer, cell);
             }
         }
 
@@ -111,7 +111,7 @@ internal static class BackwardEmitter
     }
 
     /// <summary>Dense(N), row by row: dW_d += h_T[b]ᵀ·dz[b], db_d += dz[b], dL/dh_T[b] = dz[b]·W_dᵀ.</summary>
-    private static void EmitSoftmaxDenseBody(SourceWriter writer, ModelLayout layout, HeadInput head)
+    private static void EmitSoftmaxDenseBody(SourceWriter writer, ModelLayout layout, HeadInput head, CellEmitter cell)
     {
         string kernel = layout.DenseKernel.PropertyName;
         writer.WriteLine($"int last = (SeqLen - 1) * batch * {layout.Spec.Units};");
@@ -125,7 +125,7 @@ internal static class BackwardEmitter
             writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.DenseBackward(ReadOnlySlice({head.Field}, row, {head.Width}), dLogits, kernel, dKernel, dBias, Slice({head.GradientField}, row, {head.Width}));");
         }
 
-        head.EmitScatter(writer);
+        head.EmitScatter(writer, cell);
     }
 
     /// <summary>

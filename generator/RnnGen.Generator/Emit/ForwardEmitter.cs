@@ -201,12 +201,13 @@ internal sealed class HeadInput
 
     /// <summary>
     /// After d loss / d row is in <see cref="GradientField"/>: clears the steps before the last of the top layers' gradient
-    /// buffers (only the last step reaches the head) and, with Bidirectional copies, splits the rows into their last slots.
+    /// buffers (only the last step reaches the head) unless the layer's backward writes them from zero itself
+    /// (<see cref="CellEmitter.WritesStateGradientFresh"/>) and, with Bidirectional copies, splits the rows into their last slots.
     /// </summary>
-    public void EmitScatter(SourceWriter writer)
+    public void EmitScatter(SourceWriter writer, CellEmitter cell)
     {
         int u = _layout.Spec.Units;
-        foreach (LayerSpec layer in Top)
+        foreach (LayerSpec layer in Top.Where(layer => !cell.WritesStateGradientFresh(_layout, layer)))
         {
             writer.WriteLine($"Slice({ModelLayout.HiddenGradientField(layer)}, 0, last).Clear();");
         }

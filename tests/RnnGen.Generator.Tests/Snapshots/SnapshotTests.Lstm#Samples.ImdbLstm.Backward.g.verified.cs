@@ -84,7 +84,6 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
-                Slice(_dHidden0, 0, last).Clear();
             }
 
             /// <summary>lstm: backpropagation through all 500 steps of LSTM(32).</summary>
@@ -109,7 +108,7 @@ namespace Samples
                         rows: batch, steps: 128,
                         a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
                         b: ref At(_recurrentT0, 0), bRowStride: 32,
-                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
                 }
                 global::RnnGen.Kernels.CellKernels.LstmBackward(

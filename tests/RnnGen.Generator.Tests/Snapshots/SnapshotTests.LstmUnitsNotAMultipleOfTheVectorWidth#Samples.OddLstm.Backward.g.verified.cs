@@ -101,7 +101,6 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
-                Slice(_dHidden1, 0, last).Clear();
             }
 
             /// <summary>lstm_1: backpropagation through all 6 steps of LSTM(7, recurrent_activation=hard_sigmoid).</summary>
@@ -126,7 +125,7 @@ namespace Samples
                         rows: batch, steps: 28,
                         a: ref At(_dGates1, t * gateStep), aRowStride: 28, aStepStride: 1,
                         b: ref At(_recurrentT1, 0), bRowStride: 7,
-                        init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
                 }
                 global::RnnGen.Kernels.CellKernels.LstmBackward(

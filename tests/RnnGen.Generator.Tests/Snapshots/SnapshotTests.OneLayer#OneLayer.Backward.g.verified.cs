@@ -75,7 +75,6 @@ partial class OneLayer
                 dBias += dz;
             }
             _gradients[DenseBiasOffset] += dBias;
-            Slice(_dHidden0, 0, last).Clear();
         }
 
         /// <summary>simple_rnn: backpropagation through all 500 steps of SimpleRNN(32, activation=tanh).</summary>
@@ -91,7 +90,7 @@ partial class OneLayer
                     rows: batch, steps: 32,
                     a: ref At(_dHidden0, t * gateStep), aRowStride: 32, aStepStride: 1,
                     b: ref At(_recurrentT0, 0), bRowStride: 32,
-                    init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
                     c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
             }
             global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));

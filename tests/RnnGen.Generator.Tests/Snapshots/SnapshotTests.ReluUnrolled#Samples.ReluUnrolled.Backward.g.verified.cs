@@ -77,7 +77,6 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
-                Slice(_dHidden0, 0, last).Clear();
             }
 
             /// <summary>simple_rnn: backpropagation through all 3 steps of SimpleRNN(20, activation=relu).</summary>
@@ -92,7 +91,7 @@ namespace Samples
                     rows: batch, steps: 20,
                     a: ref At(_dHidden0, 2 * gateStep), aRowStride: 20, aStepStride: 1,
                     b: ref At(_recurrentT0, 0), bRowStride: 20,
-                    init: ref At(_dHidden0, (2 - 1) * step), initRowStride: 20,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
                     c: ref At(_dHidden0, (2 - 1) * step), cRowStride: 20);
                 // t = 1
                 global::RnnGen.Kernels.Activations.ReluBackward(ReadOnlySlice(_hidden0, 1 * step, step), Slice(_dHidden0, 1 * step, step));
@@ -100,7 +99,7 @@ namespace Samples
                     rows: batch, steps: 20,
                     a: ref At(_dHidden0, 1 * gateStep), aRowStride: 20, aStepStride: 1,
                     b: ref At(_recurrentT0, 0), bRowStride: 20,
-                    init: ref At(_dHidden0, (1 - 1) * step), initRowStride: 20,
+                    init: ref At(s_zeros, 0), initRowStride: 0,
                     c: ref At(_dHidden0, (1 - 1) * step), cRowStride: 20);
                 global::RnnGen.Kernels.Activations.ReluBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
                 // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and

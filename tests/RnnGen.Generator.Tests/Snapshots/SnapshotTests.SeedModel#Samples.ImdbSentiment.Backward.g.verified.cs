@@ -89,7 +89,6 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
-                Slice(_dHidden1, 0, last).Clear();
             }
 
             /// <summary>simple_rnn_1: backpropagation through all 80 steps of SimpleRNN(64, activation=tanh).</summary>
@@ -105,7 +104,7 @@ namespace Samples
                         rows: batch, steps: 64,
                         a: ref At(_dHidden1, t * gateStep), aRowStride: 64, aStepStride: 1,
                         b: ref At(_recurrentT1, 0), bRowStride: 64,
-                        init: ref At(_dHidden1, (t - 1) * step), initRowStride: 64,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dHidden1, (t - 1) * step), cRowStride: 64);
                 }
                 global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, 0, step), Slice(_dHidden1, 0, step));

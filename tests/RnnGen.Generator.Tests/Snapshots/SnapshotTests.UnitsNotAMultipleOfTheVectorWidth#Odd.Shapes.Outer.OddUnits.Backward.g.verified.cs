@@ -95,7 +95,6 @@ namespace Odd.Shapes
                         dBias += dz;
                     }
                     _gradients[DenseBiasOffset] += dBias;
-                    Slice(_dHidden1, 0, last).Clear();
                 }
 
                 /// <summary>simple_rnn_1: backpropagation through all 6 steps of SimpleRNN(7, activation=tanh).</summary>
@@ -111,7 +110,7 @@ namespace Odd.Shapes
                             rows: batch, steps: 7,
                             a: ref At(_dHidden1, t * gateStep), aRowStride: 7, aStepStride: 1,
                             b: ref At(_recurrentT1, 0), bRowStride: 7,
-                            init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
+                            init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
                     }
                     global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, 0, step), Slice(_dHidden1, 0, step));

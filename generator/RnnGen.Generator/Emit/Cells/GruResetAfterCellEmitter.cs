@@ -57,6 +57,8 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         });
     }
 
+    protected override bool AddsToStateGradientFirst => true; // dh⊙z goes into dL/dh_(t-1) before the product
+
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
         int i = layer.Index;

@@ -66,6 +66,8 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         });
     }
 
+    protected override bool AddsToStateGradientFirst => true; // dh⊙z and d(r⊙h)⊙r go into dL/dh_(t-1) before the product
+
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
         int i = layer.Index;

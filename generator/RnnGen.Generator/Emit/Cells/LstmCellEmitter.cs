@@ -62,6 +62,8 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         });
     }
 
+    protected override bool AddsToStateGradientFirst => false;
+
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
         int i = layer.Index;
@@ -81,7 +83,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
                 EmitTakeMaskedCell(writer, layer, t);
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
                 EmitMaskedCellEpilogue(writer, layer, t);
-                EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width);
+                EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width, fresh: WritesStateGradientFresh(layout, layer));
             }
         });
         EmitPassThroughMasked(writer, layer, "0");

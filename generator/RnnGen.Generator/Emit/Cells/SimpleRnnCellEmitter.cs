@@ -49,6 +49,8 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         });
     }
 
+    protected override bool AddsToStateGradientFirst => false;
+
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
         string h = ModelLayout.HiddenField(layer);
@@ -65,7 +67,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
             using (BackwardUnlessAllPadding(writer, layer, t)) // da_t is dL/dh_t in place, all zeros once passed through
             {
                 writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
-                EmitRecurrentStateGradient(writer, layer, t, dh, 0, u);
+                EmitRecurrentStateGradient(writer, layer, t, dh, 0, u, fresh: WritesStateGradientFresh(layout, layer));
             }
         });
         EmitPassThroughMasked(writer, layer, "0");
