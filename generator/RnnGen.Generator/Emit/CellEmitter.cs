@@ -440,19 +440,19 @@ internal abstract class CellEmitter(ModelSpec spec)
     }
 
     /// <summary>
-    /// Whether dz_t·Uᵀ is the first thing the layer's backward writes to dL/dh_(t−1) for t ≥ 1, so the product can write
-    /// it from zero (init <c>s_zeros</c>) and the steps before the last of its gradient buffer need no clearing (for
-    /// LSTM(32) over 500 steps, 4 MB of stores per 64-row shard, and as many loads of zeros in the products): a top layer
-    /// (only its last step reaches the head), without masking (padded rows pass dL/dh_t on into dL/dh_(t−1) first) or
-    /// recurrent dropout (each gate's part is added through its mask), of a cell that adds nothing to dL/dh_(t−1) before
-    /// the product (<see cref="AddsToStateGradientFirst"/>). 0 + Σ is the sum the kernel gives from a cleared row, so the
-    /// bits do not change.
+    /// Whether the layer's backward writes the first part of dL/dh_(t−1) for t ≥ 1 instead of adding it to a cleared
+    /// buffer (LSTM and SimpleRNN: dz_t·Uᵀ from init <c>s_zeros</c>; GRU reset_after: its kernel's 0 + dh⊙z), so the steps
+    /// before the last of the gradient buffer need no clearing: for LSTM(32) over 500 steps, 4 MB of stores per 64-row
+    /// shard and as many loads of zeros. A top layer (only its last step reaches the head), without masking (padded rows
+    /// pass dL/dh_t on into dL/dh_(t−1) first) or recurrent dropout (each gate's part is added through its mask), of a cell
+    /// that can (<see cref="CanWriteStateGradientFresh"/>). 0 + x is what adding to a cleared row gives, so the bits do
+    /// not change.
     /// </summary>
     public bool WritesStateGradientFresh(ModelLayout layout, LayerSpec layer) =>
-        !AddsToStateGradientFirst && !Spec.MaskZero && !RecurrentDropout && layout.TopLayers.Contains(layer);
+        CanWriteStateGradientFresh && !Spec.MaskZero && !RecurrentDropout && layout.TopLayers.Contains(layer);
 
-    /// <summary>Whether the cell's step adds to dL/dh_(t−1) before dz_t·Uᵀ does (the GRUs' dh⊙z).</summary>
-    protected abstract bool AddsToStateGradientFirst { get; }
+    /// <summary>Whether the cell's first contribution to dL/dh_(t−1) can be written instead of added (see <see cref="WritesStateGradientFresh"/>).</summary>
+    protected abstract bool CanWriteStateGradientFresh { get; }
 
     /// <summary>
     /// dL/dh_(t-1) += dz_t[:, cols]·U[:, cols]ᵀ for the gate columns [first, first + count) (⊙ each mask with dropout),

@@ -284,9 +284,11 @@ public static class CellKernels
     /// <summary>
     /// GRU backward with reset_after through one step. With dh the total dL/dh_t: dz = dh⊙(h_(t−1) − ĥ)⊙z', da = dh⊙(1 − z)⊙(1 − ĥ²),
     /// dr = da⊙h_h⊙r'. Writes [dz, dr, da] (the input side) to <paramref name="dGates"/>, [dz, dr, da⊙r] (the recurrent side)
-    /// to <paramref name="dRecurrent"/>, and adds dh⊙z to <paramref name="dHiddenPrevious"/> (empty at t = 0).
+    /// to <paramref name="dRecurrent"/>, and adds dh⊙z to <paramref name="dHiddenPrevious"/> (empty at t = 0), or with
+    /// <paramref name="overwritePrevious"/> writes it there as 0 + dh⊙z (the bits of adding it to a cleared row; what was
+    /// there is not read), for a top layer whose dL/dh_(t−1) has no other part yet.
     /// </summary>
-    public static void GruResetAfterBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hiddenPrevious, ReadOnlySpan<float> dHidden, Span<float> dGates, Span<float> dRecurrent, Span<float> dHiddenPrevious, int units, bool hardSigmoid)
+    public static void GruResetAfterBackward(ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hiddenPrevious, ReadOnlySpan<float> dHidden, Span<float> dGates, Span<float> dRecurrent, Span<float> dHiddenPrevious, int units, bool hardSigmoid, bool overwritePrevious = false)
     {
         int rows = dHidden.Length / units;
         bool hasPrevious = !hiddenPrevious.IsEmpty;
@@ -297,9 +299,9 @@ public static class CellKernels
         ref float dGateRef = ref MemoryMarshal.GetReference(dGates);
         ref float dRecurrentRef = ref MemoryMarshal.GetReference(dRecurrent);
         ref float dPreviousRef = ref MemoryMarshal.GetReference(dHiddenPrevious);
-        int vectorEnd = GruResetAfterBackwardRows<Lanes512>(ref gateRef, ref recurrentRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dRecurrentRef, ref dPreviousRef, rows, 0, units, hardSigmoid);
-        vectorEnd = GruResetAfterBackwardRows<Lanes256>(ref gateRef, ref recurrentRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dRecurrentRef, ref dPreviousRef, rows, vectorEnd, units, hardSigmoid);
-        vectorEnd = GruResetAfterBackwardRows<Lanes128>(ref gateRef, ref recurrentRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dRecurrentRef, ref dPreviousRef, rows, vectorEnd, units, hardSigmoid);
+        int vectorEnd = GruResetAfterBackwardRows<Lanes512>(ref gateRef, ref recurrentRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dRecurrentRef, ref dPreviousRef, overwritePrevious, rows, 0, units, hardSigmoid);
+        vectorEnd = GruResetAfterBackwardRows<Lanes256>(ref gateRef, ref recurrentRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dRecurrentRef, ref dPreviousRef, overwritePrevious, rows, vectorEnd, units, hardSigmoid);
+        vectorEnd = GruResetAfterBackwardRows<Lanes128>(ref gateRef, ref recurrentRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dRecurrentRef, ref dPreviousRef, overwritePrevious, rows, vectorEnd, units, hardSigmoid);
         for (int row = 0; row < rows; row++)
         {
             nint g0 = row * 3 * units;
@@ -324,7 +326,7 @@ public static class CellKernels
                 Unsafe.Add(ref dr, (2 * units) + j) = da * r;
                 if (hasPrevious)
                 {
-                    Unsafe.Add(ref dPreviousRef, h0 + j) = MathF.FusedMultiplyAdd(dh, z, Unsafe.Add(ref dPreviousRef, h0 + j));
+                    Unsafe.Add(ref dPreviousRef, h0 + j) = MathF.FusedMultiplyAdd(dh, z, overwritePrevious ? 0f : Unsafe.Add(ref dPreviousRef, h0 + j));
                 }
             }
         }
@@ -334,7 +336,7 @@ public static class CellKernels
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int GruResetAfterBackwardRows<T>(
         ref float gateRef, ref float recurrentRef, ref float previousRef, bool hasPrevious, ref float dHiddenRef, ref float dGateRef, ref float dRecurrentRef, ref float dPreviousRef,
-        int rows, int first, int units, bool hardSigmoid)
+        bool overwritePrevious, int rows, int first, int units, bool hardSigmoid)
         where T : struct, ILanes<T>
     {
         int end = first;
@@ -343,7 +345,7 @@ public static class CellKernels
             nint g0 = row * 3 * units;
             end = GruResetAfterBackwardColumns<T>(
                 ref Unsafe.Add(ref gateRef, g0), ref Unsafe.Add(ref recurrentRef, g0), ref previousRef, hasPrevious, ref dHiddenRef, ref Unsafe.Add(ref dGateRef, g0), ref Unsafe.Add(ref dRecurrentRef, g0), ref dPreviousRef,
-                row * units, first, units, hardSigmoid);
+                overwritePrevious, row * units, first, units, hardSigmoid);
         }
 
         return end;
@@ -353,7 +355,7 @@ public static class CellKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int GruResetAfterBackwardColumns<T>(
         ref float g, ref float hz, ref float previousRef, bool hasPrevious, ref float dHiddenRef, ref float dg, ref float dr, ref float dPreviousRef,
-        nint h0, int j, int units, bool hardSigmoid)
+        bool overwritePrevious, nint h0, int j, int units, bool hardSigmoid)
         where T : struct, ILanes<T>
     {
         if (!T.IsAccelerated)
@@ -379,7 +381,7 @@ public static class CellKernels
             T.Store(da * r, ref dr, (2 * units) + j);
             if (hasPrevious)
             {
-                T.Store(T.FusedMultiplyAdd(dh, z, T.Load(ref dPreviousRef, h0 + j)), ref dPreviousRef, h0 + j);
+                T.Store(T.FusedMultiplyAdd(dh, z, overwritePrevious ? T.Zero : T.Load(ref dPreviousRef, h0 + j)), ref dPreviousRef, h0 + j);
             }
         }
 

@@ -82,7 +82,6 @@ namespace Samples
                         dBias,
                         Slice(_dHidden0, row, 32));
                 }
-                Slice(_dHidden0, 0, last).Clear();
             }
 
             /// <summary>gru: backpropagation through all 200 steps of GRU(32).</summary>
@@ -90,7 +89,7 @@ namespace Samples
             {
                 nint step = (nint)batch * 32; // floats of one time step of h
                 nint gateStep = (nint)batch * 96; // floats of one time step of the gates
-                // Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.
+                // Through time, last step first: both sides of dz_t, dL/dh_(t-1) = dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.
                 for (int t = 199; t >= 1; t--)
                 {
                     global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(
@@ -102,7 +101,8 @@ namespace Samples
                         Slice(_dRecurrent0, t * gateStep, gateStep),
                         Slice(_dHidden0, (t - 1) * step, step),
                         32,
-                        hardSigmoid: false);
+                        hardSigmoid: false,
+                        overwritePrevious: true);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                         rows: batch, steps: 96,
                         a: ref At(_dRecurrent0, t * gateStep), aRowStride: 96, aStepStride: 1,

@@ -57,7 +57,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         });
     }
 
-    protected override bool AddsToStateGradientFirst => true; // dh⊙z goes into dL/dh_(t-1) before the product
+    protected override bool CanWriteStateGradientFresh => true; // the kernel writes 0 + dh⊙z
 
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
@@ -67,14 +67,18 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         int last = Spec.SeqLen - 1;
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
+        bool fresh = WritesStateGradientFresh(layout, layer);
+        string overwrite = fresh ? ", overwritePrevious: true" : "";
         EmitStepSizes(writer, layer, "h");
-        writer.WriteLine("// Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
+        writer.WriteLine(fresh
+            ? "// Through time, last step first: both sides of dz_t, dL/dh_(t-1) = dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ."
+            : "// Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}", $"_dRecurrent{i}"))
             {
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument}{overwrite});");
                 EmitRecurrentStateGradient(writer, layer, t, $"_dRecurrent{i}", 0, width);
             }
         });

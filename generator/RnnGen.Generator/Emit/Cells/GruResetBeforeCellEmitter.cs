@@ -66,7 +66,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         });
     }
 
-    protected override bool AddsToStateGradientFirst => true; // dh⊙z and d(r⊙h)⊙r go into dL/dh_(t-1) before the product
+    protected override bool CanWriteStateGradientFresh => false; // dh⊙z and d(r⊙h)⊙r are added by span passes
 
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {

@@ -62,7 +62,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         });
     }
 
-    protected override bool AddsToStateGradientFirst => false;
+    protected override bool CanWriteStateGradientFresh => true; // dz_t·Uᵀ from zeros
 
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {

@@ -49,7 +49,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         });
     }
 
-    protected override bool AddsToStateGradientFirst => false;
+    protected override bool CanWriteStateGradientFresh => true; // da_t·Uᵀ from zeros
 
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
