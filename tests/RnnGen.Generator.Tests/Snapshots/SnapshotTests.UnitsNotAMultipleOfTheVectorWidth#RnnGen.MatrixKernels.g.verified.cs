@@ -9,7 +9,7 @@ namespace RnnGen.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "<version>")]
     internal static partial class MatrixKernels_UserAssembly
     {
-        /// <summary><c>c[i, 0..7) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..7)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps (24 KB of b).</summary>
+        /// <summary><c>c[i, 0..7) += Σ_s a[s·aStepStride + i]·b[s·bRowStride, 0..7)</c> for i &lt; rows: c += aᵀ·b, in blocks of 256 steps (7 KB of b).</summary>
         internal static void AddTransposedProduct7(int rows, int steps, ref float a, nint aStepStride, ref float b, nint bRowStride, ref float c, nint cRowStride)
         {
             for (int first = 0; first < steps; first += 256)

@@ -70,9 +70,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         bool fresh = WritesStateGradientFresh(layout, layer);
         string overwrite = fresh ? ", overwritePrevious: true" : "";
         EmitStepSizes(writer, layer, "h");
-        writer.WriteLine(fresh
-            ? "// Through time, last step first: both sides of dz_t, dL/dh_(t-1) = dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ."
-            : "// Through time, last step first: both sides of dz_t, dL/dh_(t-1) += dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
+        writer.WriteLine($"// Through time, last step first: both sides of dz_t, dL/dh_(t-1) {(fresh ? "=" : "+=")} dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
         EmitTimeLoop(writer, 1, last, descending: true, t =>
         {
             EmitPassThroughMasked(writer, layer, t);
