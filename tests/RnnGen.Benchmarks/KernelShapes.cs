@@ -84,25 +84,11 @@ internal static class KernelShapes
         var single = new Adam();
         var split = new Adam();
         using var runner = new ShardRunner(threads: Environment.ProcessorCount);
-        double Best(Action step)
-        {
-            double best = double.MaxValue;
-            for (int attempt = 0; attempt < 200; attempt++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                step();
-                best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
-            }
-
-            return best;
-        }
-
-        double one = Best(() => single.Step(parameters.AsSpan(), gradients));
-        double threaded = Best(() => split.Step(parameters, gradients, runner));
+        double one = Best(() => single.Step(parameters.AsSpan(), gradients), warmUpCalls: 0, callsPerTiming: 1);
+        double threaded = Best(() => split.Step(parameters, gradients, runner), warmUpCalls: 0, callsPerTiming: 1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"KERNEL Adam step, {Parameters:N0} floats: {one * 1e6:F0} us on 1 thread, {threaded * 1e6:F0} us in ranges on {runner.Threads} ({one / threaded:F2}x) {Machine.VectorFields}"));
     }
 
-    /// <summary>The LSTM cell's elementwise step (one shard of config C: 64 rows × 32 units) and FastMath alone.</summary>
     /// <summary>
     /// The elementwise cell steps of one shard (64 rows × 32 units), timed in the steady state: 20,000 warm-up calls first,
     /// so the figure is the final JIT tier's. (A best-of timing from the first calls can hide a final tier that is slower
@@ -112,16 +98,7 @@ internal static class KernelShapes
     {
         const int Rows = 64, Units = 32;
         var random = new RnnRandom(7);
-        float[] Uniform(int length, float scale)
-        {
-            float[] values = new float[length];
-            for (int i = 0; i < length; i++)
-            {
-                values[i] = ((2 * random.NextSingle()) - 1) * scale;
-            }
-
-            return values;
-        }
+        float[] Uniform(int length, float scale) => UniformValues(random, length, scale);
 
         // Pre-activations in (−3, 3), states in (−1, 1), gradients in (−0.1, 0.1): the ranges a training run sees.
         float[] pristine = Uniform(Rows * 4 * Units, 3), gates = new float[pristine.Length], previous = Uniform(Rows * Units, 1);
@@ -133,14 +110,16 @@ internal static class KernelShapes
         RnnGen.Kernels.CellKernels.LstmForward(gates, previous, cell, cellTanh, hidden, Units, hardSigmoid: false);
         gruPristine.CopyTo(gruGates, 0);
         RnnGen.Kernels.CellKernels.GruResetAfterForward(gruGates, recurrent, previous, hidden, Units, hardSigmoid: false);
-        double copy = SteadyState(() => pristine.CopyTo(pristine, 0));
+        // Each forward step overwrites its gates, so each timing restores them first and subtracts that copy alone.
+        double lstmCopy = SteadyState(() => pristine.CopyTo(gates, 0));
+        double gruCopy = SteadyState(() => gruPristine.CopyTo(gruGates, 0));
         var timings = new (string Name, double Seconds)[]
         {
             ("LSTM forward (3 σ + 2 tanh)", SteadyState(() =>
             {
                 pristine.CopyTo(gates, 0);
                 RnnGen.Kernels.CellKernels.LstmForward(gates, previous, cell, cellTanh, hidden, Units, hardSigmoid: false);
-            }) - copy),
+            }) - lstmCopy),
             ("LSTM backward", SteadyState(() =>
             {
                 dCellStart.CopyTo(dCell, 0);
@@ -150,7 +129,7 @@ internal static class KernelShapes
             {
                 gruPristine.CopyTo(gruGates, 0);
                 RnnGen.Kernels.CellKernels.GruResetAfterForward(gruGates, recurrent, previous, hidden, Units, hardSigmoid: false);
-            }) - copy),
+            }) - gruCopy),
             ("GRU backward", SteadyState(() =>
                 RnnGen.Kernels.CellKernels.GruResetAfterBackward(gruGates, recurrent, previous, dHidden, dGruGates, dRecurrent, dPrevious, Units, hardSigmoid: false))),
         };
@@ -165,9 +144,12 @@ internal static class KernelShapes
     }
 
     /// <summary>Seconds per call of <paramref name="work"/> after 20,000 warm-up calls: the best of 200 timings of 10 calls.</summary>
-    private static double SteadyState(Action work)
+    private static double SteadyState(Action work) => Best(work, warmUpCalls: 20_000, callsPerTiming: 10);
+
+    /// <summary>Seconds per call of <paramref name="work"/>: the best of 200 timings of <paramref name="callsPerTiming"/> calls, after <paramref name="warmUpCalls"/>.</summary>
+    private static double Best(Action work, int warmUpCalls, int callsPerTiming)
     {
-        for (int i = 0; i < 20_000; i++)
+        for (int i = 0; i < warmUpCalls; i++)
         {
             work();
         }
@@ -176,24 +158,27 @@ internal static class KernelShapes
         for (int attempt = 0; attempt < 200; attempt++)
         {
             long start = Stopwatch.GetTimestamp();
-            for (int r = 0; r < 10; r++)
+            for (int r = 0; r < callsPerTiming; r++)
             {
                 work();
             }
 
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / 10);
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds / callsPerTiming);
         }
 
         return best;
     }
 
-    private static float[] Filled(int length)
+    /// <summary>Small values in (−5e-4, 5e-4), seeded by the length.</summary>
+    private static float[] Filled(int length) => UniformValues(new RnnRandom(length), length, 5e-4f);
+
+    /// <summary><paramref name="length"/> draws from (−<paramref name="scale"/>, <paramref name="scale"/>).</summary>
+    private static float[] UniformValues(RnnRandom random, int length, float scale)
     {
-        var random = new RnnRandom(length);
         float[] values = new float[length];
         for (int i = 0; i < length; i++)
         {
-            values[i] = (random.NextSingle() - 0.5f) * 1e-3f;
+            values[i] = ((2 * random.NextSingle()) - 1) * scale;
         }
 
         return values;
