@@ -44,7 +44,7 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath|FullyQualifiedName~CrossWidth|FullyQualifiedName~MaskingTests|FullyQualifiedName~SoftmaxHeadTests|FullyQualifiedName~LengthBucketTests'
+numerical='FullyQualifiedName~ReferenceAgreement|FullyQualifiedName~FixtureParity|FullyQualifiedName~GradientCheck|FullyQualifiedName~Dropout|FullyQualifiedName~KernelTests|FullyQualifiedName~VectorPath|FullyQualifiedName~CrossWidth|FullyQualifiedName~MaskingTests|FullyQualifiedName~SoftmaxHeadTests|FullyQualifiedName~LengthBucketTests|FullyQualifiedName~ChunkedBackward'
 
 # has_flags FLAG...: whether the CPU reports every one of these /proc/cpuinfo flags.
 has_flags() {

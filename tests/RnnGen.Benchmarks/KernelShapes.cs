@@ -16,7 +16,8 @@ internal static class KernelShapes
     public static void Run(double peak)
     {
         const int Rows = 64; // one shard
-        int chunkRows = RnnGen.Kernels.MatrixOps.StepsPerChunk(Rows * 4 * 32) * Rows; // the steps of C's chunked passes
+        int chunkRows = RnnGen.Kernels.MatrixOps.StepsPerChunk(Rows * 4 * 32) * Rows; // the steps of C's forward chunks
+        int backwardChunkRows = RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(Rows * 4 * 32) * Rows; // and backward chunks
         // (name, model, columns, rows, steps, aRowStride, aStepStride, initRowStride): init = c (accumulate) unless 0.
         var shapes = new (string Name, Type Model, int Columns, int Rows, int Steps, int ARowStride, int AStepStride, int InitRowStride)[]
         {
@@ -32,7 +33,7 @@ internal static class KernelShapes
             ("C dz·Uᵀ (one step)", typeof(ConfigC), 32, Rows, 128, 128, 1, 32),
             ("C dU += hᵀ·dz (256 steps)", typeof(ConfigC), 128, 32, 256, 1, 32, 128),
             ("C dx = dz·Wᵀ (all steps)", typeof(ConfigC), 32, 500 * Rows, 128, 128, 1, 0),
-            ("C dx = dz·Wᵀ (one chunk)", typeof(ConfigC), 32, chunkRows, 128, 128, 1, 0),
+            ("C dx = dz·Wᵀ (one chunk)", typeof(ConfigC), 32, backwardChunkRows, 128, 128, 1, 0),
         };
         foreach (var shape in shapes)
         {

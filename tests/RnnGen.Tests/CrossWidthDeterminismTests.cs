@@ -31,9 +31,9 @@ public class CrossWidthDeterminismTests
     [InlineData(nameof(GruBeforeDropout), "adam", "ecc5fabd21957e41a3d25397dadca8269c3136fe3eb42cec9bc51872237ae121")]
     [InlineData(nameof(LoopedPanels), "rmsprop", "bd4d84f011b4a9bb90b2ff9ae6280050be4f1358739b811ccd33a6d79fd1e05b")]
     [InlineData(nameof(WidePanels), "adam", "fd3c9487e3b3832e014c6ae51e7be1a8308a4c37a3aa655b218f6210d4ecedf3")]
-    [InlineData(nameof(ChunkedLstmDropout), "adam", "58944cc51f68c08f642d3da75855c3e7b11e660d6a9b9816fc89fc4f5985ce83")]
-    [InlineData(nameof(ChunkedGruBeforeDropout), "rmsprop", "cd50ba048d1f1e600e8d36d256165ce3db41b6533acb613d3c4058add1ae997e")]
-    [InlineData(nameof(ChunkedMaskedGru), "adam", "26cde63cf4e2a4d4d5bdc3fc8a12e95e87acd23db9a4527238716615761421bf")]
+    [InlineData(nameof(ChunkedLstmDropout), "adam", "24a0f90d9db47c6b5443740a67984c1485e67bf19e63538fe176dadb2ad404bf")]
+    [InlineData(nameof(ChunkedGruBeforeDropout), "rmsprop", "0dd3a6a2d51d201da25844cf54170b1c5aa32bceb70e32565b01e09f6078c250")]
+    [InlineData(nameof(ChunkedMaskedGru), "adam", "5850cafca9628e930dba194decab5b10d109dd1a980d2c678cf809f45d15748a")]
     public void TrainingAndPredictionGiveTheCommittedBitsOnEveryVectorWidth(string model, string optimizer, string expected)
     {
         string actual = Fingerprint(model, optimizer);

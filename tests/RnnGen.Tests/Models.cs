@@ -484,23 +484,47 @@ public partial class KerasIoBiLstm
 }
 
 /// <summary>
-/// LSTM(128) over 14 steps, two layers, both dropouts: at the hash test's shards of 18-19 rows one step of gate
-/// gradients is ~9,700 floats, so the weight-gradient pass runs in chunks of 6 steps (6 + 6 + 2), a boundary inside the
-/// dU products' one-step shift included.
+/// LSTM(128) over 14 steps, two layers, both dropouts: at the hash test's batches of 37-38 rows (one shard) one step of
+/// gate gradients is 18,944-19,456 floats, so the backward runs in chunks of 6 steps, last first ([12, 14), [6, 12),
+/// [0, 6)), a boundary inside the dU products' one-step shift included, and the forward in chunks of 3.
 /// </summary>
 [RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 2, SeqLen = 14, Cell = RnnCell.Lstm, Dropout = 0.2, RecurrentDropout = 0.3)]
 public partial class ChunkedLstmDropout
 {
 }
 
-/// <summary>GRU(128), reset_after = false, over 14 steps with both dropouts: chunks of 8 steps for dU_zr, dU_h (r⊙h) and the inputs.</summary>
+/// <summary>GRU(128), reset_after = false, over 14 steps with both dropouts: backward chunks of 8-9 steps for dU_zr, dU_h (r⊙h) and the inputs.</summary>
 [RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 1, SeqLen = 14, Cell = RnnCell.Gru, ResetAfter = false, Dropout = 0.2, RecurrentDropout = 0.3)]
 public partial class ChunkedGruBeforeDropout
 {
 }
 
-/// <summary>GRU(128), reset_after = true, masked, over 14 steps: chunks of 8 steps, with the recurrent bias sums of dz_rec.</summary>
+/// <summary>GRU(128), reset_after = true, masked, over 14 steps: backward chunks of 8-9 steps, with the recurrent bias sums of dz_rec.</summary>
 [RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 1, SeqLen = 14, Cell = RnnCell.Gru, MaskZero = true)]
 public partial class ChunkedMaskedGru
+{
+}
+
+/// <summary>Two LSTM(128) layers over 14 steps: at 37 rows, backward chunks of 6 steps in both layers, the top one writing dL/dh_(t−1) fresh.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 2, SeqLen = 14, Cell = RnnCell.Lstm)]
+public partial class ChunkedLstm
+{
+}
+
+/// <summary>GRU(128), reset_after = false, over 14 steps without dropout: backward chunks of 9 steps at 37 rows.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 1, SeqLen = 14, Cell = RnnCell.Gru, ResetAfter = false)]
+public partial class ChunkedGruBefore
+{
+}
+
+/// <summary>Two SimpleRNN(128) layers over 40 steps: at 37 rows one step of da is 4,736 floats, so backward chunks of 27 steps ([27, 40), [0, 27)).</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 2, SeqLen = 40)]
+public partial class ChunkedRnn
+{
+}
+
+/// <summary><see cref="ChunkedRnn"/> with <c>Unroll</c>: its weight gradients run the same chunks in the same order after the unrolled steps.</summary>
+[RnnModel(Vocab = 12, Embed = 5, Units = 128, Layers = 2, SeqLen = 40, Unroll = true)]
+public partial class ChunkedRnnUnrolled
 {
 }

@@ -479,30 +479,58 @@ internal abstract class CellEmitter(ModelSpec spec)
 
     /// <summary>
     /// The rows of the current chunk's dU products: dz_t for t in [tr, t1), paired with h_(t-1) (see
-    /// <see cref="EmitWeightGradients"/>).
+    /// <see cref="EmitBackwardSteps"/>).
     /// </summary>
     protected const string RecurrentChunkRows = "(t1 - tr) * batch";
 
     /// <summary>
-    /// Emits the weight gradients and dL/dx_t, which read the gate gradients of all T steps after the time loop. One
-    /// product after another, each would stream dz (T·B·gates floats, 32.8 MB for LSTM(32) over 500 steps at B = 128)
-    /// from memory again; instead all of them run on one chunk of steps [t0, t1) at a time, sized by
-    /// <c>MatrixOps.StepsPerChunk</c> to stay in L2, so dz is read from memory once. The bits are those of one pass per
-    /// product: each weight-gradient element still adds its steps in ascending order (the kernels load the partial sums
-    /// and store them back, which is exact), and each row of dL/dx_t is its own product.
-    /// <paramref name="recurrentWeights"/> emits the dU products of the chunk (from step tr = max(t0, 1), see
-    /// <see cref="RecurrentChunkRows"/>), when there are steps t ≥ 1; <paramref name="recurrentBias"/>, if given, what
-    /// else reads the chunk's recurrent-side gradients.
+    /// Emits backpropagation through time and the weight gradients: the steps T−1 … 1 (<paramref name="step"/>, given the
+    /// step's expression) and step 0 (<paramref name="firstStep"/>, where h_(−1) = 0), then dW, dU, db and dL/dx_t, which
+    /// read the gate gradients <paramref name="dGates"/>. The steps run in chunks [t0, t1) of
+    /// <c>MatrixOps.StepsPerBackwardChunk</c> steps, last chunk first, and each chunk's gradients are taken right after
+    /// its steps, while its dz (512 KB) is still in cache: after the whole time loop, dz (T·B·gates floats, 32.8 MB for
+    /// LSTM(32) over 500 steps at B = 128) would come back from memory. So each weight-gradient element adds the chunks
+    /// last first and the steps within a chunk in ascending order (the kernels load the partial sums and store them
+    /// back, which is exact). The chunk boundaries depend on the shard's row count and the layer's widths alone, never on
+    /// the vector width or the thread count, so the bits are the same on every path; each row of dL/dx_t is its own
+    /// product. With <c>Unroll</c> the steps are constant blocks and the same chunk loop follows them, so an unrolled
+    /// model gives the bits of its looped twin. <paramref name="recurrentWeights"/> emits the dU products of the chunk
+    /// (from step tr = max(t0, 1), see <see cref="RecurrentChunkRows"/>), when there are steps t ≥ 1;
+    /// <paramref name="recurrentBias"/>, if given, what else reads the chunk's recurrent-side gradients.
     /// </summary>
-    protected void EmitWeightGradients(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates, Action recurrentWeights, Action? recurrentBias = null)
+    protected void EmitBackwardSteps(SourceWriter writer, ModelLayout layout, LayerSpec layer, string dGates, Action<string> step, Action firstStep, Action recurrentWeights, Action? recurrentBias = null)
     {
-        writer.WriteLine($"// The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and");
-        writer.WriteLine($"// every sum still runs over the steps in order, so the bits are those of whole-sequence products.");
-        writer.WriteLine($"int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);");
-        using (writer.WriteBlock($"for (int t0 = 0; t0 < {Spec.SeqLen}; t0 += chunkSteps)"))
+        int last = Spec.SeqLen - 1;
+        if (Spec.Unroll)
+        {
+            EmitTimeLoop(writer, 1, last, descending: true, step);
+            firstStep();
+        }
+
+        writer.WriteLine(Spec.Unroll
+            ? "// The weight gradients and dL/dx_t chunk by chunk, last chunk first, in the order of the looped time loop."
+            : "// Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.");
+        writer.WriteLine("int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);");
+        using (writer.WriteBlock($"for (int t0 = {Invariant(last)} / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)"))
         {
             writer.WriteLine($"int t1 = global::System.Math.Min(t0 + chunkSteps, {Spec.SeqLen});");
-            if (Spec.SeqLen > 1)
+            if (!Spec.Unroll)
+            {
+                if (last >= 1)
+                {
+                    using (writer.WriteBlock("for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)"))
+                    {
+                        step("t");
+                    }
+                }
+
+                using (writer.WriteBlock("if (t0 == 0)"))
+                {
+                    firstStep();
+                }
+            }
+
+            if (last >= 1)
             {
                 writer.WriteLine("int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1");
                 recurrentWeights();

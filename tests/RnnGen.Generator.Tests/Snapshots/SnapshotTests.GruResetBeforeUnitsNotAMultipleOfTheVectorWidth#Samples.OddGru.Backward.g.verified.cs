@@ -108,60 +108,62 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
                 // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
-                for (int t = 5; t >= 1; t--)
-                {
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
-                        ReadOnlySlice(_gates1, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                        ReadOnlySlice(_dHidden1, t * step, step),
-                        Slice(_dGates1, t * gateStep, gateStep),
-                        Slice(_dHidden1, (t - 1) * step, step),
-                        7,
-                        hardSigmoid: false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: batch, steps: 7,
-                        a: ref At(_dGates1, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
-                        b: ref At(_recurrentT1, 98), bRowStride: 7,
-                        init: ref At(s_zeros, 0), initRowStride: 0,
-                        c: ref At(_dResetHidden1, 0), cRowStride: 7);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
-                        ReadOnlySlice(_gates1, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden1, (t - 1) * step, step),
-                        ReadOnlySlice(_dResetHidden1, 0, step),
-                        Slice(_dGates1, t * gateStep, gateStep),
-                        Slice(_dHidden1, (t - 1) * step, step),
-                        7,
-                        hardSigmoid: false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: batch, steps: 14,
-                        a: ref At(_dGates1, t * gateStep), aRowStride: 21, aStepStride: 1,
-                        b: ref At(_recurrentT1, 0), bRowStride: 7,
-                        init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
-                        c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
-                }
-                // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
-                    ReadOnlySlice(_gates1, 0, gateStep),
-                    default,
-                    ReadOnlySlice(_dHidden1, 0, step),
-                    Slice(_dGates1, 0, gateStep),
-                    default,
-                    7,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
-                    ReadOnlySlice(_gates1, 0, gateStep),
-                    default,
-                    ReadOnlySlice(_dResetHidden1, 0, step),
-                    Slice(_dGates1, 0, gateStep),
-                    default,
-                    7,
-                    hardSigmoid: false);
-                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+                for (int t0 = 5 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)
+                    {
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                            ReadOnlySlice(_gates1, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            ReadOnlySlice(_dHidden1, t * step, step),
+                            Slice(_dGates1, t * gateStep, gateStep),
+                            Slice(_dHidden1, (t - 1) * step, step),
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_dGates1, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
+                            b: ref At(_recurrentT1, 98), bRowStride: 7,
+                            init: ref At(s_zeros, 0), initRowStride: 0,
+                            c: ref At(_dResetHidden1, 0), cRowStride: 7);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                            ReadOnlySlice(_gates1, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden1, (t - 1) * step, step),
+                            ReadOnlySlice(_dResetHidden1, 0, step),
+                            Slice(_dGates1, t * gateStep, gateStep),
+                            Slice(_dHidden1, (t - 1) * step, step),
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 14,
+                            a: ref At(_dGates1, t * gateStep), aRowStride: 21, aStepStride: 1,
+                            b: ref At(_recurrentT1, 0), bRowStride: 7,
+                            init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
+                            c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
+                    }
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                            ReadOnlySlice(_gates1, 0, gateStep),
+                            default,
+                            ReadOnlySlice(_dHidden1, 0, step),
+                            Slice(_dGates1, 0, gateStep),
+                            default,
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                            ReadOnlySlice(_gates1, 0, gateStep),
+                            default,
+                            ReadOnlySlice(_dResetHidden1, 0, step),
+                            Slice(_dGates1, 0, gateStep),
+                            default,
+                            7,
+                            hardSigmoid: false);
+                    }
                     int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
                     // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
@@ -201,60 +203,62 @@ namespace Samples
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
                 // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
-                for (int t = 5; t >= 1; t--)
-                {
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
-                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                        ReadOnlySlice(_dHidden0, t * step, step),
-                        Slice(_dGates0, t * gateStep, gateStep),
-                        Slice(_dHidden0, (t - 1) * step, step),
-                        7,
-                        hardSigmoid: false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: batch, steps: 7,
-                        a: ref At(_dGates0, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
-                        b: ref At(_recurrentT0, 98), bRowStride: 7,
-                        init: ref At(s_zeros, 0), initRowStride: 0,
-                        c: ref At(_dResetHidden0, 0), cRowStride: 7);
-                    global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
-                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                        ReadOnlySlice(_dResetHidden0, 0, step),
-                        Slice(_dGates0, t * gateStep, gateStep),
-                        Slice(_dHidden0, (t - 1) * step, step),
-                        7,
-                        hardSigmoid: false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                        rows: batch, steps: 14,
-                        a: ref At(_dGates0, t * gateStep), aRowStride: 21, aStepStride: 1,
-                        b: ref At(_recurrentT0, 0), bRowStride: 7,
-                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
-                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
-                }
-                // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
-                    ReadOnlySlice(_gates0, 0, gateStep),
-                    default,
-                    ReadOnlySlice(_dHidden0, 0, step),
-                    Slice(_dGates0, 0, gateStep),
-                    default,
-                    7,
-                    hardSigmoid: false);
-                global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
-                    ReadOnlySlice(_gates0, 0, gateStep),
-                    default,
-                    ReadOnlySlice(_dResetHidden0, 0, step),
-                    Slice(_dGates0, 0, gateStep),
-                    default,
-                    7,
-                    hardSigmoid: false);
-                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-                for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+                for (int t0 = 5 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)
+                    {
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                            ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            ReadOnlySlice(_dHidden0, t * step, step),
+                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dHidden0, (t - 1) * step, step),
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 7,
+                            a: ref At(_dGates0, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
+                            b: ref At(_recurrentT0, 98), bRowStride: 7,
+                            init: ref At(s_zeros, 0), initRowStride: 0,
+                            c: ref At(_dResetHidden0, 0), cRowStride: 7);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                            ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            ReadOnlySlice(_dResetHidden0, 0, step),
+                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dHidden0, (t - 1) * step, step),
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                            rows: batch, steps: 14,
+                            a: ref At(_dGates0, t * gateStep), aRowStride: 21, aStepStride: 1,
+                            b: ref At(_recurrentT0, 0), bRowStride: 7,
+                            init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
+                            c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
+                    }
+                    if (t0 == 0)
+                    {
+                        // t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput(
+                            ReadOnlySlice(_gates0, 0, gateStep),
+                            default,
+                            ReadOnlySlice(_dHidden0, 0, step),
+                            Slice(_dGates0, 0, gateStep),
+                            default,
+                            7,
+                            hardSigmoid: false);
+                        global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset(
+                            ReadOnlySlice(_gates0, 0, gateStep),
+                            default,
+                            ReadOnlySlice(_dResetHidden0, 0, step),
+                            Slice(_dGates0, 0, gateStep),
+                            default,
+                            7,
+                            hardSigmoid: false);
+                    }
                     int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
                     // dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(

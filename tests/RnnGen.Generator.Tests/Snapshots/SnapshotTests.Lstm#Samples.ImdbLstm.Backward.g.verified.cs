@@ -93,39 +93,41 @@ namespace Samples
                 nint gateStep = (nint)batch * 128; // floats of one time step of the gates
                 Slice(_dCell0, 0, step).Clear(); // dL/dc_T = 0: the cell state leaves only through h
                 // Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.
-                for (int t = 499; t >= 1; t--)
-                {
-                    global::RnnGen.Kernels.CellKernels.LstmBackward(
-                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_cell0, (t - 1) * step, step),
-                        ReadOnlySlice(_cellTanh0, t * step, step),
-                        ReadOnlySlice(_dHidden0, t * step, step),
-                        Slice(_dCell0, 0, step),
-                        Slice(_dGates0, t * gateStep, gateStep),
-                        32,
-                        hardSigmoid: false);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
-                        rows: batch, steps: 128,
-                        a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
-                        b: ref At(_recurrentT0, 0), bRowStride: 32,
-                        init: ref At(s_zeros, 0), initRowStride: 0,
-                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
-                }
-                global::RnnGen.Kernels.CellKernels.LstmBackward(
-                    ReadOnlySlice(_gates0, 0, gateStep),
-                    default,
-                    ReadOnlySlice(_cellTanh0, 0, step),
-                    ReadOnlySlice(_dHidden0, 0, step),
-                    Slice(_dCell0, 0, step),
-                    Slice(_dGates0, 0, gateStep),
-                    32,
-                    hardSigmoid: false);
-                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-                for (int t0 = 0; t0 < 500; t0 += chunkSteps)
+                // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+                for (int t0 = 499 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 500);
+                    for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)
+                    {
+                        global::RnnGen.Kernels.CellKernels.LstmBackward(
+                            ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_cell0, (t - 1) * step, step),
+                            ReadOnlySlice(_cellTanh0, t * step, step),
+                            ReadOnlySlice(_dHidden0, t * step, step),
+                            Slice(_dCell0, 0, step),
+                            Slice(_dGates0, t * gateStep, gateStep),
+                            32,
+                            hardSigmoid: false);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                            rows: batch, steps: 128,
+                            a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
+                            b: ref At(_recurrentT0, 0), bRowStride: 32,
+                            init: ref At(s_zeros, 0), initRowStride: 0,
+                            c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
+                    }
+                    if (t0 == 0)
+                    {
+                        global::RnnGen.Kernels.CellKernels.LstmBackward(
+                            ReadOnlySlice(_gates0, 0, gateStep),
+                            default,
+                            ReadOnlySlice(_cellTanh0, 0, step),
+                            ReadOnlySlice(_dHidden0, 0, step),
+                            Slice(_dCell0, 0, step),
+                            Slice(_dGates0, 0, gateStep),
+                            32,
+                            hardSigmoid: false);
+                    }
                     int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
                     // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(

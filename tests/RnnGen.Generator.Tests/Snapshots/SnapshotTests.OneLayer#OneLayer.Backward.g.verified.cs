@@ -83,23 +83,25 @@ partial class OneLayer
             nint step = (nint)batch * 32; // floats of one time step of h
             nint gateStep = step; // da_t is written over dL/dh_t
             // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
-            for (int t = 499; t >= 1; t--)
-            {
-                global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, t * step, step), Slice(_dHidden0, t * step, step));
-                global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
-                    rows: batch, steps: 32,
-                    a: ref At(_dHidden0, t * gateStep), aRowStride: 32, aStepStride: 1,
-                    b: ref At(_recurrentT0, 0), bRowStride: 32,
-                    init: ref At(s_zeros, 0), initRowStride: 0,
-                    c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
-            }
-            global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
-            // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-            // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-            int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-            for (int t0 = 0; t0 < 500; t0 += chunkSteps)
+            // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
+            int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+            for (int t0 = 499 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
             {
                 int t1 = global::System.Math.Min(t0 + chunkSteps, 500);
+                for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)
+                {
+                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, t * step, step), Slice(_dHidden0, t * step, step));
+                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                        rows: batch, steps: 32,
+                        a: ref At(_dHidden0, t * gateStep), aRowStride: 32, aStepStride: 1,
+                        b: ref At(_recurrentT0, 0), bRowStride: 32,
+                        init: ref At(s_zeros, 0), initRowStride: 0,
+                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
+                }
+                if (t0 == 0)
+                {
+                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
+                }
                 int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
                 // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_498 read transposed.
                 global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct32(

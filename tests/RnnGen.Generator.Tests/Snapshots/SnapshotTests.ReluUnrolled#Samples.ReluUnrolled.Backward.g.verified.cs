@@ -102,10 +102,9 @@ namespace Samples
                     init: ref At(s_zeros, 0), initRowStride: 0,
                     c: ref At(_dHidden0, (1 - 1) * step), cRowStride: 20);
                 global::RnnGen.Kernels.Activations.ReluBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
-                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-                for (int t0 = 0; t0 < 3; t0 += chunkSteps)
+                // The weight gradients and dL/dx_t chunk by chunk, last chunk first, in the order of the looped time loop.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+                for (int t0 = 2 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 3);
                     int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1

@@ -90,42 +90,44 @@ namespace Samples
                 nint step = (nint)batch * 32; // floats of one time step of h
                 nint gateStep = (nint)batch * 96; // floats of one time step of the gates
                 // Through time, last step first: both sides of dz_t, dL/dh_(t-1) = dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.
-                for (int t = 199; t >= 1; t--)
-                {
-                    global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(
-                        ReadOnlySlice(_gates0, t * gateStep, gateStep),
-                        ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
-                        ReadOnlySlice(_hidden0, (t - 1) * step, step),
-                        ReadOnlySlice(_dHidden0, t * step, step),
-                        Slice(_dGates0, t * gateStep, gateStep),
-                        Slice(_dRecurrent0, t * gateStep, gateStep),
-                        Slice(_dHidden0, (t - 1) * step, step),
-                        32,
-                        hardSigmoid: false,
-                        overwritePrevious: true);
-                    global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
-                        rows: batch, steps: 96,
-                        a: ref At(_dRecurrent0, t * gateStep), aRowStride: 96, aStepStride: 1,
-                        b: ref At(_recurrentT0, 0), bRowStride: 32,
-                        init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
-                        c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
-                }
-                global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(
-                    ReadOnlySlice(_gates0, 0, gateStep),
-                    ReadOnlySlice(_recurrent0, 0, gateStep),
-                    default,
-                    ReadOnlySlice(_dHidden0, 0, step),
-                    Slice(_dGates0, 0, gateStep),
-                    Slice(_dRecurrent0, 0, gateStep),
-                    default,
-                    32,
-                    hardSigmoid: false);
-                // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-                // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-                for (int t0 = 0; t0 < 200; t0 += chunkSteps)
+                // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
+                int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+                for (int t0 = 199 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)
+                    {
+                        global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(
+                            ReadOnlySlice(_gates0, t * gateStep, gateStep),
+                            ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
+                            ReadOnlySlice(_hidden0, (t - 1) * step, step),
+                            ReadOnlySlice(_dHidden0, t * step, step),
+                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dRecurrent0, t * gateStep, gateStep),
+                            Slice(_dHidden0, (t - 1) * step, step),
+                            32,
+                            hardSigmoid: false,
+                            overwritePrevious: true);
+                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
+                            rows: batch, steps: 96,
+                            a: ref At(_dRecurrent0, t * gateStep), aRowStride: 96, aStepStride: 1,
+                            b: ref At(_recurrentT0, 0), bRowStride: 32,
+                            init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
+                            c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
+                    }
+                    if (t0 == 0)
+                    {
+                        global::RnnGen.Kernels.CellKernels.GruResetAfterBackward(
+                            ReadOnlySlice(_gates0, 0, gateStep),
+                            ReadOnlySlice(_recurrent0, 0, gateStep),
+                            default,
+                            ReadOnlySlice(_dHidden0, 0, step),
+                            Slice(_dGates0, 0, gateStep),
+                            Slice(_dRecurrent0, 0, gateStep),
+                            default,
+                            32,
+                            hardSigmoid: false);
+                    }
                     int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
                     // dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(

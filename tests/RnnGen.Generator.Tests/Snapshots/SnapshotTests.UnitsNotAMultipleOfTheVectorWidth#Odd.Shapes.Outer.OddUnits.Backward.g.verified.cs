@@ -103,23 +103,27 @@ namespace Odd.Shapes
                     nint step = (nint)batch * 7; // floats of one time step of h
                     nint gateStep = step; // da_t is written over dL/dh_t
                     // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
-                    for (int t = 5; t >= 1; t--)
-                    {
-                        global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, t * step, step), Slice(_dHidden1, t * step, step));
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                            rows: batch, steps: 7,
-                            a: ref At(_dHidden1, t * gateStep), aRowStride: 7, aStepStride: 1,
-                            b: ref At(_recurrentT1, 0), bRowStride: 7,
-                            init: ref At(s_zeros, 0), initRowStride: 0,
-                            c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
-                    }
-                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, 0, step), Slice(_dHidden1, 0, step));
-                    // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-                    // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-                    int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-                    for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                    // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
+                    int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+                    for (int t0 = 5 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
                     {
                         int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                        for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)
+                        {
+                            global::RnnGen.Kernels.Activations.TanhBackward(
+                                ReadOnlySlice(_hidden1, t * step, step),
+                                Slice(_dHidden1, t * step, step));
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                                rows: batch, steps: 7,
+                                a: ref At(_dHidden1, t * gateStep), aRowStride: 7, aStepStride: 1,
+                                b: ref At(_recurrentT1, 0), bRowStride: 7,
+                                init: ref At(s_zeros, 0), initRowStride: 0,
+                                c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
+                        }
+                        if (t0 == 0)
+                        {
+                            global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden1, 0, step), Slice(_dHidden1, 0, step));
+                        }
                         int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
                         // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
@@ -154,23 +158,27 @@ namespace Odd.Shapes
                     nint step = (nint)batch * 7; // floats of one time step of h
                     nint gateStep = step; // da_t is written over dL/dh_t
                     // Through time, last step first: da_t = dL/dh_t ⊙ (1 − h_t²) in place, then dL/dh_(t-1) += da_t·Uᵀ.
-                    for (int t = 5; t >= 1; t--)
-                    {
-                        global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, t * step, step), Slice(_dHidden0, t * step, step));
-                        global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
-                            rows: batch, steps: 7,
-                            a: ref At(_dHidden0, t * gateStep), aRowStride: 7, aStepStride: 1,
-                            b: ref At(_recurrentT0, 0), bRowStride: 7,
-                            init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
-                            c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
-                    }
-                    global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
-                    // The weight gradients and dL/dx_t over chunks of steps that stay in L2: dz is read from memory once, and
-                    // every sum still runs over the steps in order, so the bits are those of whole-sequence products.
-                    int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerChunk(gateStep);
-                    for (int t0 = 0; t0 < 6; t0 += chunkSteps)
+                    // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
+                    int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
+                    for (int t0 = 5 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
                     {
                         int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                        for (int t = t1 - 1; t >= global::System.Math.Max(t0, 1); t--)
+                        {
+                            global::RnnGen.Kernels.Activations.TanhBackward(
+                                ReadOnlySlice(_hidden0, t * step, step),
+                                Slice(_dHidden0, t * step, step));
+                            global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
+                                rows: batch, steps: 7,
+                                a: ref At(_dHidden0, t * gateStep), aRowStride: 7, aStepStride: 1,
+                                b: ref At(_recurrentT0, 0), bRowStride: 7,
+                                init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
+                                c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
+                        }
+                        if (t0 == 0)
+                        {
+                            global::RnnGen.Kernels.Activations.TanhBackward(ReadOnlySlice(_hidden0, 0, step), Slice(_dHidden0, 0, step));
+                        }
                         int tr = global::System.Math.Max(t0, 1); // dU pairs dz_t with h_(t-1), so its steps start at 1
                         // dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_4 read transposed.
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(

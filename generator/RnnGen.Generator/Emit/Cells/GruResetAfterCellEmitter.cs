@@ -64,14 +64,13 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         int i = layer.Index;
         int u = layer.Units;
         int width = layer.GateWidth;
-        int last = Spec.SeqLen - 1;
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
         bool fresh = WritesStateGradientFresh(layout, layer);
         string overwrite = fresh ? ", overwritePrevious: true" : "";
         EmitStepSizes(writer, layer, "h");
         writer.WriteLine($"// Through time, last step first: both sides of dz_t, dL/dh_(t-1) {(fresh ? "=" : "+=")} dh⊙z, then dL/dh_(t-1) += dz_rec·Uᵀ.");
-        EmitTimeLoop(writer, 1, last, descending: true, t =>
+        EmitBackwardSteps(writer, layout, layer, $"_dGates{i}", step: t =>
         {
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}", $"_dRecurrent{i}"))
@@ -79,10 +78,11 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
                 writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument}{overwrite});");
                 EmitRecurrentStateGradient(writer, layer, t, $"_dRecurrent{i}", 0, width);
             }
-        });
-        EmitPassThroughMasked(writer, layer, "0");
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {SpanOf($"_dRecurrent{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
-        EmitWeightGradients(writer, layout, layer, $"_dGates{i}", () =>
+        }, firstStep: () =>
+        {
+            EmitPassThroughMasked(writer, layer, "0");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {SpanOf($"_dRecurrent{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
+        }, recurrentWeights: () =>
         {
             writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_rec,t.");
             EmitRecurrentWeightGradient(writer, layout, layer, $"_dRecurrent{i}", 0, width);

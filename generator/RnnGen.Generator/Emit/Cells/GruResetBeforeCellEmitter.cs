@@ -73,13 +73,12 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         int i = layer.Index;
         int u = layer.Units;
         int width = layer.GateWidth;
-        int last = Spec.SeqLen - 1;
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
         string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
         EmitStepSizes(writer, layer, "h");
         writer.WriteLine("// Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.");
-        EmitTimeLoop(writer, 1, last, descending: true, t =>
+        EmitBackwardSteps(writer, layout, layer, $"_dGates{i}", step: t =>
         {
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}"))
@@ -100,12 +99,13 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
 
                 EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, 2 * u);
             }
-        });
-        writer.WriteLine("// t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.");
-        EmitPassThroughMasked(writer, layer, "0");
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
-        EmitWeightGradients(writer, layout, layer, $"_dGates{i}", () =>
+        }, firstStep: () =>
+        {
+            writer.WriteLine("// t = 0: h_(-1) = 0, so dr = 0 and nothing flows further back.");
+            EmitPassThroughMasked(writer, layer, "0");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", "0", "gateStep")}, default, {u}, {HardSigmoidArgument});");
+        }, recurrentWeights: () =>
         {
             writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
             EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);

@@ -69,13 +69,12 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         int i = layer.Index;
         int u = layer.Units;
         int width = layer.GateWidth;
-        int last = Spec.SeqLen - 1;
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
         EmitStepSizes(writer, layer, "h and c");
         writer.WriteLine($"{SpanOf($"_dCell{i}", "0", "step")}.Clear(); // dL/dc_T = 0: the cell state leaves only through h");
         writer.WriteLine("// Through time, last step first: dz_t from the gates, then dL/dh_(t-1) += dz_t·Uᵀ.");
-        EmitTimeLoop(writer, 1, last, descending: true, t =>
+        EmitBackwardSteps(writer, layout, layer, $"_dGates{i}", step: t =>
         {
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}"))
@@ -85,11 +84,12 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
                 EmitMaskedCellEpilogue(writer, layer, t);
                 EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width, fresh: WritesStateGradientFresh(layout, layer));
             }
-        });
-        EmitPassThroughMasked(writer, layer, "0");
-        EmitTakeMaskedCell(writer, layer, "0");
-        writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_cellTanh{i}", "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {u}, {HardSigmoidArgument});");
-        EmitWeightGradients(writer, layout, layer, $"_dGates{i}", () =>
+        }, firstStep: () =>
+        {
+            EmitPassThroughMasked(writer, layer, "0");
+            EmitTakeMaskedCell(writer, layer, "0");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", "0", "gateStep", readOnly: true)}, default, {SpanOf($"_cellTanh{i}", "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", "0", "gateStep")}, {u}, {HardSigmoidArgument});");
+        }, recurrentWeights: () =>
         {
             writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·dz_t.");
             EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, width);

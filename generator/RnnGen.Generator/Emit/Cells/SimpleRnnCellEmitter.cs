@@ -61,7 +61,7 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
         writer.WriteLine($"nint step = (nint)batch * {u}; // floats of one time step of h");
         writer.WriteLine("nint gateStep = step; // da_t is written over dL/dh_t");
         writer.WriteLine($"// Through time, last step first: da_t = dL/dh_t ⊙ {Derivative} in place, then dL/dh_(t-1) += da_t·Uᵀ.");
-        EmitTimeLoop(writer, 1, last, descending: true, t =>
+        EmitBackwardSteps(writer, layout, layer, dh, step: t =>
         {
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t)) // da_t is dL/dh_t in place, all zeros once passed through
@@ -69,10 +69,11 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
                 writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step")});");
                 EmitRecurrentStateGradient(writer, layer, t, dh, 0, u, fresh: WritesStateGradientFresh(layout, layer));
             }
-        });
-        EmitPassThroughMasked(writer, layer, "0");
-        writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step")});");
-        EmitWeightGradients(writer, layout, layer, dh, () =>
+        }, firstStep: () =>
+        {
+            EmitPassThroughMasked(writer, layer, "0");
+            writer.WriteLine($"global::RnnGen.Kernels.Activations.{backward}({SpanOf(h, "0", "step", readOnly: true)}, {SpanOf(dh, "0", "step")});");
+        }, recurrentWeights: () =>
         {
             writer.WriteLine($"// dU += Σ_(t≥1) h_(t-1)ᵀ·da_t: h_0 … h_{last - 1} read transposed.");
             EmitRecurrentWeightGradient(writer, layout, layer, dh, 0, u);
