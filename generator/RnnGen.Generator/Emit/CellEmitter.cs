@@ -11,8 +11,12 @@ internal readonly record struct Operand(string Array, string Offset, string RowS
     public string Reference => $"ref At({Array}, {Offset})";
 }
 
-/// <summary>A batch buffer a cell needs: [SeqLen, B, Width] for a sequence, or [B, Width] for one step's scratch.</summary>
-internal sealed record BufferSpec(string Field, int Width, bool PerStep, string Description);
+/// <summary>
+/// A batch buffer a cell needs: [SeqLen, B, Width] for a sequence, [B, Width] for one step's scratch
+/// (<paramref name="PerStep"/>), or, for gate gradients, the steps of one backward chunk (<paramref name="BackwardChunk"/>,
+/// see <see cref="CellEmitter.GateGradientRow"/>).
+/// </summary>
+internal sealed record BufferSpec(string Field, int Width, bool PerStep, string Description, bool BackwardChunk = false);
 
 /// <summary>
 /// The cell-specific part of a recurrent layer: its Keras description, equations, buffers, the widths of its matrix
@@ -66,8 +70,13 @@ internal abstract class CellEmitter(ModelSpec spec)
 
     protected static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary><c>expression + offset</c>, or the expression alone when the offset is 0, so the generated code stays plain.</summary>
-    protected static string Plus(string expression, int offset) => offset == 0 ? expression : $"{expression} + {Invariant(offset)}";
+    /// <summary><c>expression + offset</c>, leaving out a side that is 0, so the generated code stays plain.</summary>
+    protected static string Plus(string expression, int offset) => (expression, offset) switch
+    {
+        (_, 0) => expression,
+        ("0", _) => Invariant(offset),
+        _ => $"{expression} + {Invariant(offset)}",
+    };
 
     /// <summary><c>a + b</c> of two offset expressions, leaving out a side that is 0, so the generated code stays plain.</summary>
     protected static string Sum(string a, string b) => (a, b) switch
@@ -185,7 +194,7 @@ internal abstract class CellEmitter(ModelSpec spec)
     /// step's slots of the gate gradients <paramref name="gateGradients"/>, which the weight gradients sum over all steps.
     /// </summary>
     protected IDisposable? BackwardUnlessAllPadding(SourceWriter writer, LayerSpec layer, string t, params string[] gateGradients) =>
-        SkipWhenAllPadding(writer, layer, t, gateGradients.Select(field => SpanOf(field, $"{t} * gateStep", "gateStep")));
+        SkipWhenAllPadding(writer, layer, t, gateGradients.Select(field => SpanOf(field, GateGradientRow(t), "gateStep")));
 
     /// <summary>
     /// The one mechanism behind both: with mask_zero, <c>if (step t is all padding) { clear the slots } else {</c> (or
@@ -465,17 +474,37 @@ internal abstract class CellEmitter(ModelSpec spec)
         if (!RecurrentDropout)
         {
             Operand init = fresh ? new("s_zeros", "0", "0") : new(dh, $"({t} - 1) * step", Invariant(u));
-            writer.WriteLine(MatMul(u, "batch", Invariant(count), new(dz, Plus($"{t} * gateStep", first), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(first * u), Invariant(u)), init, new(dh, $"({t} - 1) * step", Invariant(u))));
+            writer.WriteLine(MatMul(u, "batch", Invariant(count), new(dz, Plus(GateGradientRow(t), first), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(first * u), Invariant(u)), init, new(dh, $"({t} - 1) * step", Invariant(u))));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(MatMul(u, "batch", Invariant(groupWidth), new(dz, Plus($"{t} * gateStep", k * groupWidth), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(k * groupWidth * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dHiddenPart{i}", "0", Invariant(u))));
+            writer.WriteLine(MatMul(u, "batch", Invariant(groupWidth), new(dz, Plus(GateGradientRow(t), k * groupWidth), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(k * groupWidth * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dHiddenPart{i}", "0", Invariant(u))));
             writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", Group(k, "step"), "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
         }
     }
+
+    /// <summary>
+    /// Whether the gate gradients live in buffers of one backward chunk of steps (<see cref="BufferSpec.BackwardChunk"/>):
+    /// each chunk's weight gradients read its dz right after its steps wrote it (<see cref="EmitBackwardSteps"/>), so dz
+    /// needs no slot per step of the sequence, and one chunk's 512 KB, reused, stays in cache instead of 32.8 MB going
+    /// to memory and back (LSTM(32) over 500 steps at B = 128). Not with <c>Unroll</c>, whose weight gradients run
+    /// after all steps, nor for a cell whose gate gradients are its dL/dh buffer (SimpleRNN's da).
+    /// </summary>
+    protected virtual bool GateGradientsInChunks => !Spec.Unroll;
+
+    /// <summary>
+    /// The offset of step <paramref name="t"/>'s row block of the gate gradients: (t − t0)·gateStep in a chunk buffer, whose
+    /// slot 0 is the chunk's first step t0, or t·gateStep where the buffer spans the sequence.
+    /// </summary>
+    protected string GateGradientRow(string t) => (GateGradientsInChunks, t) switch
+    {
+        (false, _) => $"{t} * gateStep",
+        (true, "t0" or "0") => "0", // step 0 is slot 0 of the chunk t0 = 0
+        _ => $"({t} - t0) * gateStep",
+    };
 
     /// <summary>
     /// The rows of the current chunk's dU products: dz_t for t in [tr, t1), paired with h_(t-1) (see
@@ -548,14 +577,14 @@ internal abstract class CellEmitter(ModelSpec spec)
         string gradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
         if (!RecurrentDropout)
         {
-            writer.WriteLine(AddTransposedProduct(count, Invariant(u), RecurrentChunkRows, new(ModelLayout.HiddenField(layer), "(tr - 1) * step", Invariant(u)), new(dz, Plus("tr * gateStep", first), Invariant(width)), new("_gradients", Plus(gradient, first), Invariant(width))));
+            writer.WriteLine(AddTransposedProduct(count, Invariant(u), RecurrentChunkRows, new(ModelLayout.HiddenField(layer), "(tr - 1) * step", Invariant(u)), new(dz, Plus(GateGradientRow("tr"), first), Invariant(width)), new("_gradients", Plus(gradient, first), Invariant(width))));
             return;
         }
 
         int groupWidth = width / Groups(layer);
         for (int k = first / groupWidth; k < (first + count) / groupWidth; k++)
         {
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), RecurrentChunkRows, new($"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + tr * step", Invariant(u)), new(dz, Plus("tr * gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(gradient, k * groupWidth), Invariant(width))));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(u), RecurrentChunkRows, new($"_droppedHidden{i}", $"{Group(k, $"{Spec.SeqLen} * step")} + tr * step", Invariant(u)), new(dz, Plus(GateGradientRow("tr"), k * groupWidth), Invariant(width)), new("_gradients", Plus(gradient, k * groupWidth), Invariant(width))));
         }
     }
 
@@ -578,16 +607,16 @@ internal abstract class CellEmitter(ModelSpec spec)
         for (int k = 0; k < groups; k++)
         {
             string input = InputDropout ? $"_droppedInput{i}" : layout.InputField(layer);
-            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), Rows, new(input, Sum(Group(k, $"{Spec.SeqLen} * batch * {d}"), inputChunk), Invariant(d)), new(dGates, Plus("t0 * gateStep", k * groupWidth), Invariant(width)), new("_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width))));
+            writer.WriteLine(AddTransposedProduct(groupWidth, Invariant(d), Rows, new(input, Sum(Group(k, $"{Spec.SeqLen} * batch * {d}"), inputChunk), Invariant(d)), new(dGates, Plus(GateGradientRow("t0"), k * groupWidth), Invariant(width)), new("_gradients", Plus(kernelGradient, k * groupWidth), Invariant(width))));
         }
 
         writer.WriteLine("// db += Σ_t Σ_b dz_t[b].");
-        writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dGates, "t0 * gateStep", "(t1 - t0) * gateStep", readOnly: true)}, {width}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", Invariant(width))});");
+        writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf(dGates, GateGradientRow("t0"), "(t1 - t0) * gateStep", readOnly: true)}, {width}, {SpanOf("_gradients", layout.Bias(layer).PropertyName + "Offset", Invariant(width))});");
         writer.WriteLine($"// dL/dx_t = dz_t·Wᵀ for the chunk's steps{(InputDropout ? ", ⊙ the input mask(s)" : string.Empty)}, into {dx}.");
         string chunk = $"(t1 - t0) * batch * {d}";
         if (groups == 1)
         {
-            writer.WriteLine(MatMul(d, Rows, Invariant(width), new(dGates, "t0 * gateStep", Invariant(width)), "1", new($"_kernelT{i}", "0", Invariant(d)), new("s_zeros", "0", "0"), new(dx, inputChunk, Invariant(d))));
+            writer.WriteLine(MatMul(d, Rows, Invariant(width), new(dGates, GateGradientRow("t0"), Invariant(width)), "1", new($"_kernelT{i}", "0", Invariant(d)), new("s_zeros", "0", "0"), new(dx, inputChunk, Invariant(d))));
             if (InputDropout)
             {
                 writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf(dx, inputChunk, chunk, readOnly: true)}, {SpanOf($"_inputMask{i}", "0", $"batch * {d}", readOnly: true)}, {SpanOf(dx, inputChunk, chunk)}, accumulate: false);");
@@ -598,7 +627,7 @@ internal abstract class CellEmitter(ModelSpec spec)
 
         for (int k = 0; k < groups; k++)
         {
-            writer.WriteLine(MatMul(d, Rows, Invariant(groupWidth), new(dGates, Plus("t0 * gateStep", k * groupWidth), Invariant(width)), "1", new($"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d)), new("s_zeros", "0", "0"), new($"_dInputPart{i}", "0", Invariant(d))));
+            writer.WriteLine(MatMul(d, Rows, Invariant(groupWidth), new(dGates, Plus(GateGradientRow("t0"), k * groupWidth), Invariant(width)), "1", new($"_kernelT{i}", Invariant(k * groupWidth * d), Invariant(d)), new("s_zeros", "0", "0"), new($"_dInputPart{i}", "0", Invariant(d))));
             writer.WriteLine($"global::RnnGen.Kernels.DropoutKernels.MaskSequence({SpanOf($"_dInputPart{i}", "0", chunk, readOnly: true)}, {SpanOf($"_inputMask{i}", Group(k, $"batch * {d}"), $"batch * {d}", readOnly: true)}, {SpanOf(dx, inputChunk, chunk)}, accumulate: {(k > 0 ? "true" : "false")});");
         }
     }

@@ -53,8 +53,13 @@ internal static class HeaderEmitter
             writer.WriteLine($"//   {ModelLayout.HiddenField(layer)}, {ModelLayout.HiddenGradientField(layer)}    [{spec.SeqLen}, B, {layer.Units}]  h_t and dL/dh_t of {layer.KerasName}");
             foreach (BufferSpec buffer in cell.AllBuffers(layer))
             {
-                string shape = buffer.PerStep ? $"[B, {buffer.Width}]" : $"[{spec.SeqLen}, B, {buffer.Width}]";
-                writer.WriteLine($"//   {buffer.Field.PadRight(21)} {shape}  {buffer.Description}");
+                (string shape, string note) = buffer switch
+                {
+                    { PerStep: true } => ($"[B, {buffer.Width}]", string.Empty),
+                    { BackwardChunk: true } when !spec.Unroll => ($"[chunk, B, {buffer.Width}]", " of one backward chunk of steps, reused"),
+                    _ => ($"[{spec.SeqLen}, B, {buffer.Width}]", string.Empty),
+                };
+                writer.WriteLine($"//   {buffer.Field.PadRight(21)} {shape}  {buffer.Description}{note}");
             }
         }
 

@@ -469,9 +469,12 @@ internal static class ModelEmitter
                     writer.WriteLine($"{ModelLayout.HiddenGradientField(layer)} = new float[SeqLen * batch * {layer.Units}];");
                     foreach (BufferSpec buffer in cell.AllBuffers(layer))
                     {
-                        writer.WriteLine(buffer.PerStep
-                            ? $"{buffer.Field} = new float[batch * {buffer.Width}];"
-                            : $"{buffer.Field} = new float[SeqLen * batch * {buffer.Width}];");
+                        writer.WriteLine(buffer switch
+                        {
+                            { PerStep: true } => $"{buffer.Field} = new float[batch * {buffer.Width}];",
+                            { BackwardChunk: true } when !spec.Unroll => $"{buffer.Field} = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * {buffer.Width})]; // one backward chunk of steps",
+                            _ => $"{buffer.Field} = new float[SeqLen * batch * {buffer.Width}];",
+                        });
                     }
                 }
 

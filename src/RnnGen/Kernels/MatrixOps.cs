@@ -151,6 +151,18 @@ public static class MatrixOps
     /// </summary>
     public static int StepsPerBackwardChunk(nint floatsPerStep) => StepsPer(BackwardChunkFloats, floatsPerStep);
 
+    /// <summary>
+    /// The floats of a buffer that holds one backward chunk of steps (<see cref="StepsPerBackwardChunk"/>) for shards of up
+    /// to the rows whose step is <paramref name="floatsPerStep"/> floats: min(T, steps per chunk)·floats per step is at most
+    /// min(T·floats per step, max(<see cref="BackwardChunkFloats"/>, floats per step)) for every smaller shard too.
+    /// </summary>
+    public static int BackwardChunkCapacity(int seqLen, int floatsPerStep)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(seqLen);
+        ArgumentOutOfRangeException.ThrowIfNegative(floatsPerStep);
+        return (int)Math.Min((long)seqLen * floatsPerStep, Math.Max(BackwardChunkFloats, floatsPerStep));
+    }
+
     private static int StepsPer(int chunkFloats, nint floatsPerStep)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(floatsPerStep);

@@ -21,8 +21,8 @@
 //   _hidden0, _dHidden0    [500, B, 32]  h_t and dL/dh_t of gru
 //   _gates0               [500, B, 96]  [z, r, ĥ]
 //   _recurrent0           [500, B, 96]  h_(t-1)·U + b_1
-//   _dGates0              [500, B, 96]  input-side dL/dz_t
-//   _dRecurrent0          [500, B, 96]  recurrent-side dL/dz_t
+//   _dGates0              [chunk, B, 96]  input-side dL/dz_t of one backward chunk of steps, reused
+//   _dRecurrent0          [chunk, B, 96]  recurrent-side dL/dz_t of one backward chunk of steps, reused
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul32, MatMul96); the time loop is a loop (Unroll = false).
@@ -103,15 +103,15 @@ namespace Samples
                             ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
                             ReadOnlySlice(_hidden0, (t - 1) * step, step),
                             ReadOnlySlice(_dHidden0, t * step, step),
-                            Slice(_dGates0, t * gateStep, gateStep),
-                            Slice(_dRecurrent0, t * gateStep, gateStep),
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep),
+                            Slice(_dRecurrent0, (t - t0) * gateStep, gateStep),
                             Slice(_dHidden0, (t - 1) * step, step),
                             32,
                             hardSigmoid: false,
                             overwritePrevious: true);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                             rows: batch, steps: 96,
-                            a: ref At(_dRecurrent0, t * gateStep), aRowStride: 96, aStepStride: 1,
+                            a: ref At(_dRecurrent0, (t - t0) * gateStep), aRowStride: 96, aStepStride: 1,
                             b: ref At(_recurrentT0, 0), bRowStride: 32,
                             init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
                             c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
@@ -134,28 +134,28 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(
                         rows: 32, steps: (t1 - tr) * batch,
                         a: ref At(_hidden0, (tr - 1) * step), aStepStride: 32,
-                        b: ref At(_dRecurrent0, tr * gateStep), bRowStride: 96,
+                        b: ref At(_dRecurrent0, (tr - t0) * gateStep), bRowStride: 96,
                         c: ref At(_gradients, GruRecurrentKernelOffset), cRowStride: 96);
                     // db_1 += Σ_t Σ_b dz_rec,t[b] (b_1 enters every step, the first included).
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dRecurrent0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dRecurrent0, 0, (t1 - t0) * gateStep),
                         96,
                         Slice(_gradients, GruBiasOffset + 96, 96));
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct96(
                         rows: 32, steps: (t1 - t0) * batch,
                         a: ref At(_embedded, t0 * batch * 32), aStepStride: 32,
-                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 96,
+                        b: ref At(_dGates0, 0), bRowStride: 96,
                         c: ref At(_gradients, GruKernelOffset), cRowStride: 96);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates0, 0, (t1 - t0) * gateStep),
                         96,
                         Slice(_gradients, GruBiasOffset, 96));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                         rows: (t1 - t0) * batch, steps: 96,
-                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 96, aStepStride: 1,
+                        a: ref At(_dGates0, 0), aRowStride: 96, aStepStride: 1,
                         b: ref At(_kernelT0, 0), bRowStride: 32,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dEmbedded, t0 * batch * 32), cRowStride: 32);

@@ -25,12 +25,12 @@
 //   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t of gru
 //   _gates0               [6, B, 21]  [z, r, ĥ]
 //   _resetHidden0         [6, B, 7]  r⊙h_(t-1)
-//   _dGates0              [6, B, 21]  dL/dz_t
+//   _dGates0              [chunk, B, 21]  dL/dz_t of one backward chunk of steps, reused
 //   _dResetHidden0        [B, 7]  d(r⊙h) of the step in progress
 //   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of gru_1
 //   _gates1               [6, B, 21]  [z, r, ĥ]
 //   _resetHidden1         [6, B, 7]  r⊙h_(t-1)
-//   _dGates1              [6, B, 21]  dL/dz_t
+//   _dGates1              [chunk, B, 21]  dL/dz_t of one backward chunk of steps, reused
 //   _dResetHidden1        [B, 7]  d(r⊙h) of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
@@ -119,13 +119,13 @@ namespace Samples
                             ReadOnlySlice(_gates1, t * gateStep, gateStep),
                             ReadOnlySlice(_hidden1, (t - 1) * step, step),
                             ReadOnlySlice(_dHidden1, t * step, step),
-                            Slice(_dGates1, t * gateStep, gateStep),
+                            Slice(_dGates1, (t - t0) * gateStep, gateStep),
                             Slice(_dHidden1, (t - 1) * step, step),
                             7,
                             hardSigmoid: false);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                             rows: batch, steps: 7,
-                            a: ref At(_dGates1, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
+                            a: ref At(_dGates1, (t - t0) * gateStep + 14), aRowStride: 21, aStepStride: 1,
                             b: ref At(_recurrentT1, 98), bRowStride: 7,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dResetHidden1, 0), cRowStride: 7);
@@ -133,13 +133,13 @@ namespace Samples
                             ReadOnlySlice(_gates1, t * gateStep, gateStep),
                             ReadOnlySlice(_hidden1, (t - 1) * step, step),
                             ReadOnlySlice(_dResetHidden1, 0, step),
-                            Slice(_dGates1, t * gateStep, gateStep),
+                            Slice(_dGates1, (t - t0) * gateStep, gateStep),
                             Slice(_dHidden1, (t - 1) * step, step),
                             7,
                             hardSigmoid: false);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                             rows: batch, steps: 14,
-                            a: ref At(_dGates1, t * gateStep), aRowStride: 21, aStepStride: 1,
+                            a: ref At(_dGates1, (t - t0) * gateStep), aRowStride: 21, aStepStride: 1,
                             b: ref At(_recurrentT1, 0), bRowStride: 7,
                             init: ref At(_dHidden1, (t - 1) * step), initRowStride: 7,
                             c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
@@ -169,28 +169,28 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
                         rows: 7, steps: (t1 - tr) * batch,
                         a: ref At(_hidden1, (tr - 1) * step), aStepStride: 7,
-                        b: ref At(_dGates1, tr * gateStep), bRowStride: 21,
+                        b: ref At(_dGates1, (tr - t0) * gateStep), bRowStride: 21,
                         c: ref At(_gradients, Gru1RecurrentKernelOffset), cRowStride: 21);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
                         rows: 7, steps: (t1 - tr) * batch,
                         a: ref At(_resetHidden1, tr * step), aStepStride: 7,
-                        b: ref At(_dGates1, tr * gateStep + 14), bRowStride: 21,
+                        b: ref At(_dGates1, (tr - t0) * gateStep + 14), bRowStride: 21,
                         c: ref At(_gradients, Gru1RecurrentKernelOffset + 14), cRowStride: 21);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
                         rows: 7, steps: (t1 - t0) * batch,
                         a: ref At(_hidden0, t0 * batch * 7), aStepStride: 7,
-                        b: ref At(_dGates1, t0 * gateStep), bRowStride: 21,
+                        b: ref At(_dGates1, 0), bRowStride: 21,
                         c: ref At(_gradients, Gru1KernelOffset), cRowStride: 21);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates1, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates1, 0, (t1 - t0) * gateStep),
                         21,
                         Slice(_gradients, Gru1BiasOffset, 21));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dHidden0.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                         rows: (t1 - t0) * batch, steps: 21,
-                        a: ref At(_dGates1, t0 * gateStep), aRowStride: 21, aStepStride: 1,
+                        a: ref At(_dGates1, 0), aRowStride: 21, aStepStride: 1,
                         b: ref At(_kernelT1, 0), bRowStride: 7,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dHidden0, t0 * batch * 7), cRowStride: 7);
@@ -214,13 +214,13 @@ namespace Samples
                             ReadOnlySlice(_gates0, t * gateStep, gateStep),
                             ReadOnlySlice(_hidden0, (t - 1) * step, step),
                             ReadOnlySlice(_dHidden0, t * step, step),
-                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep),
                             Slice(_dHidden0, (t - 1) * step, step),
                             7,
                             hardSigmoid: false);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                             rows: batch, steps: 7,
-                            a: ref At(_dGates0, t * gateStep + 14), aRowStride: 21, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep + 14), aRowStride: 21, aStepStride: 1,
                             b: ref At(_recurrentT0, 98), bRowStride: 7,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dResetHidden0, 0), cRowStride: 7);
@@ -228,13 +228,13 @@ namespace Samples
                             ReadOnlySlice(_gates0, t * gateStep, gateStep),
                             ReadOnlySlice(_hidden0, (t - 1) * step, step),
                             ReadOnlySlice(_dResetHidden0, 0, step),
-                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep),
                             Slice(_dHidden0, (t - 1) * step, step),
                             7,
                             hardSigmoid: false);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                             rows: batch, steps: 14,
-                            a: ref At(_dGates0, t * gateStep), aRowStride: 21, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep), aRowStride: 21, aStepStride: 1,
                             b: ref At(_recurrentT0, 0), bRowStride: 7,
                             init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
                             c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
@@ -264,28 +264,28 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct14(
                         rows: 7, steps: (t1 - tr) * batch,
                         a: ref At(_hidden0, (tr - 1) * step), aStepStride: 7,
-                        b: ref At(_dGates0, tr * gateStep), bRowStride: 21,
+                        b: ref At(_dGates0, (tr - t0) * gateStep), bRowStride: 21,
                         c: ref At(_gradients, GruRecurrentKernelOffset), cRowStride: 21);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct7(
                         rows: 7, steps: (t1 - tr) * batch,
                         a: ref At(_resetHidden0, tr * step), aStepStride: 7,
-                        b: ref At(_dGates0, tr * gateStep + 14), bRowStride: 21,
+                        b: ref At(_dGates0, (tr - t0) * gateStep + 14), bRowStride: 21,
                         c: ref At(_gradients, GruRecurrentKernelOffset + 14), cRowStride: 21);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct21(
                         rows: 5, steps: (t1 - t0) * batch,
                         a: ref At(_embedded, t0 * batch * 5), aStepStride: 5,
-                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 21,
+                        b: ref At(_dGates0, 0), bRowStride: 21,
                         c: ref At(_gradients, GruKernelOffset), cRowStride: 21);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates0, 0, (t1 - t0) * gateStep),
                         21,
                         Slice(_gradients, GruBiasOffset, 21));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
                         rows: (t1 - t0) * batch, steps: 21,
-                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 21, aStepStride: 1,
+                        a: ref At(_dGates0, 0), aRowStride: 21, aStepStride: 1,
                         b: ref At(_kernelT0, 0), bRowStride: 5,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dEmbedded, t0 * batch * 5), cRowStride: 5);

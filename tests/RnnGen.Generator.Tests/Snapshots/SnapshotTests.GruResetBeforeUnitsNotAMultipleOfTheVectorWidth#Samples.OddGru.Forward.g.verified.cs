@@ -25,12 +25,12 @@
 //   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t of gru
 //   _gates0               [6, B, 21]  [z, r, ĥ]
 //   _resetHidden0         [6, B, 7]  r⊙h_(t-1)
-//   _dGates0              [6, B, 21]  dL/dz_t
+//   _dGates0              [chunk, B, 21]  dL/dz_t of one backward chunk of steps, reused
 //   _dResetHidden0        [B, 7]  d(r⊙h) of the step in progress
 //   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of gru_1
 //   _gates1               [6, B, 21]  [z, r, ĥ]
 //   _resetHidden1         [6, B, 7]  r⊙h_(t-1)
-//   _dGates1              [6, B, 21]  dL/dz_t
+//   _dGates1              [chunk, B, 21]  dL/dz_t of one backward chunk of steps, reused
 //   _dResetHidden1        [B, 7]  d(r⊙h) of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers

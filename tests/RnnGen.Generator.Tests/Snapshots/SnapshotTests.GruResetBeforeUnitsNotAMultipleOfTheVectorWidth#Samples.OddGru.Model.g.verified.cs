@@ -25,12 +25,12 @@
 //   _hidden0, _dHidden0    [6, B, 7]  h_t and dL/dh_t of gru
 //   _gates0               [6, B, 21]  [z, r, ĥ]
 //   _resetHidden0         [6, B, 7]  r⊙h_(t-1)
-//   _dGates0              [6, B, 21]  dL/dz_t
+//   _dGates0              [chunk, B, 21]  dL/dz_t of one backward chunk of steps, reused
 //   _dResetHidden0        [B, 7]  d(r⊙h) of the step in progress
 //   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of gru_1
 //   _gates1               [6, B, 21]  [z, r, ĥ]
 //   _resetHidden1         [6, B, 7]  r⊙h_(t-1)
-//   _dGates1              [6, B, 21]  dL/dz_t
+//   _dGates1              [chunk, B, 21]  dL/dz_t of one backward chunk of steps, reused
 //   _dResetHidden1        [B, 7]  d(r⊙h) of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
@@ -373,13 +373,13 @@ namespace Samples
                 _dHidden0 = new float[SeqLen * batch * 7];
                 _gates0 = new float[SeqLen * batch * 21];
                 _resetHidden0 = new float[SeqLen * batch * 7];
-                _dGates0 = new float[SeqLen * batch * 21];
+                _dGates0 = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * 21)]; // one backward chunk of steps
                 _dResetHidden0 = new float[batch * 7];
                 _hidden1 = new float[SeqLen * batch * 7];
                 _dHidden1 = new float[SeqLen * batch * 7];
                 _gates1 = new float[SeqLen * batch * 21];
                 _resetHidden1 = new float[SeqLen * batch * 7];
-                _dGates1 = new float[SeqLen * batch * 21];
+                _dGates1 = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * 21)]; // one backward chunk of steps
                 _dResetHidden1 = new float[batch * 7];
                 _usedRows.EnsureCapacity(SeqLen * batch);
                 _batchCapacity = batch;

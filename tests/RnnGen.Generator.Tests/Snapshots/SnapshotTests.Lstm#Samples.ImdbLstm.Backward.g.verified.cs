@@ -22,7 +22,7 @@
 //   _gates0               [500, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [500, B, 32]  c_t
 //   _cellTanh0            [500, B, 32]  tanh(c_t)
-//   _dGates0              [500, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
@@ -106,12 +106,12 @@ namespace Samples
                             ReadOnlySlice(_cellTanh0, t * step, step),
                             ReadOnlySlice(_dHidden0, t * step, step),
                             Slice(_dCell0, 0, step),
-                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep),
                             32,
                             hardSigmoid: false);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                             rows: batch, steps: 128,
-                            a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep), aRowStride: 128, aStepStride: 1,
                             b: ref At(_recurrentT0, 0), bRowStride: 32,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
@@ -133,23 +133,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 32, steps: (t1 - tr) * batch,
                         a: ref At(_hidden0, (tr - 1) * step), aStepStride: 32,
-                        b: ref At(_dGates0, tr * gateStep), bRowStride: 128,
+                        b: ref At(_dGates0, (tr - t0) * gateStep), bRowStride: 128,
                         c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 128);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 32, steps: (t1 - t0) * batch,
                         a: ref At(_embedded, t0 * batch * 32), aStepStride: 32,
-                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 128,
+                        b: ref At(_dGates0, 0), bRowStride: 128,
                         c: ref At(_gradients, LstmKernelOffset), cRowStride: 128);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates0, 0, (t1 - t0) * gateStep),
                         128,
                         Slice(_gradients, LstmBiasOffset, 128));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                         rows: (t1 - t0) * batch, steps: 128,
-                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 128, aStepStride: 1,
+                        a: ref At(_dGates0, 0), aRowStride: 128, aStepStride: 1,
                         b: ref At(_kernelT0, 0), bRowStride: 32,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dEmbedded, t0 * batch * 32), cRowStride: 32);

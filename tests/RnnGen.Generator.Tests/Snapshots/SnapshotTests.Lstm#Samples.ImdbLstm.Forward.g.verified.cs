@@ -22,7 +22,7 @@
 //   _gates0               [500, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [500, B, 32]  c_t
 //   _cellTanh0            [500, B, 32]  tanh(c_t)
-//   _dGates0              [500, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers

@@ -22,7 +22,7 @@
 //   _gates0               [500, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [500, B, 32]  c_t
 //   _cellTanh0            [500, B, 32]  tanh(c_t)
-//   _dGates0              [500, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
@@ -331,7 +331,7 @@ namespace Samples
                 _gates0 = new float[SeqLen * batch * 128];
                 _cell0 = new float[SeqLen * batch * 32];
                 _cellTanh0 = new float[SeqLen * batch * 32];
-                _dGates0 = new float[SeqLen * batch * 128];
+                _dGates0 = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * 128)]; // one backward chunk of steps
                 _dCell0 = new float[batch * 32];
                 _usedRows.EnsureCapacity(SeqLen * batch);
                 _batchCapacity = batch;

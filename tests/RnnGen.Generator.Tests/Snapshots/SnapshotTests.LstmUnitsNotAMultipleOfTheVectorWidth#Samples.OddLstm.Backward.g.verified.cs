@@ -26,13 +26,13 @@
 //   _gates0               [6, B, 28]  activated gates [i, f, g, o]
 //   _cell0                [6, B, 7]  c_t
 //   _cellTanh0            [6, B, 7]  tanh(c_t)
-//   _dGates0              [6, B, 28]  dL/dz_t
+//   _dGates0              [chunk, B, 28]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 7]  dL/dc_t of the step in progress
 //   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of lstm_1
 //   _gates1               [6, B, 28]  activated gates [i, f, g, o]
 //   _cell1                [6, B, 7]  c_t
 //   _cellTanh1            [6, B, 7]  tanh(c_t)
-//   _dGates1              [6, B, 28]  dL/dz_t
+//   _dGates1              [chunk, B, 28]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell1               [B, 7]  dL/dc_t of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
@@ -123,12 +123,12 @@ namespace Samples
                             ReadOnlySlice(_cellTanh1, t * step, step),
                             ReadOnlySlice(_dHidden1, t * step, step),
                             Slice(_dCell1, 0, step),
-                            Slice(_dGates1, t * gateStep, gateStep),
+                            Slice(_dGates1, (t - t0) * gateStep, gateStep),
                             7,
                             hardSigmoid: true);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                             rows: batch, steps: 28,
-                            a: ref At(_dGates1, t * gateStep), aRowStride: 28, aStepStride: 1,
+                            a: ref At(_dGates1, (t - t0) * gateStep), aRowStride: 28, aStepStride: 1,
                             b: ref At(_recurrentT1, 0), bRowStride: 7,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHidden1, (t - 1) * step), cRowStride: 7);
@@ -150,23 +150,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
                         rows: 7, steps: (t1 - tr) * batch,
                         a: ref At(_hidden1, (tr - 1) * step), aStepStride: 7,
-                        b: ref At(_dGates1, tr * gateStep), bRowStride: 28,
+                        b: ref At(_dGates1, (tr - t0) * gateStep), bRowStride: 28,
                         c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 28);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
                         rows: 7, steps: (t1 - t0) * batch,
                         a: ref At(_hidden0, t0 * batch * 7), aStepStride: 7,
-                        b: ref At(_dGates1, t0 * gateStep), bRowStride: 28,
+                        b: ref At(_dGates1, 0), bRowStride: 28,
                         c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 28);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates1, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates1, 0, (t1 - t0) * gateStep),
                         28,
                         Slice(_gradients, Lstm1BiasOffset, 28));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dHidden0.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                         rows: (t1 - t0) * batch, steps: 28,
-                        a: ref At(_dGates1, t0 * gateStep), aRowStride: 28, aStepStride: 1,
+                        a: ref At(_dGates1, 0), aRowStride: 28, aStepStride: 1,
                         b: ref At(_kernelT1, 0), bRowStride: 7,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dHidden0, t0 * batch * 7), cRowStride: 7);
@@ -193,12 +193,12 @@ namespace Samples
                             ReadOnlySlice(_cellTanh0, t * step, step),
                             ReadOnlySlice(_dHidden0, t * step, step),
                             Slice(_dCell0, 0, step),
-                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep),
                             7,
                             hardSigmoid: true);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                             rows: batch, steps: 28,
-                            a: ref At(_dGates0, t * gateStep), aRowStride: 28, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep), aRowStride: 28, aStepStride: 1,
                             b: ref At(_recurrentT0, 0), bRowStride: 7,
                             init: ref At(_dHidden0, (t - 1) * step), initRowStride: 7,
                             c: ref At(_dHidden0, (t - 1) * step), cRowStride: 7);
@@ -220,23 +220,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
                         rows: 7, steps: (t1 - tr) * batch,
                         a: ref At(_hidden0, (tr - 1) * step), aStepStride: 7,
-                        b: ref At(_dGates0, tr * gateStep), bRowStride: 28,
+                        b: ref At(_dGates0, (tr - t0) * gateStep), bRowStride: 28,
                         c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 28);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct28(
                         rows: 5, steps: (t1 - t0) * batch,
                         a: ref At(_embedded, t0 * batch * 5), aStepStride: 5,
-                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 28,
+                        b: ref At(_dGates0, 0), bRowStride: 28,
                         c: ref At(_gradients, LstmKernelOffset), cRowStride: 28);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates0, 0, (t1 - t0) * gateStep),
                         28,
                         Slice(_gradients, LstmBiasOffset, 28));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul5(
                         rows: (t1 - t0) * batch, steps: 28,
-                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 28, aStepStride: 1,
+                        a: ref At(_dGates0, 0), aRowStride: 28, aStepStride: 1,
                         b: ref At(_kernelT0, 0), bRowStride: 5,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dEmbedded, t0 * batch * 5), cRowStride: 5);

@@ -26,13 +26,13 @@
 //   _gates0               [6, B, 28]  activated gates [i, f, g, o]
 //   _cell0                [6, B, 7]  c_t
 //   _cellTanh0            [6, B, 7]  tanh(c_t)
-//   _dGates0              [6, B, 28]  dL/dz_t
+//   _dGates0              [chunk, B, 28]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 7]  dL/dc_t of the step in progress
 //   _hidden1, _dHidden1    [6, B, 7]  h_t and dL/dh_t of lstm_1
 //   _gates1               [6, B, 28]  activated gates [i, f, g, o]
 //   _cell1                [6, B, 7]  c_t
 //   _cellTanh1            [6, B, 7]  tanh(c_t)
-//   _dGates1              [6, B, 28]  dL/dz_t
+//   _dGates1              [chunk, B, 28]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell1               [B, 7]  dL/dc_t of the step in progress
 //   _logits, _dLogits      [B]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers

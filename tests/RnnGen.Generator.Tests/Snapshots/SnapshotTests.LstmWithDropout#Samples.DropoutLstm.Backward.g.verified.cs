@@ -26,7 +26,7 @@
 //   _gates0               [5, B, 48]  activated gates [i, f, g, o]
 //   _cell0                [5, B, 12]  c_t
 //   _cellTanh0            [5, B, 12]  tanh(c_t)
-//   _dGates0              [5, B, 48]  dL/dz_t
+//   _dGates0              [chunk, B, 48]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 12]  dL/dc_t of the step in progress
 //   _inputMask0           [B, 32]  4 input dropout mask(s) of [B, 8]
 //   _droppedInput0        [5, B, 32]  x_t⊙mask for each of the 4 mask(s)
@@ -38,7 +38,7 @@
 //   _gates1               [5, B, 48]  activated gates [i, f, g, o]
 //   _cell1                [5, B, 12]  c_t
 //   _cellTanh1            [5, B, 12]  tanh(c_t)
-//   _dGates1              [5, B, 48]  dL/dz_t
+//   _dGates1              [chunk, B, 48]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell1               [B, 12]  dL/dc_t of the step in progress
 //   _inputMask1           [B, 48]  4 input dropout mask(s) of [B, 12]
 //   _droppedInput1        [5, B, 48]  x_t⊙mask for each of the 4 mask(s)
@@ -136,12 +136,12 @@ namespace Samples
                             ReadOnlySlice(_cellTanh1, t * step, step),
                             ReadOnlySlice(_dHidden1, t * step, step),
                             Slice(_dCell1, 0, step),
-                            Slice(_dGates1, t * gateStep, gateStep),
+                            Slice(_dGates1, (t - t0) * gateStep, gateStep),
                             12,
                             hardSigmoid: false);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates1, t * gateStep), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates1, (t - t0) * gateStep), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT1, 0), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart1, 0), cRowStride: 12);
@@ -152,7 +152,7 @@ namespace Samples
                             Slice(_dHidden1, (t - 1) * step, step));
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates1, t * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates1, (t - t0) * gateStep + 12), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT1, 144), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart1, 0), cRowStride: 12);
@@ -163,7 +163,7 @@ namespace Samples
                             Slice(_dHidden1, (t - 1) * step, step));
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates1, t * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates1, (t - t0) * gateStep + 24), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT1, 288), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart1, 0), cRowStride: 12);
@@ -174,7 +174,7 @@ namespace Samples
                             Slice(_dHidden1, (t - 1) * step, step));
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates1, t * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates1, (t - t0) * gateStep + 36), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT1, 432), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart1, 0), cRowStride: 12);
@@ -201,53 +201,53 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden1, 0 + tr * step), aStepStride: 12,
-                        b: ref At(_dGates1, tr * gateStep), bRowStride: 48,
+                        b: ref At(_dGates1, (tr - t0) * gateStep), bRowStride: 48,
                         c: ref At(_gradients, Lstm1RecurrentKernelOffset), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden1, 1 * 5 * step + tr * step), aStepStride: 12,
-                        b: ref At(_dGates1, tr * gateStep + 12), bRowStride: 48,
+                        b: ref At(_dGates1, (tr - t0) * gateStep + 12), bRowStride: 48,
                         c: ref At(_gradients, Lstm1RecurrentKernelOffset + 12), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden1, 2 * 5 * step + tr * step), aStepStride: 12,
-                        b: ref At(_dGates1, tr * gateStep + 24), bRowStride: 48,
+                        b: ref At(_dGates1, (tr - t0) * gateStep + 24), bRowStride: 48,
                         c: ref At(_gradients, Lstm1RecurrentKernelOffset + 24), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden1, 3 * 5 * step + tr * step), aStepStride: 12,
-                        b: ref At(_dGates1, tr * gateStep + 36), bRowStride: 48,
+                        b: ref At(_dGates1, (tr - t0) * gateStep + 36), bRowStride: 48,
                         c: ref At(_gradients, Lstm1RecurrentKernelOffset + 36), cRowStride: 48);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows, with the masked inputs x_t⊙m_k.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput1, t0 * batch * 12), aStepStride: 12,
-                        b: ref At(_dGates1, t0 * gateStep), bRowStride: 48,
+                        b: ref At(_dGates1, 0), bRowStride: 48,
                         c: ref At(_gradients, Lstm1KernelOffset), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput1, 1 * 5 * batch * 12 + t0 * batch * 12), aStepStride: 12,
-                        b: ref At(_dGates1, t0 * gateStep + 12), bRowStride: 48,
+                        b: ref At(_dGates1, 12), bRowStride: 48,
                         c: ref At(_gradients, Lstm1KernelOffset + 12), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput1, 2 * 5 * batch * 12 + t0 * batch * 12), aStepStride: 12,
-                        b: ref At(_dGates1, t0 * gateStep + 24), bRowStride: 48,
+                        b: ref At(_dGates1, 24), bRowStride: 48,
                         c: ref At(_gradients, Lstm1KernelOffset + 24), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput1, 3 * 5 * batch * 12 + t0 * batch * 12), aStepStride: 12,
-                        b: ref At(_dGates1, t0 * gateStep + 36), bRowStride: 48,
+                        b: ref At(_dGates1, 36), bRowStride: 48,
                         c: ref At(_gradients, Lstm1KernelOffset + 36), cRowStride: 48);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates1, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates1, 0, (t1 - t0) * gateStep),
                         48,
                         Slice(_gradients, Lstm1BiasOffset, 48));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, ⊙ the input mask(s), into _dHidden0.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates1, t0 * gateStep), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates1, 0), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT1, 0), bRowStride: 12,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart1, 0), cRowStride: 12);
@@ -258,7 +258,7 @@ namespace Samples
                         accumulate: false);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates1, t0 * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates1, 12), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT1, 144), bRowStride: 12,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart1, 0), cRowStride: 12);
@@ -269,7 +269,7 @@ namespace Samples
                         accumulate: true);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates1, t0 * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates1, 24), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT1, 288), bRowStride: 12,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart1, 0), cRowStride: 12);
@@ -280,7 +280,7 @@ namespace Samples
                         accumulate: true);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates1, t0 * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates1, 36), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT1, 432), bRowStride: 12,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart1, 0), cRowStride: 12);
@@ -312,12 +312,12 @@ namespace Samples
                             ReadOnlySlice(_cellTanh0, t * step, step),
                             ReadOnlySlice(_dHidden0, t * step, step),
                             Slice(_dCell0, 0, step),
-                            Slice(_dGates0, t * gateStep, gateStep),
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep),
                             12,
                             hardSigmoid: false);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates0, t * gateStep), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT0, 0), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart0, 0), cRowStride: 12);
@@ -328,7 +328,7 @@ namespace Samples
                             Slice(_dHidden0, (t - 1) * step, step));
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates0, t * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep + 12), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT0, 144), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart0, 0), cRowStride: 12);
@@ -339,7 +339,7 @@ namespace Samples
                             Slice(_dHidden0, (t - 1) * step, step));
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates0, t * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep + 24), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT0, 288), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart0, 0), cRowStride: 12);
@@ -350,7 +350,7 @@ namespace Samples
                             Slice(_dHidden0, (t - 1) * step, step));
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
-                            a: ref At(_dGates0, t * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                            a: ref At(_dGates0, (t - t0) * gateStep + 36), aRowStride: 48, aStepStride: 1,
                             b: ref At(_recurrentT0, 432), bRowStride: 12,
                             init: ref At(s_zeros, 0), initRowStride: 0,
                             c: ref At(_dHiddenPart0, 0), cRowStride: 12);
@@ -377,53 +377,53 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden0, 0 + tr * step), aStepStride: 12,
-                        b: ref At(_dGates0, tr * gateStep), bRowStride: 48,
+                        b: ref At(_dGates0, (tr - t0) * gateStep), bRowStride: 48,
                         c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden0, 1 * 5 * step + tr * step), aStepStride: 12,
-                        b: ref At(_dGates0, tr * gateStep + 12), bRowStride: 48,
+                        b: ref At(_dGates0, (tr - t0) * gateStep + 12), bRowStride: 48,
                         c: ref At(_gradients, LstmRecurrentKernelOffset + 12), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden0, 2 * 5 * step + tr * step), aStepStride: 12,
-                        b: ref At(_dGates0, tr * gateStep + 24), bRowStride: 48,
+                        b: ref At(_dGates0, (tr - t0) * gateStep + 24), bRowStride: 48,
                         c: ref At(_gradients, LstmRecurrentKernelOffset + 24), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 12, steps: (t1 - tr) * batch,
                         a: ref At(_droppedHidden0, 3 * 5 * step + tr * step), aStepStride: 12,
-                        b: ref At(_dGates0, tr * gateStep + 36), bRowStride: 48,
+                        b: ref At(_dGates0, (tr - t0) * gateStep + 36), bRowStride: 48,
                         c: ref At(_gradients, LstmRecurrentKernelOffset + 36), cRowStride: 48);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows, with the masked inputs x_t⊙m_k.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 8, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput0, t0 * batch * 8), aStepStride: 8,
-                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 48,
+                        b: ref At(_dGates0, 0), bRowStride: 48,
                         c: ref At(_gradients, LstmKernelOffset), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 8, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput0, 1 * 5 * batch * 8 + t0 * batch * 8), aStepStride: 8,
-                        b: ref At(_dGates0, t0 * gateStep + 12), bRowStride: 48,
+                        b: ref At(_dGates0, 12), bRowStride: 48,
                         c: ref At(_gradients, LstmKernelOffset + 12), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 8, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput0, 2 * 5 * batch * 8 + t0 * batch * 8), aStepStride: 8,
-                        b: ref At(_dGates0, t0 * gateStep + 24), bRowStride: 48,
+                        b: ref At(_dGates0, 24), bRowStride: 48,
                         c: ref At(_gradients, LstmKernelOffset + 24), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct12(
                         rows: 8, steps: (t1 - t0) * batch,
                         a: ref At(_droppedInput0, 3 * 5 * batch * 8 + t0 * batch * 8), aStepStride: 8,
-                        b: ref At(_dGates0, t0 * gateStep + 36), bRowStride: 48,
+                        b: ref At(_dGates0, 36), bRowStride: 48,
                         c: ref At(_gradients, LstmKernelOffset + 36), cRowStride: 48);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates0, 0, (t1 - t0) * gateStep),
                         48,
                         Slice(_gradients, LstmBiasOffset, 48));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, ⊙ the input mask(s), into _dEmbedded.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates0, 0), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT0, 0), bRowStride: 8,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart0, 0), cRowStride: 8);
@@ -434,7 +434,7 @@ namespace Samples
                         accumulate: false);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates0, t0 * gateStep + 12), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates0, 12), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT0, 96), bRowStride: 8,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart0, 0), cRowStride: 8);
@@ -445,7 +445,7 @@ namespace Samples
                         accumulate: true);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates0, t0 * gateStep + 24), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates0, 24), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT0, 192), bRowStride: 8,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart0, 0), cRowStride: 8);
@@ -456,7 +456,7 @@ namespace Samples
                         accumulate: true);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul8(
                         rows: (t1 - t0) * batch, steps: 12,
-                        a: ref At(_dGates0, t0 * gateStep + 36), aRowStride: 48, aStepStride: 1,
+                        a: ref At(_dGates0, 36), aRowStride: 48, aStepStride: 1,
                         b: ref At(_kernelT0, 288), bRowStride: 8,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dInputPart0, 0), cRowStride: 8);

@@ -26,7 +26,7 @@
 //   _gates0               [5, B, 48]  activated gates [i, f, g, o]
 //   _cell0                [5, B, 12]  c_t
 //   _cellTanh0            [5, B, 12]  tanh(c_t)
-//   _dGates0              [5, B, 48]  dL/dz_t
+//   _dGates0              [chunk, B, 48]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 12]  dL/dc_t of the step in progress
 //   _inputMask0           [B, 32]  4 input dropout mask(s) of [B, 8]
 //   _droppedInput0        [5, B, 32]  x_t⊙mask for each of the 4 mask(s)
@@ -38,7 +38,7 @@
 //   _gates1               [5, B, 48]  activated gates [i, f, g, o]
 //   _cell1                [5, B, 12]  c_t
 //   _cellTanh1            [5, B, 12]  tanh(c_t)
-//   _dGates1              [5, B, 48]  dL/dz_t
+//   _dGates1              [chunk, B, 48]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell1               [B, 12]  dL/dc_t of the step in progress
 //   _inputMask1           [B, 48]  4 input dropout mask(s) of [B, 12]
 //   _droppedInput1        [5, B, 48]  x_t⊙mask for each of the 4 mask(s)

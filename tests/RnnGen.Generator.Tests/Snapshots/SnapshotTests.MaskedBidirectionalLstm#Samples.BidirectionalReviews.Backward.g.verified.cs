@@ -36,28 +36,28 @@
 //   _gates0               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [200, B, 32]  c_t
 //   _cellTanh0            [200, B, 32]  tanh(c_t)
-//   _dGates0              [200, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked0         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden1, _dHidden1    [200, B, 32]  h_t and dL/dh_t of bidirectional/backward_lstm
 //   _gates1               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell1                [200, B, 32]  c_t
 //   _cellTanh1            [200, B, 32]  tanh(c_t)
-//   _dGates1              [200, B, 128]  dL/dz_t
+//   _dGates1              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell1               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked1         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden2, _dHidden2    [200, B, 32]  h_t and dL/dh_t of bidirectional_1/forward_lstm_1
 //   _gates2               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell2                [200, B, 32]  c_t
 //   _cellTanh2            [200, B, 32]  tanh(c_t)
-//   _dGates2              [200, B, 128]  dL/dz_t
+//   _dGates2              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell2               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked2         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden3, _dHidden3    [200, B, 32]  h_t and dL/dh_t of bidirectional_1/backward_lstm_1
 //   _gates3               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell3                [200, B, 32]  c_t
 //   _cellTanh3            [200, B, 32]  tanh(c_t)
-//   _dGates3              [200, B, 128]  dL/dz_t
+//   _dGates3              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell3               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked3         [B, 32]  dL/dc_t of the padded rows, set aside
 //   ...Reversed            a sequence in reversed time: what a backward copy reads (its own t = 0 is the last step)
@@ -198,7 +198,7 @@ namespace Samples
                             32);
                         if (global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_maskReversed, t * batch, batch)))
                         {
-                            Slice(_dGates3, t * gateStep, gateStep).Clear();
+                            Slice(_dGates3, (t - t0) * gateStep, gateStep).Clear();
                         }
                         else
                         {
@@ -213,7 +213,7 @@ namespace Samples
                                 ReadOnlySlice(_cellTanh3, t * step, step),
                                 ReadOnlySlice(_dHidden3, t * step, step),
                                 Slice(_dCell3, 0, step),
-                                Slice(_dGates3, t * gateStep, gateStep),
+                                Slice(_dGates3, (t - t0) * gateStep, gateStep),
                                 32,
                                 hardSigmoid: false);
                             global::RnnGen.Kernels.MaskKernels.RestoreMasked(
@@ -223,7 +223,7 @@ namespace Samples
                                 32);
                             global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                                 rows: batch, steps: 128,
-                                a: ref At(_dGates3, t * gateStep), aRowStride: 128, aStepStride: 1,
+                                a: ref At(_dGates3, (t - t0) * gateStep), aRowStride: 128, aStepStride: 1,
                                 b: ref At(_recurrentT3, 0), bRowStride: 32,
                                 init: ref At(_dHidden3, (t - 1) * step), initRowStride: 32,
                                 c: ref At(_dHidden3, (t - 1) * step), cRowStride: 32);
@@ -256,23 +256,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 32, steps: (t1 - tr) * batch,
                         a: ref At(_hidden3, (tr - 1) * step), aStepStride: 32,
-                        b: ref At(_dGates3, tr * gateStep), bRowStride: 128,
+                        b: ref At(_dGates3, (tr - t0) * gateStep), bRowStride: 128,
                         c: ref At(_gradients, Bidirectional1BackwardLstm1RecurrentKernelOffset), cRowStride: 128);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 64, steps: (t1 - t0) * batch,
                         a: ref At(_merged0Reversed, t0 * batch * 64), aStepStride: 64,
-                        b: ref At(_dGates3, t0 * gateStep), bRowStride: 128,
+                        b: ref At(_dGates3, 0), bRowStride: 128,
                         c: ref At(_gradients, Bidirectional1BackwardLstm1KernelOffset), cRowStride: 128);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates3, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates3, 0, (t1 - t0) * gateStep),
                         128,
                         Slice(_gradients, Bidirectional1BackwardLstm1BiasOffset, 128));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dMerged0Reversed.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
                         rows: (t1 - t0) * batch, steps: 128,
-                        a: ref At(_dGates3, t0 * gateStep), aRowStride: 128, aStepStride: 1,
+                        a: ref At(_dGates3, 0), aRowStride: 128, aStepStride: 1,
                         b: ref At(_kernelT3, 0), bRowStride: 64,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dMerged0Reversed, t0 * batch * 64), cRowStride: 64);
@@ -300,7 +300,7 @@ namespace Samples
                             32);
                         if (global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
                         {
-                            Slice(_dGates2, t * gateStep, gateStep).Clear();
+                            Slice(_dGates2, (t - t0) * gateStep, gateStep).Clear();
                         }
                         else
                         {
@@ -315,7 +315,7 @@ namespace Samples
                                 ReadOnlySlice(_cellTanh2, t * step, step),
                                 ReadOnlySlice(_dHidden2, t * step, step),
                                 Slice(_dCell2, 0, step),
-                                Slice(_dGates2, t * gateStep, gateStep),
+                                Slice(_dGates2, (t - t0) * gateStep, gateStep),
                                 32,
                                 hardSigmoid: false);
                             global::RnnGen.Kernels.MaskKernels.RestoreMasked(
@@ -325,7 +325,7 @@ namespace Samples
                                 32);
                             global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                                 rows: batch, steps: 128,
-                                a: ref At(_dGates2, t * gateStep), aRowStride: 128, aStepStride: 1,
+                                a: ref At(_dGates2, (t - t0) * gateStep), aRowStride: 128, aStepStride: 1,
                                 b: ref At(_recurrentT2, 0), bRowStride: 32,
                                 init: ref At(_dHidden2, (t - 1) * step), initRowStride: 32,
                                 c: ref At(_dHidden2, (t - 1) * step), cRowStride: 32);
@@ -358,23 +358,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 32, steps: (t1 - tr) * batch,
                         a: ref At(_hidden2, (tr - 1) * step), aStepStride: 32,
-                        b: ref At(_dGates2, tr * gateStep), bRowStride: 128,
+                        b: ref At(_dGates2, (tr - t0) * gateStep), bRowStride: 128,
                         c: ref At(_gradients, Bidirectional1ForwardLstm1RecurrentKernelOffset), cRowStride: 128);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 64, steps: (t1 - t0) * batch,
                         a: ref At(_merged0, t0 * batch * 64), aStepStride: 64,
-                        b: ref At(_dGates2, t0 * gateStep), bRowStride: 128,
+                        b: ref At(_dGates2, 0), bRowStride: 128,
                         c: ref At(_gradients, Bidirectional1ForwardLstm1KernelOffset), cRowStride: 128);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates2, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates2, 0, (t1 - t0) * gateStep),
                         128,
                         Slice(_gradients, Bidirectional1ForwardLstm1BiasOffset, 128));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dMerged0.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
                         rows: (t1 - t0) * batch, steps: 128,
-                        a: ref At(_dGates2, t0 * gateStep), aRowStride: 128, aStepStride: 1,
+                        a: ref At(_dGates2, 0), aRowStride: 128, aStepStride: 1,
                         b: ref At(_kernelT2, 0), bRowStride: 64,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dMerged0, t0 * batch * 64), cRowStride: 64);
@@ -402,7 +402,7 @@ namespace Samples
                             32);
                         if (global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_maskReversed, t * batch, batch)))
                         {
-                            Slice(_dGates1, t * gateStep, gateStep).Clear();
+                            Slice(_dGates1, (t - t0) * gateStep, gateStep).Clear();
                         }
                         else
                         {
@@ -417,7 +417,7 @@ namespace Samples
                                 ReadOnlySlice(_cellTanh1, t * step, step),
                                 ReadOnlySlice(_dHidden1, t * step, step),
                                 Slice(_dCell1, 0, step),
-                                Slice(_dGates1, t * gateStep, gateStep),
+                                Slice(_dGates1, (t - t0) * gateStep, gateStep),
                                 32,
                                 hardSigmoid: false);
                             global::RnnGen.Kernels.MaskKernels.RestoreMasked(
@@ -427,7 +427,7 @@ namespace Samples
                                 32);
                             global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                                 rows: batch, steps: 128,
-                                a: ref At(_dGates1, t * gateStep), aRowStride: 128, aStepStride: 1,
+                                a: ref At(_dGates1, (t - t0) * gateStep), aRowStride: 128, aStepStride: 1,
                                 b: ref At(_recurrentT1, 0), bRowStride: 32,
                                 init: ref At(_dHidden1, (t - 1) * step), initRowStride: 32,
                                 c: ref At(_dHidden1, (t - 1) * step), cRowStride: 32);
@@ -460,23 +460,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 32, steps: (t1 - tr) * batch,
                         a: ref At(_hidden1, (tr - 1) * step), aStepStride: 32,
-                        b: ref At(_dGates1, tr * gateStep), bRowStride: 128,
+                        b: ref At(_dGates1, (tr - t0) * gateStep), bRowStride: 128,
                         c: ref At(_gradients, BidirectionalBackwardLstmRecurrentKernelOffset), cRowStride: 128);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 64, steps: (t1 - t0) * batch,
                         a: ref At(_embeddedReversed, t0 * batch * 64), aStepStride: 64,
-                        b: ref At(_dGates1, t0 * gateStep), bRowStride: 128,
+                        b: ref At(_dGates1, 0), bRowStride: 128,
                         c: ref At(_gradients, BidirectionalBackwardLstmKernelOffset), cRowStride: 128);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates1, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates1, 0, (t1 - t0) * gateStep),
                         128,
                         Slice(_gradients, BidirectionalBackwardLstmBiasOffset, 128));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbeddedReversed.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
                         rows: (t1 - t0) * batch, steps: 128,
-                        a: ref At(_dGates1, t0 * gateStep), aRowStride: 128, aStepStride: 1,
+                        a: ref At(_dGates1, 0), aRowStride: 128, aStepStride: 1,
                         b: ref At(_kernelT1, 0), bRowStride: 64,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dEmbeddedReversed, t0 * batch * 64), cRowStride: 64);
@@ -504,7 +504,7 @@ namespace Samples
                             32);
                         if (global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
                         {
-                            Slice(_dGates0, t * gateStep, gateStep).Clear();
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep).Clear();
                         }
                         else
                         {
@@ -519,7 +519,7 @@ namespace Samples
                                 ReadOnlySlice(_cellTanh0, t * step, step),
                                 ReadOnlySlice(_dHidden0, t * step, step),
                                 Slice(_dCell0, 0, step),
-                                Slice(_dGates0, t * gateStep, gateStep),
+                                Slice(_dGates0, (t - t0) * gateStep, gateStep),
                                 32,
                                 hardSigmoid: false);
                             global::RnnGen.Kernels.MaskKernels.RestoreMasked(
@@ -529,7 +529,7 @@ namespace Samples
                                 32);
                             global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                                 rows: batch, steps: 128,
-                                a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
+                                a: ref At(_dGates0, (t - t0) * gateStep), aRowStride: 128, aStepStride: 1,
                                 b: ref At(_recurrentT0, 0), bRowStride: 32,
                                 init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
                                 c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
@@ -562,23 +562,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 32, steps: (t1 - tr) * batch,
                         a: ref At(_hidden0, (tr - 1) * step), aStepStride: 32,
-                        b: ref At(_dGates0, tr * gateStep), bRowStride: 128,
+                        b: ref At(_dGates0, (tr - t0) * gateStep), bRowStride: 128,
                         c: ref At(_gradients, BidirectionalForwardLstmRecurrentKernelOffset), cRowStride: 128);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 64, steps: (t1 - t0) * batch,
                         a: ref At(_embedded, t0 * batch * 64), aStepStride: 64,
-                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 128,
+                        b: ref At(_dGates0, 0), bRowStride: 128,
                         c: ref At(_gradients, BidirectionalForwardLstmKernelOffset), cRowStride: 128);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates0, 0, (t1 - t0) * gateStep),
                         128,
                         Slice(_gradients, BidirectionalForwardLstmBiasOffset, 128));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
                         rows: (t1 - t0) * batch, steps: 128,
-                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 128, aStepStride: 1,
+                        a: ref At(_dGates0, 0), aRowStride: 128, aStepStride: 1,
                         b: ref At(_kernelT0, 0), bRowStride: 64,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dEmbedded, t0 * batch * 64), cRowStride: 64);

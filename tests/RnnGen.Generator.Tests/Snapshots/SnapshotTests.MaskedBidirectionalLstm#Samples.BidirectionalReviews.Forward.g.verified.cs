@@ -36,28 +36,28 @@
 //   _gates0               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [200, B, 32]  c_t
 //   _cellTanh0            [200, B, 32]  tanh(c_t)
-//   _dGates0              [200, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked0         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden1, _dHidden1    [200, B, 32]  h_t and dL/dh_t of bidirectional/backward_lstm
 //   _gates1               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell1                [200, B, 32]  c_t
 //   _cellTanh1            [200, B, 32]  tanh(c_t)
-//   _dGates1              [200, B, 128]  dL/dz_t
+//   _dGates1              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell1               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked1         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden2, _dHidden2    [200, B, 32]  h_t and dL/dh_t of bidirectional_1/forward_lstm_1
 //   _gates2               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell2                [200, B, 32]  c_t
 //   _cellTanh2            [200, B, 32]  tanh(c_t)
-//   _dGates2              [200, B, 128]  dL/dz_t
+//   _dGates2              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell2               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked2         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden3, _dHidden3    [200, B, 32]  h_t and dL/dh_t of bidirectional_1/backward_lstm_1
 //   _gates3               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell3                [200, B, 32]  c_t
 //   _cellTanh3            [200, B, 32]  tanh(c_t)
-//   _dGates3              [200, B, 128]  dL/dz_t
+//   _dGates3              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell3               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked3         [B, 32]  dL/dc_t of the padded rows, set aside
 //   ...Reversed            a sequence in reversed time: what a backward copy reads (its own t = 0 is the last step)

@@ -36,28 +36,28 @@
 //   _gates0               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [200, B, 32]  c_t
 //   _cellTanh0            [200, B, 32]  tanh(c_t)
-//   _dGates0              [200, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked0         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden1, _dHidden1    [200, B, 32]  h_t and dL/dh_t of bidirectional/backward_lstm
 //   _gates1               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell1                [200, B, 32]  c_t
 //   _cellTanh1            [200, B, 32]  tanh(c_t)
-//   _dGates1              [200, B, 128]  dL/dz_t
+//   _dGates1              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell1               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked1         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden2, _dHidden2    [200, B, 32]  h_t and dL/dh_t of bidirectional_1/forward_lstm_1
 //   _gates2               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell2                [200, B, 32]  c_t
 //   _cellTanh2            [200, B, 32]  tanh(c_t)
-//   _dGates2              [200, B, 128]  dL/dz_t
+//   _dGates2              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell2               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked2         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _hidden3, _dHidden3    [200, B, 32]  h_t and dL/dh_t of bidirectional_1/backward_lstm_1
 //   _gates3               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell3                [200, B, 32]  c_t
 //   _cellTanh3            [200, B, 32]  tanh(c_t)
-//   _dGates3              [200, B, 128]  dL/dz_t
+//   _dGates3              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell3               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked3         [B, 32]  dL/dc_t of the padded rows, set aside
 //   ...Reversed            a sequence in reversed time: what a backward copy reads (its own t = 0 is the last step)
@@ -531,7 +531,7 @@ namespace Samples
                 _gates0 = new float[SeqLen * batch * 128];
                 _cell0 = new float[SeqLen * batch * 32];
                 _cellTanh0 = new float[SeqLen * batch * 32];
-                _dGates0 = new float[SeqLen * batch * 128];
+                _dGates0 = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * 128)]; // one backward chunk of steps
                 _dCell0 = new float[batch * 32];
                 _dCellMasked0 = new float[batch * 32];
                 _hidden1 = new float[SeqLen * batch * 32];
@@ -539,7 +539,7 @@ namespace Samples
                 _gates1 = new float[SeqLen * batch * 128];
                 _cell1 = new float[SeqLen * batch * 32];
                 _cellTanh1 = new float[SeqLen * batch * 32];
-                _dGates1 = new float[SeqLen * batch * 128];
+                _dGates1 = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * 128)]; // one backward chunk of steps
                 _dCell1 = new float[batch * 32];
                 _dCellMasked1 = new float[batch * 32];
                 _hidden2 = new float[SeqLen * batch * 32];
@@ -547,7 +547,7 @@ namespace Samples
                 _gates2 = new float[SeqLen * batch * 128];
                 _cell2 = new float[SeqLen * batch * 32];
                 _cellTanh2 = new float[SeqLen * batch * 32];
-                _dGates2 = new float[SeqLen * batch * 128];
+                _dGates2 = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * 128)]; // one backward chunk of steps
                 _dCell2 = new float[batch * 32];
                 _dCellMasked2 = new float[batch * 32];
                 _hidden3 = new float[SeqLen * batch * 32];
@@ -555,7 +555,7 @@ namespace Samples
                 _gates3 = new float[SeqLen * batch * 128];
                 _cell3 = new float[SeqLen * batch * 32];
                 _cellTanh3 = new float[SeqLen * batch * 32];
-                _dGates3 = new float[SeqLen * batch * 128];
+                _dGates3 = new float[global::RnnGen.Kernels.MatrixOps.BackwardChunkCapacity(SeqLen, batch * 128)]; // one backward chunk of steps
                 _dCell3 = new float[batch * 32];
                 _dCellMasked3 = new float[batch * 32];
                 _usedRows.EnsureCapacity(SeqLen * batch);

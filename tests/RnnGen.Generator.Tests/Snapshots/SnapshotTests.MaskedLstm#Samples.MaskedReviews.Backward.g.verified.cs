@@ -22,7 +22,7 @@
 //   _gates0               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [200, B, 32]  c_t
 //   _cellTanh0            [200, B, 32]  tanh(c_t)
-//   _dGates0              [200, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked0         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _logits, _dLogits      [B]
@@ -109,7 +109,7 @@ namespace Samples
                             32);
                         if (global::RnnGen.Kernels.MaskKernels.IsAllPadding(ReadOnlySlice(_mask, t * batch, batch)))
                         {
-                            Slice(_dGates0, t * gateStep, gateStep).Clear();
+                            Slice(_dGates0, (t - t0) * gateStep, gateStep).Clear();
                         }
                         else
                         {
@@ -124,7 +124,7 @@ namespace Samples
                                 ReadOnlySlice(_cellTanh0, t * step, step),
                                 ReadOnlySlice(_dHidden0, t * step, step),
                                 Slice(_dCell0, 0, step),
-                                Slice(_dGates0, t * gateStep, gateStep),
+                                Slice(_dGates0, (t - t0) * gateStep, gateStep),
                                 32,
                                 hardSigmoid: false);
                             global::RnnGen.Kernels.MaskKernels.RestoreMasked(
@@ -134,7 +134,7 @@ namespace Samples
                                 32);
                             global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul32(
                                 rows: batch, steps: 128,
-                                a: ref At(_dGates0, t * gateStep), aRowStride: 128, aStepStride: 1,
+                                a: ref At(_dGates0, (t - t0) * gateStep), aRowStride: 128, aStepStride: 1,
                                 b: ref At(_recurrentT0, 0), bRowStride: 32,
                                 init: ref At(_dHidden0, (t - 1) * step), initRowStride: 32,
                                 c: ref At(_dHidden0, (t - 1) * step), cRowStride: 32);
@@ -167,23 +167,23 @@ namespace Samples
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 32, steps: (t1 - tr) * batch,
                         a: ref At(_hidden0, (tr - 1) * step), aStepStride: 32,
-                        b: ref At(_dGates0, tr * gateStep), bRowStride: 128,
+                        b: ref At(_dGates0, (tr - t0) * gateStep), bRowStride: 128,
                         c: ref At(_gradients, LstmRecurrentKernelOffset), cRowStride: 128);
                     // dW += Σ_t x_tᵀ·dz_t over the chunk's rows.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.AddTransposedProduct128(
                         rows: 64, steps: (t1 - t0) * batch,
                         a: ref At(_embedded, t0 * batch * 64), aStepStride: 64,
-                        b: ref At(_dGates0, t0 * gateStep), bRowStride: 128,
+                        b: ref At(_dGates0, 0), bRowStride: 128,
                         c: ref At(_gradients, LstmKernelOffset), cRowStride: 128);
                     // db += Σ_t Σ_b dz_t[b].
                     global::RnnGen.Kernels.MatrixOps.AddColumnSums(
-                        ReadOnlySlice(_dGates0, t0 * gateStep, (t1 - t0) * gateStep),
+                        ReadOnlySlice(_dGates0, 0, (t1 - t0) * gateStep),
                         128,
                         Slice(_gradients, LstmBiasOffset, 128));
                     // dL/dx_t = dz_t·Wᵀ for the chunk's steps, into _dEmbedded.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul64(
                         rows: (t1 - t0) * batch, steps: 128,
-                        a: ref At(_dGates0, t0 * gateStep), aRowStride: 128, aStepStride: 1,
+                        a: ref At(_dGates0, 0), aRowStride: 128, aStepStride: 1,
                         b: ref At(_kernelT0, 0), bRowStride: 64,
                         init: ref At(s_zeros, 0), initRowStride: 0,
                         c: ref At(_dEmbedded, t0 * batch * 64), cRowStride: 64);

@@ -22,7 +22,7 @@
 //   _gates0               [200, B, 128]  activated gates [i, f, g, o]
 //   _cell0                [200, B, 32]  c_t
 //   _cellTanh0            [200, B, 32]  tanh(c_t)
-//   _dGates0              [200, B, 128]  dL/dz_t
+//   _dGates0              [chunk, B, 128]  dL/dz_t of one backward chunk of steps, reused
 //   _dCell0               [B, 32]  dL/dc_t of the step in progress
 //   _dCellMasked0         [B, 32]  dL/dc_t of the padded rows, set aside
 //   _logits, _dLogits      [B]

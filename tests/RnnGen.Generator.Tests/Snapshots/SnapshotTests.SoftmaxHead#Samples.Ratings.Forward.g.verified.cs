@@ -21,8 +21,8 @@
 //   _hidden0, _dHidden0    [200, B, 32]  h_t and dL/dh_t of gru
 //   _gates0               [200, B, 96]  [z, r, ĥ]
 //   _recurrent0           [200, B, 96]  h_(t-1)·U + b_1
-//   _dGates0              [200, B, 96]  input-side dL/dz_t
-//   _dRecurrent0          [200, B, 96]  recurrent-side dL/dz_t
+//   _dGates0              [chunk, B, 96]  input-side dL/dz_t of one backward chunk of steps, reused
+//   _dRecurrent0          [chunk, B, 96]  recurrent-side dL/dz_t of one backward chunk of steps, reused
 //   _logits, _dLogits      [B, 8]
 // Unrolled: every size is a constant and each row of a matrix product lives in vector registers
 // (MatMul32, MatMul64, MatMul96); the time loop is a loop (Unroll = false).

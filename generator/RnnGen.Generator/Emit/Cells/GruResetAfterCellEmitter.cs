@@ -25,8 +25,8 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
     [
         new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "[z, r, ĥ]"),
         new BufferSpec($"_recurrent{layer.Index}", layer.GateWidth, PerStep: false, "h_(t-1)·U + b_1"),
-        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "input-side dL/dz_t"),
-        new BufferSpec($"_dRecurrent{layer.Index}", layer.GateWidth, PerStep: false, "recurrent-side dL/dz_t"),
+        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "input-side dL/dz_t", BackwardChunk: true),
+        new BufferSpec($"_dRecurrent{layer.Index}", layer.GateWidth, PerStep: false, "recurrent-side dL/dz_t", BackwardChunk: true),
     ];
 
     public override void EmitForward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
@@ -75,7 +75,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}", $"_dRecurrent{i}"))
             {
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dRecurrent{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument}{overwrite});");
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", GateGradientRow(t), "gateStep")}, {SpanOf($"_dRecurrent{i}", GateGradientRow(t), "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument}{overwrite});");
                 EmitRecurrentStateGradient(writer, layer, t, $"_dRecurrent{i}", 0, width);
             }
         }, firstStep: () =>
@@ -89,7 +89,7 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
         }, recurrentBias: () =>
         {
             writer.WriteLine("// db_1 += Σ_t Σ_b dz_rec,t[b] (b_1 enters every step, the first included).");
-            writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf($"_dRecurrent{i}", "t0 * gateStep", "(t1 - t0) * gateStep", readOnly: true)}, {width}, {SpanOf("_gradients", $"{layout.Bias(layer).PropertyName}Offset + {width}", Invariant(width))});");
+            writer.WriteLine($"global::RnnGen.Kernels.MatrixOps.AddColumnSums({SpanOf($"_dRecurrent{i}", GateGradientRow("t0"), "(t1 - t0) * gateStep", readOnly: true)}, {width}, {SpanOf("_gradients", $"{layout.Bias(layer).PropertyName}Offset + {width}", Invariant(width))});");
         });
     }
 }

@@ -25,7 +25,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
     [
         new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "[z, r, ĥ]"),
         new BufferSpec($"_resetHidden{layer.Index}", layer.Units, PerStep: false, "r⊙h_(t-1)"),
-        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t"),
+        new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t", BackwardChunk: true),
         new BufferSpec($"_dResetHidden{layer.Index}", layer.Units, PerStep: true, "d(r⊙h) of the step in progress"),
     ];
 
@@ -83,18 +83,18 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}"))
             {
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
-                writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", GateGradientRow(t), "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", Plus(GateGradientRow(t), 2 * u), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));
                 if (RecurrentDropout)
                 {
                     // r⊙(h_(t-1)⊙m_h): dr reads the masked state, and its gradient reaches h_(t-1) through the mask.
                     writer.WriteLine($"{SpanOf($"_dHiddenPart{i}", "0", "step")}.Clear();");
-                    writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"2 * {Spec.SeqLen} * step + {t} * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_dHiddenPart{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
+                    writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_droppedHidden{i}", $"2 * {Spec.SeqLen} * step + {t} * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", GateGradientRow(t), "gateStep")}, {SpanOf($"_dHiddenPart{i}", "0", "step")}, {u}, {HardSigmoidArgument});");
                     writer.WriteLine($"global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd({SpanOf($"_dHiddenPart{i}", "0", "step", readOnly: true)}, {SpanOf($"_recurrentMask{i}", "2 * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"({t} - 1) * step", "step")});");
                 }
                 else
                 {
-                    writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+                    writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardReset({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_dResetHidden{i}", "0", "step", readOnly: true)}, {SpanOf($"_dGates{i}", GateGradientRow(t), "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
                 }
 
                 EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, 2 * u);
@@ -109,7 +109,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         {
             writer.WriteLine("// dU_zr += Σ_(t≥1) h_(t-1)ᵀ·[dz, dr]_t and dU_h += Σ_(t≥1) (r⊙h_(t-1))ᵀ·da_t.");
             EmitRecurrentWeightGradient(writer, layout, layer, $"_dGates{i}", 0, 2 * u);
-            writer.WriteLine(AddTransposedProduct(u, Invariant(u), RecurrentChunkRows, new($"_resetHidden{i}", "tr * step", Invariant(u)), new($"_dGates{i}", $"tr * gateStep + {2 * u}", Invariant(width)), new("_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width))));
+            writer.WriteLine(AddTransposedProduct(u, Invariant(u), RecurrentChunkRows, new($"_resetHidden{i}", "tr * step", Invariant(u)), new($"_dGates{i}", Plus(GateGradientRow("tr"), 2 * u), Invariant(width)), new("_gradients", $"{recurrentGradient} + {2 * u}", Invariant(width))));
         });
     }
 

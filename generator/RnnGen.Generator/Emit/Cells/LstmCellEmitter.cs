@@ -26,7 +26,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         yield return new BufferSpec($"_gates{layer.Index}", layer.GateWidth, PerStep: false, "activated gates [i, f, g, o]");
         yield return new BufferSpec($"_cell{layer.Index}", layer.Units, PerStep: false, "c_t");
         yield return new BufferSpec($"_cellTanh{layer.Index}", layer.Units, PerStep: false, "tanh(c_t)");
-        yield return new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t");
+        yield return new BufferSpec($"_dGates{layer.Index}", layer.GateWidth, PerStep: false, "dL/dz_t", BackwardChunk: true);
         yield return new BufferSpec($"_dCell{layer.Index}", layer.Units, PerStep: true, "dL/dc_t of the step in progress");
         if (Spec.MaskZero)
         {
@@ -80,7 +80,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}"))
             {
                 EmitTakeMaskedCell(writer, layer, t);
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", $"{t} * gateStep", "gateStep")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmBackward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dCell{i}", "0", "step")}, {SpanOf($"_dGates{i}", GateGradientRow(t), "gateStep")}, {u}, {HardSigmoidArgument});");
                 EmitMaskedCellEpilogue(writer, layer, t);
                 EmitRecurrentStateGradient(writer, layer, t, $"_dGates{i}", 0, width, fresh: WritesStateGradientFresh(layout, layer));
             }

@@ -51,6 +51,8 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
 
     protected override bool CanWriteStateGradientFresh => true; // da_t·Uᵀ from zeros
 
+    protected override bool GateGradientsInChunks => false; // da_t is written over dL/dh_t
+
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
         string h = ModelLayout.HiddenField(layer);
