@@ -9,6 +9,7 @@
 //        ... -- --scaling [--epochs N] [--threads N]   (LSTM epoch time across SeqLen, Units and batch)
 //        ... -- --latency [--seconds S] [--threads N]   (serving: batch-1 latency and throughput against ONNX Runtime)
 //        ... -- --load URL [--seconds S] [--connections N]   (requests/s and latency of a running serve command)
+//        ... -- --runner   (what a round of the shard runner costs beyond its work, 2 threads)
 using System.Diagnostics;
 using System.Globalization;
 using RnnGen.Benchmarks;
@@ -65,6 +66,12 @@ if (args.Contains("--latency"))
     int secondsIndex = Array.IndexOf(args, "--seconds");
     LatencyBench.Run(onlyThreads is { } n ? [n] : new[] { 1, Environment.ProcessorCount }.Distinct(),
         secondsIndex >= 0 ? double.Parse(args[secondsIndex + 1], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
+if (args.Contains("--runner"))
+{
+    RunnerBench.Run();
     return;
 }
 

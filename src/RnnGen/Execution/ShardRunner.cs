@@ -62,6 +62,10 @@ public sealed class ShardRunner : IDisposable
         }
 
         Drain();
+        for (var spin = Spinner.Start(); Volatile.Read(ref _pending) > 0 && spin.Next();)
+        {
+        }
+
         lock (_gate)
         {
             while (_pending > 0)
@@ -85,6 +89,33 @@ public sealed class ShardRunner : IDisposable
         {
             _disposed = true;
             Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>
+    /// A short spin before a thread blocks on the gate. Rounds follow each other closely (a training step runs several; a
+    /// 128-row prediction of config A takes about 1.5 ms on 2 threads), and a thread woken from Monitor.Wait runs late: a
+    /// round cost 28-33 µs beyond its work (median, p90 90-110 µs) when the helper and the caller blocked, 1.5-2 µs with
+    /// the spin (the harness's --runner, 2-core AMD EPYC Zen 5 virtual machine). A struct, so that waiting allocates nothing.
+    /// </summary>
+    private struct Spinner
+    {
+        private static readonly long Budget = System.Diagnostics.Stopwatch.Frequency / 10_000; // 100 µs
+        private long _deadline;
+        private SpinWait _wait;
+
+        public static Spinner Start() => new() { _deadline = System.Diagnostics.Stopwatch.GetTimestamp() + Budget };
+
+        /// <summary>Spins once and returns true, or returns false once the budget is spent.</summary>
+        public bool Next()
+        {
+            if (System.Diagnostics.Stopwatch.GetTimestamp() >= _deadline)
+            {
+                return false;
+            }
+
+            _wait.SpinOnce(sleep1Threshold: -1);
+            return true;
         }
     }
 
@@ -129,6 +160,10 @@ public sealed class ShardRunner : IDisposable
         int seen = 0;
         while (true)
         {
+            for (var spin = Spinner.Start(); Volatile.Read(ref _generation) == seen && !Volatile.Read(ref _disposed) && spin.Next();)
+            {
+            }
+
             lock (_gate)
             {
                 while (!_disposed && (_generation == seen || index >= _helpersThisRound))
