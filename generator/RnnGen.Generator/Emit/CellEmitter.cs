@@ -450,7 +450,7 @@ internal abstract class CellEmitter(ModelSpec spec)
 
     /// <summary>
     /// Whether the layer's backward writes the first part of dL/dh_(t−1) for t ≥ 1 instead of adding it to a cleared
-    /// buffer (LSTM and SimpleRNN: dz_t·Uᵀ from init <c>s_zeros</c>; GRU reset_after: its kernel's 0 + dh⊙z), so the steps
+    /// buffer (LSTM and SimpleRNN: dz_t·Uᵀ from init <c>s_zeros</c>; GRU: its kernel's 0 + dh⊙z), so the steps
     /// before the last of the gradient buffer need no clearing: for LSTM(32) over 500 steps, 4 MB of stores per 64-row
     /// shard and as many loads of zeros. A top layer (only its last step reaches the head), without masking (padded rows
     /// pass dL/dh_t on into dL/dh_(t−1) first) or recurrent dropout (each gate's part is added through its mask), of a cell

@@ -413,71 +413,210 @@ public static class CellKernels
 
     /// <summary>
     /// GRU forward with reset_after = false, second half: ĥ = tanh(gates' last u columns, which hold x_h + (r⊙h)·U_h), then
-    /// h_t = z⊙h_(t−1) + (1 − z)⊙ĥ.
+    /// h_t = z⊙h_(t−1) + (1 − z)⊙ĥ, computed as ĥ + z⊙(h_(t−1) − ĥ) (an empty h_(t−1) is zero). One fused pass per row.
     /// </summary>
     public static void GruResetBeforeOutput(Span<float> gates, ReadOnlySpan<float> hiddenPrevious, Span<float> hidden, int units)
     {
         int rows = hidden.Length / units;
+        bool hasPrevious = !hiddenPrevious.IsEmpty;
+        ref float gateRef = ref MemoryMarshal.GetReference(gates);
+        ref float previousRef = ref MemoryMarshal.GetReference(hiddenPrevious);
+        ref float hiddenRef = ref MemoryMarshal.GetReference(hidden);
+        int vectorEnd = GruResetBeforeOutputRows<Lanes512>(ref gateRef, ref previousRef, hasPrevious, ref hiddenRef, rows, 0, units);
+        vectorEnd = GruResetBeforeOutputRows<Lanes256>(ref gateRef, ref previousRef, hasPrevious, ref hiddenRef, rows, vectorEnd, units);
+        vectorEnd = GruResetBeforeOutputRows<Lanes128>(ref gateRef, ref previousRef, hasPrevious, ref hiddenRef, rows, vectorEnd, units);
         for (int row = 0; row < rows; row++)
         {
-            Span<float> x = gates.Slice(row * 3 * units, 3 * units);
-            Span<float> candidate = x.Slice(2 * units, units);
-            Activations.TanhInPlace(candidate);
-            Blend(x.Slice(0, units), candidate, hiddenPrevious.IsEmpty ? default : hiddenPrevious.Slice(row * units, units), hidden.Slice(row * units, units));
+            ref float x = ref Unsafe.Add(ref gateRef, row * 3 * units);
+            nint h0 = row * units;
+            for (int j = vectorEnd; j < units; j++)
+            {
+                float candidate = FastMath.Tanh(Unsafe.Add(ref x, (2 * units) + j));
+                float previous = hasPrevious ? Unsafe.Add(ref previousRef, h0 + j) : 0;
+                Unsafe.Add(ref x, (2 * units) + j) = candidate;
+                Unsafe.Add(ref hiddenRef, h0 + j) = candidate + (Unsafe.Add(ref x, j) * (previous - candidate));
+            }
         }
     }
 
-    /// <summary>
-    /// GRU backward with reset_after = false, first half: dz and da = dh⊙(1 − z)⊙(1 − ĥ²) into columns z and h of
-    /// <paramref name="dGates"/>, and dh⊙z added to <paramref name="dHiddenPrevious"/> (empty at t = 0).
-    /// </summary>
-    public static void GruResetBeforeBackwardOutput(ReadOnlySpan<float> gates, ReadOnlySpan<float> hiddenPrevious, ReadOnlySpan<float> dHidden, Span<float> dGates, Span<float> dHiddenPrevious, int units, bool hardSigmoid)
+    /// <summary>The vector part of <see cref="GruResetBeforeOutput"/> at one width for every row, as <see cref="LstmForwardRows"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int GruResetBeforeOutputRows<T>(ref float gateRef, ref float previousRef, bool hasPrevious, ref float hiddenRef, int rows, int first, int units)
+        where T : struct, ILanes<T>
     {
-        int rows = dHidden.Length / units;
+        if (!T.IsAccelerated)
+        {
+            return first;
+        }
+
+        int end = first;
         for (int row = 0; row < rows; row++)
         {
-            int g0 = row * 3 * units;
-            int h0 = row * units;
-            for (int j = 0; j < units; j++)
+            ref float x = ref Unsafe.Add(ref gateRef, row * 3 * units);
+            nint h0 = row * units;
+            int j = first;
+            for (; j <= units - T.Count; j += T.Count)
             {
-                float z = gates[g0 + j], candidate = gates[g0 + (2 * units) + j];
-                float dh = dHidden[h0 + j];
-                float previous = hiddenPrevious.IsEmpty ? 0 : hiddenPrevious[h0 + j];
-                dGates[g0 + j] = dh * (previous - candidate) * RecurrentDerivative(z, hardSigmoid);
-                dGates[g0 + (2 * units) + j] = dh * (1 - z) * (1 - (candidate * candidate));
-                if (!dHiddenPrevious.IsEmpty)
+                T candidate = FastMath.Tanh(T.Load(ref x, (2 * units) + j));
+                T previous = hasPrevious ? T.Load(ref previousRef, h0 + j) : T.Zero;
+                T.Store(candidate, ref x, (2 * units) + j);
+                T.Store(candidate + (T.Load(ref x, j) * (previous - candidate)), ref hiddenRef, h0 + j);
+            }
+
+            end = j;
+        }
+
+        return end;
+    }
+
+    /// <summary>
+    /// GRU backward with reset_after = false, first half: dz = dh⊙(h_(t−1) − ĥ)⊙z' and da = dh⊙(1 − z)⊙(1 − ĥ²) into columns
+    /// z and h of <paramref name="dGates"/>, and dh⊙z added to <paramref name="dHiddenPrevious"/> (both empty at t = 0, where
+    /// h_(t−1) = 0). With <paramref name="overwritePrevious"/> dL/dh_(t−1) is written as 0 + dh⊙z, without reading what
+    /// the buffer held: the bits of adding to a cleared row, for a top layer whose earlier steps nothing else wrote
+    /// (the generator's <c>CellEmitter.WritesStateGradientFresh</c>). One fused pass per row.
+    /// </summary>
+    public static void GruResetBeforeBackwardOutput(ReadOnlySpan<float> gates, ReadOnlySpan<float> hiddenPrevious, ReadOnlySpan<float> dHidden, Span<float> dGates, Span<float> dHiddenPrevious, int units, bool hardSigmoid, bool overwritePrevious = false)
+    {
+        int rows = dHidden.Length / units;
+        bool hasPrevious = !hiddenPrevious.IsEmpty, addsPrevious = !dHiddenPrevious.IsEmpty;
+        ref float gateRef = ref MemoryMarshal.GetReference(gates);
+        ref float previousRef = ref MemoryMarshal.GetReference(hiddenPrevious);
+        ref float dHiddenRef = ref MemoryMarshal.GetReference(dHidden);
+        ref float dGateRef = ref MemoryMarshal.GetReference(dGates);
+        ref float dPreviousRef = ref MemoryMarshal.GetReference(dHiddenPrevious);
+        int vectorEnd = GruResetBeforeBackwardOutputRows<Lanes512>(ref gateRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dPreviousRef, addsPrevious, overwritePrevious, rows, 0, units, hardSigmoid);
+        vectorEnd = GruResetBeforeBackwardOutputRows<Lanes256>(ref gateRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dPreviousRef, addsPrevious, overwritePrevious, rows, vectorEnd, units, hardSigmoid);
+        vectorEnd = GruResetBeforeBackwardOutputRows<Lanes128>(ref gateRef, ref previousRef, hasPrevious, ref dHiddenRef, ref dGateRef, ref dPreviousRef, addsPrevious, overwritePrevious, rows, vectorEnd, units, hardSigmoid);
+        for (int row = 0; row < rows; row++)
+        {
+            nint g0 = row * 3 * units;
+            nint h0 = row * units;
+            for (int j = vectorEnd; j < units; j++)
+            {
+                float z = Unsafe.Add(ref gateRef, g0 + j), candidate = Unsafe.Add(ref gateRef, g0 + (2 * units) + j);
+                float dh = Unsafe.Add(ref dHiddenRef, h0 + j);
+                float previous = hasPrevious ? Unsafe.Add(ref previousRef, h0 + j) : 0;
+                Unsafe.Add(ref dGateRef, g0 + j) = dh * (previous - candidate) * RecurrentDerivative(z, hardSigmoid);
+                Unsafe.Add(ref dGateRef, g0 + (2 * units) + j) = dh * (1 - z) * (1 - (candidate * candidate));
+                if (addsPrevious)
                 {
-                    dHiddenPrevious[h0 + j] += dh * z;
+                    Unsafe.Add(ref dPreviousRef, h0 + j) = (overwritePrevious ? 0f : Unsafe.Add(ref dPreviousRef, h0 + j)) + (dh * z);
                 }
             }
         }
+    }
+
+    /// <summary>The vector part of <see cref="GruResetBeforeBackwardOutput"/> at one width for every row, as <see cref="LstmForwardRows"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int GruResetBeforeBackwardOutputRows<T>(
+        ref float gateRef, ref float previousRef, bool hasPrevious, ref float dHiddenRef, ref float dGateRef, ref float dPreviousRef, bool addsPrevious, bool overwritePrevious, int rows, int first, int units, bool hardSigmoid)
+        where T : struct, ILanes<T>
+    {
+        if (!T.IsAccelerated)
+        {
+            return first;
+        }
+
+        int end = first;
+        for (int row = 0; row < rows; row++)
+        {
+            ref float g = ref Unsafe.Add(ref gateRef, row * 3 * units);
+            ref float dg = ref Unsafe.Add(ref dGateRef, row * 3 * units);
+            nint h0 = row * units;
+            int j = first;
+            for (; j <= units - T.Count; j += T.Count)
+            {
+                T z = T.Load(ref g, j);
+                T candidate = T.Load(ref g, (2 * units) + j);
+                T dh = T.Load(ref dHiddenRef, h0 + j);
+                T previous = hasPrevious ? T.Load(ref previousRef, h0 + j) : T.Zero;
+                T.Store(dh * (previous - candidate) * GateDerivative(z, hardSigmoid), ref dg, j);
+                T.Store(dh * (T.One - z) * (T.One - (candidate * candidate)), ref dg, (2 * units) + j);
+                if (addsPrevious)
+                {
+                    T.Store((overwritePrevious ? T.Zero : T.Load(ref dPreviousRef, h0 + j)) + (dh * z), ref dPreviousRef, h0 + j);
+                }
+            }
+
+            end = j;
+        }
+
+        return end;
     }
 
     /// <summary>
     /// GRU backward with reset_after = false, second half: from d(r⊙h) = da·U_hᵀ, dr = d(r⊙h)⊙h_(t−1)⊙r' into column r of
-    /// <paramref name="dGates"/>, and d(r⊙h)⊙r added to <paramref name="dHiddenPrevious"/>. Both vanish at t = 0.
+    /// <paramref name="dGates"/>, and d(r⊙h)⊙r added to <paramref name="dHiddenPrevious"/>. Both vanish at t = 0 (an empty
+    /// <paramref name="hiddenPrevious"/>): dr is 0 and nothing is added. One fused pass per row.
     /// </summary>
     public static void GruResetBeforeBackwardReset(ReadOnlySpan<float> gates, ReadOnlySpan<float> hiddenPrevious, ReadOnlySpan<float> dResetHidden, Span<float> dGates, Span<float> dHiddenPrevious, int units, bool hardSigmoid)
     {
         int rows = dResetHidden.Length / units;
+        bool hasPrevious = !hiddenPrevious.IsEmpty;
+        ref float gateRef = ref MemoryMarshal.GetReference(gates);
+        ref float previousRef = ref MemoryMarshal.GetReference(hiddenPrevious);
+        ref float dResetRef = ref MemoryMarshal.GetReference(dResetHidden);
+        ref float dGateRef = ref MemoryMarshal.GetReference(dGates);
+        ref float dPreviousRef = ref MemoryMarshal.GetReference(dHiddenPrevious);
+        int vectorEnd = GruResetBeforeBackwardResetRows<Lanes512>(ref gateRef, ref previousRef, hasPrevious, ref dResetRef, ref dGateRef, ref dPreviousRef, rows, 0, units, hardSigmoid);
+        vectorEnd = GruResetBeforeBackwardResetRows<Lanes256>(ref gateRef, ref previousRef, hasPrevious, ref dResetRef, ref dGateRef, ref dPreviousRef, rows, vectorEnd, units, hardSigmoid);
+        vectorEnd = GruResetBeforeBackwardResetRows<Lanes128>(ref gateRef, ref previousRef, hasPrevious, ref dResetRef, ref dGateRef, ref dPreviousRef, rows, vectorEnd, units, hardSigmoid);
         for (int row = 0; row < rows; row++)
         {
-            int g0 = row * 3 * units;
-            int h0 = row * units;
-            for (int j = 0; j < units; j++)
+            nint r0 = (row * 3 * units) + units;
+            nint h0 = row * units;
+            for (int j = vectorEnd; j < units; j++)
             {
-                float r = gates[g0 + units + j];
-                float drh = dResetHidden[h0 + j];
-                if (hiddenPrevious.IsEmpty)
+                if (!hasPrevious)
                 {
-                    dGates[g0 + units + j] = 0;
+                    Unsafe.Add(ref dGateRef, r0 + j) = 0;
                     continue;
                 }
 
-                dGates[g0 + units + j] = drh * hiddenPrevious[h0 + j] * RecurrentDerivative(r, hardSigmoid);
-                dHiddenPrevious[h0 + j] += drh * r;
+                float r = Unsafe.Add(ref gateRef, r0 + j);
+                float dResetHiddenValue = Unsafe.Add(ref dResetRef, h0 + j);
+                Unsafe.Add(ref dGateRef, r0 + j) = dResetHiddenValue * Unsafe.Add(ref previousRef, h0 + j) * RecurrentDerivative(r, hardSigmoid);
+                Unsafe.Add(ref dPreviousRef, h0 + j) += dResetHiddenValue * r;
             }
         }
+    }
+
+    /// <summary>The vector part of <see cref="GruResetBeforeBackwardReset"/> at one width for every row, as <see cref="LstmForwardRows"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int GruResetBeforeBackwardResetRows<T>(
+        ref float gateRef, ref float previousRef, bool hasPrevious, ref float dResetRef, ref float dGateRef, ref float dPreviousRef, int rows, int first, int units, bool hardSigmoid)
+        where T : struct, ILanes<T>
+    {
+        if (!T.IsAccelerated)
+        {
+            return first;
+        }
+
+        int end = first;
+        for (int row = 0; row < rows; row++)
+        {
+            nint r0 = (row * 3 * units) + units;
+            nint h0 = row * units;
+            int j = first;
+            for (; j <= units - T.Count; j += T.Count)
+            {
+                if (!hasPrevious)
+                {
+                    T.Store(T.Zero, ref dGateRef, r0 + j);
+                    continue;
+                }
+
+                T r = T.Load(ref gateRef, r0 + j);
+                T dResetHiddenValue = T.Load(ref dResetRef, h0 + j);
+                T.Store(dResetHiddenValue * T.Load(ref previousRef, h0 + j) * GateDerivative(r, hardSigmoid), ref dGateRef, r0 + j);
+                T.Store(T.Load(ref dPreviousRef, h0 + j) + (dResetHiddenValue * r), ref dPreviousRef, h0 + j);
+            }
+
+            end = j;
+        }
+
+        return end;
     }
 
     /// <summary>The recurrent activation in place: σ, or Keras 2's hard_sigmoid clip(0.2x + 0.5, 0, 1).</summary>
@@ -512,14 +651,4 @@ public static class CellKernels
     private static T GateDerivative<T>(T y, bool hardSigmoid)
         where T : struct, ILanes<T> =>
         hardSigmoid ? T.InsideUnitInterval(y, T.Create(0.2f)) : y * (T.One - y);
-
-    // h = z⊙h_prev + (1 − z)⊙ĥ = ĥ + z⊙(h_prev − ĥ); an empty h_prev is zero.
-    private static void Blend(ReadOnlySpan<float> z, ReadOnlySpan<float> candidate, ReadOnlySpan<float> hiddenPrevious, Span<float> hidden)
-    {
-        for (int j = 0; j < hidden.Length; j++)
-        {
-            float previous = hiddenPrevious.IsEmpty ? 0 : hiddenPrevious[j];
-            hidden[j] = candidate[j] + (z[j] * (previous - candidate[j]));
-        }
-    }
 }

@@ -99,7 +99,6 @@ namespace Samples
                     dBias += dz;
                 }
                 _gradients[DenseBiasOffset] += dBias;
-                Slice(_dHidden1, 0, last).Clear();
             }
 
             /// <summary>gru_1: backpropagation through all 6 steps of GRU(7, reset_after=False).</summary>
@@ -107,7 +106,8 @@ namespace Samples
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-                // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
+                // Through time, last step first: dz, da and dL/dh_(t-1) = dh⊙z; d(r⊙h) = da·U_hᵀ and dr;
+                // then dL/dh_(t-1) += d(r⊙h)⊙r + [dz, dr]·U_zrᵀ.
                 // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
                 int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
                 for (int t0 = 5 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)
@@ -122,7 +122,8 @@ namespace Samples
                             Slice(_dGates1, (t - t0) * gateStep, gateStep),
                             Slice(_dHidden1, (t - 1) * step, step),
                             7,
-                            hardSigmoid: false);
+                            hardSigmoid: false,
+                            overwritePrevious: true);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul7(
                             rows: batch, steps: 7,
                             a: ref At(_dGates1, (t - t0) * gateStep + 14), aRowStride: 21, aStepStride: 1,
@@ -202,7 +203,8 @@ namespace Samples
             {
                 nint step = (nint)batch * 7; // floats of one time step of h
                 nint gateStep = (nint)batch * 21; // floats of one time step of the gates
-                // Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.
+                // Through time, last step first: dz, da and dL/dh_(t-1) += dh⊙z; d(r⊙h) = da·U_hᵀ and dr;
+                // then dL/dh_(t-1) += d(r⊙h)⊙r + [dz, dr]·U_zrᵀ.
                 // Chunks of steps that stay in L2, last chunk first: its steps, then its weight gradients and dL/dx_t.
                 int chunkSteps = global::RnnGen.Kernels.MatrixOps.StepsPerBackwardChunk(gateStep);
                 for (int t0 = 5 / chunkSteps * chunkSteps; t0 >= 0; t0 -= chunkSteps)

@@ -66,7 +66,7 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         });
     }
 
-    protected override bool CanWriteStateGradientFresh => false; // dh⊙z and d(r⊙h)⊙r are added by span passes
+    protected override bool CanWriteStateGradientFresh => true; // the output kernel writes 0 + dh⊙z
 
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
@@ -76,14 +76,17 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
         string h = ModelLayout.HiddenField(layer);
         string dh = ModelLayout.HiddenGradientField(layer);
         string recurrentGradient = layout.RecurrentKernel(layer).PropertyName + "Offset";
+        bool fresh = WritesStateGradientFresh(layout, layer);
+        string overwrite = fresh ? ", overwritePrevious: true" : "";
         EmitStepSizes(writer, layer, "h");
-        writer.WriteLine("// Through time, last step first: dz and da, d(r⊙h) = da·U_hᵀ, dr, then dL/dh_(t-1) += [dz, dr]·U_zrᵀ.");
+        writer.WriteLine($"// Through time, last step first: dz, da and dL/dh_(t-1) {(fresh ? "=" : "+=")} dh⊙z; d(r⊙h) = da·U_hᵀ and dr;");
+        writer.WriteLine("// then dL/dh_(t-1) += d(r⊙h)⊙r + [dz, dr]·U_zrᵀ.");
         EmitBackwardSteps(writer, layout, layer, $"_dGates{i}", step: t =>
         {
             EmitPassThroughMasked(writer, layer, t);
             using (BackwardUnlessAllPadding(writer, layer, t, $"_dGates{i}"))
             {
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", GateGradientRow(t), "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeBackwardOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(dh, $"{t} * step", "step", readOnly: true)}, {SpanOf($"_dGates{i}", GateGradientRow(t), "gateStep")}, {SpanOf(dh, $"({t} - 1) * step", "step")}, {u}, {HardSigmoidArgument}{overwrite});");
                 writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_dGates{i}", Plus(GateGradientRow(t), 2 * u), Invariant(width)), "1", new($"_recurrentT{i}", Invariant(2 * u * u), Invariant(u)), new("s_zeros", "0", "0"), new($"_dResetHidden{i}", "0", Invariant(u))));
                 if (RecurrentDropout)
                 {
