@@ -71,4 +71,26 @@ public class ChunkedBackwardTests
         Assert.Equal(looped.ComputeGradients(tokens, labels), unrolled.ComputeGradients(tokens, labels));
         Assert.Equal(looped.Gradients.ToArray(), unrolled.Gradients.ToArray());
     }
+
+    /// <summary>
+    /// Prediction keeps the gates of one forward chunk and reuses its slots chunk after chunk (CellEmitter's
+    /// PredictionReusesGateChunk); training keeps every step's. At 37 rows these models' forward runs in chunks of 3-4
+    /// steps, so the logits of prediction must equal those of the training forward pass bit for bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void PredictionGivesTheLogitsOfTheTrainingForwardPass(string name)
+    {
+        const int Batch = 37;
+        IRnnModel model = Create(name);
+        ModelDescription description = model.Description;
+        (int[] tokens, float[] labels) = TestData.RandomBatch(5, description.Vocab, description.SeqLen, Batch);
+        float[] before = new float[Batch], after = new float[Batch];
+        model.PredictLogits(tokens, before); // before a training pass: nothing left behind to reuse
+        model.ComputeGradients(tokens, labels);
+        float[] training = model.Logits.ToArray();
+        model.PredictLogits(tokens, after); // after one: the slots hold the training pass's values
+        Assert.Equal(training, before);
+        Assert.Equal(training, after);
+    }
 }

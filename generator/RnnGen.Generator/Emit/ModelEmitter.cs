@@ -377,10 +377,7 @@ internal static class ModelEmitter
             writer.WriteLine("private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);");
             writer.WriteLine("private int _firstRow;");
             writer.WriteLine("private int _rows;");
-            if (spec.HasDropout)
-            {
-                writer.WriteLine("private bool _training; // dropout applies in ComputeGradients and TrainStep only");
-            }
+            writer.WriteLine("private bool _training; // ComputeGradients and TrainStep: dropout applies, and forward keeps what backward reads");
 
             writer.WriteLine("// Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).");
             writer.WriteLine("private int _batchCapacity;");
@@ -429,10 +426,7 @@ internal static class ModelEmitter
             {
                 writer.WriteLine("_firstRow = firstRow;");
                 writer.WriteLine("_rows = rows;");
-                if (spec.HasDropout)
-                {
-                    writer.WriteLine("_training = training;");
-                }
+                writer.WriteLine("_training = training;");
 
                 writer.WriteLine("EnsureBatchCapacity(rows);");
             }

@@ -17,21 +17,22 @@ public static class CellKernels
 {
     /// <summary>
     /// LSTM forward: <paramref name="gates"/> holds z = x·W + h·U + b and becomes [i, f, g, o] = [σ, σ, tanh, σ](z);
-    /// then c_t = f⊙c_(t−1) + i⊙g and h_t = o⊙tanh(c_t). An empty <paramref name="cellPrevious"/> means c_(−1) = 0.
+    /// then c_t = f⊙c_(t−1) + i⊙g and h_t = o⊙tanh(c_t). An empty <paramref name="cellPrevious"/> means c_(−1) = 0; an
+    /// empty <paramref name="cellTanh"/> skips storing tanh(c_t), which only backward reads (prediction passes none).
     /// One fused pass per row: the widest accelerated vectors over the units, then narrower ones, then a scalar tail.
     /// </summary>
     public static void LstmForward(Span<float> gates, ReadOnlySpan<float> cellPrevious, Span<float> cell, Span<float> cellTanh, Span<float> hidden, int units, bool hardSigmoid)
     {
         int rows = hidden.Length / units;
-        bool hasPrevious = !cellPrevious.IsEmpty;
+        bool hasPrevious = !cellPrevious.IsEmpty, storesTanh = !cellTanh.IsEmpty;
         ref float gateRef = ref MemoryMarshal.GetReference(gates);
         ref float previousRef = ref MemoryMarshal.GetReference(cellPrevious);
         ref float cellRef = ref MemoryMarshal.GetReference(cell);
         ref float tanhRef = ref MemoryMarshal.GetReference(cellTanh);
         ref float hiddenRef = ref MemoryMarshal.GetReference(hidden);
-        int vectorEnd = LstmForwardRows<Lanes512>(ref gateRef, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, ref hiddenRef, rows, 0, units, hardSigmoid);
-        vectorEnd = LstmForwardRows<Lanes256>(ref gateRef, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, ref hiddenRef, rows, vectorEnd, units, hardSigmoid);
-        vectorEnd = LstmForwardRows<Lanes128>(ref gateRef, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, ref hiddenRef, rows, vectorEnd, units, hardSigmoid);
+        int vectorEnd = LstmForwardRows<Lanes512>(ref gateRef, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, storesTanh, ref hiddenRef, rows, 0, units, hardSigmoid);
+        vectorEnd = LstmForwardRows<Lanes256>(ref gateRef, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, storesTanh, ref hiddenRef, rows, vectorEnd, units, hardSigmoid);
+        vectorEnd = LstmForwardRows<Lanes128>(ref gateRef, ref previousRef, hasPrevious, ref cellRef, ref tanhRef, storesTanh, ref hiddenRef, rows, vectorEnd, units, hardSigmoid);
         for (int row = 0; row < rows; row++)
         {
             ref float z = ref Unsafe.Add(ref gateRef, row * 4 * units);
@@ -54,7 +55,11 @@ public static class CellKernels
                 Unsafe.Add(ref z, (2 * units) + j) = g;
                 Unsafe.Add(ref z, (3 * units) + j) = o;
                 Unsafe.Add(ref cellRef, h0 + j) = c;
-                Unsafe.Add(ref tanhRef, h0 + j) = tc;
+                if (storesTanh)
+                {
+                    Unsafe.Add(ref tanhRef, h0 + j) = tc;
+                }
+
                 Unsafe.Add(ref hiddenRef, h0 + j) = o * tc;
             }
         }
@@ -69,13 +74,13 @@ public static class CellKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int LstmForwardRows<T>(
-        ref float gateRef, ref float previousRef, bool hasPrevious, ref float cellRef, ref float tanhRef, ref float hiddenRef, int rows, int first, int units, bool hardSigmoid)
+        ref float gateRef, ref float previousRef, bool hasPrevious, ref float cellRef, ref float tanhRef, bool storesTanh, ref float hiddenRef, int rows, int first, int units, bool hardSigmoid)
         where T : struct, ILanes<T>
     {
         int end = first;
         for (int row = 0; row < rows; row++)
         {
-            end = LstmForwardColumns<T>(ref Unsafe.Add(ref gateRef, row * 4 * units), ref previousRef, hasPrevious, ref cellRef, ref tanhRef, ref hiddenRef, row * units, first, units, hardSigmoid);
+            end = LstmForwardColumns<T>(ref Unsafe.Add(ref gateRef, row * 4 * units), ref previousRef, hasPrevious, ref cellRef, ref tanhRef, storesTanh, ref hiddenRef, row * units, first, units, hardSigmoid);
         }
 
         return end;
@@ -84,7 +89,7 @@ public static class CellKernels
     /// <summary>The vector part of <see cref="LstmForward"/> for one row: columns from <paramref name="j"/> in steps of the width; returns where it stopped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int LstmForwardColumns<T>(
-        ref float z, ref float previousRef, bool hasPrevious, ref float cellRef, ref float tanhRef, ref float hiddenRef, nint h0, int j, int units, bool hardSigmoid)
+        ref float z, ref float previousRef, bool hasPrevious, ref float cellRef, ref float tanhRef, bool storesTanh, ref float hiddenRef, nint h0, int j, int units, bool hardSigmoid)
         where T : struct, ILanes<T>
     {
         if (!T.IsAccelerated)
@@ -110,7 +115,11 @@ public static class CellKernels
             T.Store(g, ref z, (2 * units) + j);
             T.Store(o, ref z, (3 * units) + j);
             T.Store(c, ref cellRef, h0 + j);
-            T.Store(tc, ref tanhRef, h0 + j);
+            if (storesTanh)
+            {
+                T.Store(tc, ref tanhRef, h0 + j);
+            }
+
             T.Store(o * tc, ref hiddenRef, h0 + j);
         }
 

@@ -79,13 +79,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 5]·[5, 21] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
                         rows: (t1 - t0) * batch, steps: 5,
                         a: ref At(_embedded, t0 * batch * 5), aRowStride: 5, aStepStride: 1,
                         b: ref At(_parameters, GruKernelOffset), bRowStride: 21,
                         init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep), cRowStride: 21);
+                        c: ref At(_gates0, t0 * gateStep - gateShift), cRowStride: 21);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
@@ -104,10 +105,10 @@ namespace Samples
                             rows: batch, steps: 7,
                             a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
                             b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 21,
-                            init: ref At(_gates0, t * gateStep), initRowStride: 21,
-                            c: ref At(_gates0, t * gateStep), cRowStride: 21);
+                            init: ref At(_gates0, t * gateStep - gateShift), initRowStride: 21,
+                            c: ref At(_gates0, t * gateStep - gateShift), cRowStride: 21);
                         global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
-                            Slice(_gates0, t * gateStep, gateStep),
+                            Slice(_gates0, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_hidden0, (t - 1) * step, step),
                             Slice(_resetHidden0, t * step, step),
                             7,
@@ -117,10 +118,10 @@ namespace Samples
                             rows: batch, steps: 7,
                             a: ref At(_resetHidden0, t * step), aRowStride: 7, aStepStride: 1,
                             b: ref At(_parameters, GruRecurrentKernelOffset + 14), bRowStride: 21,
-                            init: ref At(_gates0, t * gateStep + 14), initRowStride: 21,
-                            c: ref At(_gates0, t * gateStep + 14), cRowStride: 21);
+                            init: ref At(_gates0, t * gateStep - gateShift + 14), initRowStride: 21,
+                            c: ref At(_gates0, t * gateStep - gateShift + 14), cRowStride: 21);
                         global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
-                            Slice(_gates0, t * gateStep, gateStep),
+                            Slice(_gates0, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_hidden0, (t - 1) * step, step),
                             Slice(_hidden0, t * step, step),
                             7);
@@ -141,13 +142,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 7]·[7, 21] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul21(
                         rows: (t1 - t0) * batch, steps: 7,
                         a: ref At(_hidden0, t0 * batch * 7), aRowStride: 7, aStepStride: 1,
                         b: ref At(_parameters, Gru1KernelOffset), bRowStride: 21,
                         init: ref At(_parameters, Gru1BiasOffset), initRowStride: 0,
-                        c: ref At(_gates1, t0 * gateStep), cRowStride: 21);
+                        c: ref At(_gates1, t0 * gateStep - gateShift), cRowStride: 21);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = 0, so z, r and ĥ see x_0·W + b alone.
@@ -166,10 +168,10 @@ namespace Samples
                             rows: batch, steps: 7,
                             a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
                             b: ref At(_parameters, Gru1RecurrentKernelOffset), bRowStride: 21,
-                            init: ref At(_gates1, t * gateStep), initRowStride: 21,
-                            c: ref At(_gates1, t * gateStep), cRowStride: 21);
+                            init: ref At(_gates1, t * gateStep - gateShift), initRowStride: 21,
+                            c: ref At(_gates1, t * gateStep - gateShift), cRowStride: 21);
                         global::RnnGen.Kernels.CellKernels.GruResetBeforeGates(
-                            Slice(_gates1, t * gateStep, gateStep),
+                            Slice(_gates1, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_hidden1, (t - 1) * step, step),
                             Slice(_resetHidden1, t * step, step),
                             7,
@@ -179,10 +181,10 @@ namespace Samples
                             rows: batch, steps: 7,
                             a: ref At(_resetHidden1, t * step), aRowStride: 7, aStepStride: 1,
                             b: ref At(_parameters, Gru1RecurrentKernelOffset + 14), bRowStride: 21,
-                            init: ref At(_gates1, t * gateStep + 14), initRowStride: 21,
-                            c: ref At(_gates1, t * gateStep + 14), cRowStride: 21);
+                            init: ref At(_gates1, t * gateStep - gateShift + 14), initRowStride: 21,
+                            c: ref At(_gates1, t * gateStep - gateShift + 14), cRowStride: 21);
                         global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput(
-                            Slice(_gates1, t * gateStep, gateStep),
+                            Slice(_gates1, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_hidden1, (t - 1) * step, step),
                             Slice(_hidden1, t * step, step),
                             7);

@@ -81,13 +81,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 5]·[5, 28] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
                         rows: (t1 - t0) * batch, steps: 5,
                         a: ref At(_embedded, t0 * batch * 5), aRowStride: 5, aStepStride: 1,
                         b: ref At(_parameters, LstmKernelOffset), bRowStride: 28,
                         init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep), cRowStride: 28);
+                        c: ref At(_gates0, t0 * gateStep - gateShift), cRowStride: 28);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -95,7 +96,7 @@ namespace Samples
                             Slice(_gates0, 0, gateStep),
                             default,
                             Slice(_cell0, 0, step),
-                            Slice(_cellTanh0, 0, step),
+                            _training ? Slice(_cellTanh0, 0, step) : default,
                             Slice(_hidden0, 0, step),
                             7,
                             hardSigmoid: true);
@@ -106,13 +107,13 @@ namespace Samples
                             rows: batch, steps: 7,
                             a: ref At(_hidden0, (t - 1) * step), aRowStride: 7, aStepStride: 1,
                             b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 28,
-                            init: ref At(_gates0, t * gateStep), initRowStride: 28,
-                            c: ref At(_gates0, t * gateStep), cRowStride: 28);
+                            init: ref At(_gates0, t * gateStep - gateShift), initRowStride: 28,
+                            c: ref At(_gates0, t * gateStep - gateShift), cRowStride: 28);
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates0, t * gateStep, gateStep),
+                            Slice(_gates0, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_cell0, (t - 1) * step, step),
                             Slice(_cell0, t * step, step),
-                            Slice(_cellTanh0, t * step, step),
+                            _training ? Slice(_cellTanh0, t * step, step) : default,
                             Slice(_hidden0, t * step, step),
                             7,
                             hardSigmoid: true);
@@ -133,13 +134,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 6; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 6);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 7]·[7, 28] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul28(
                         rows: (t1 - t0) * batch, steps: 7,
                         a: ref At(_hidden0, t0 * batch * 7), aRowStride: 7, aStepStride: 1,
                         b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 28,
                         init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
-                        c: ref At(_gates1, t0 * gateStep), cRowStride: 28);
+                        c: ref At(_gates1, t0 * gateStep - gateShift), cRowStride: 28);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -147,7 +149,7 @@ namespace Samples
                             Slice(_gates1, 0, gateStep),
                             default,
                             Slice(_cell1, 0, step),
-                            Slice(_cellTanh1, 0, step),
+                            _training ? Slice(_cellTanh1, 0, step) : default,
                             Slice(_hidden1, 0, step),
                             7,
                             hardSigmoid: true);
@@ -158,13 +160,13 @@ namespace Samples
                             rows: batch, steps: 7,
                             a: ref At(_hidden1, (t - 1) * step), aRowStride: 7, aStepStride: 1,
                             b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 28,
-                            init: ref At(_gates1, t * gateStep), initRowStride: 28,
-                            c: ref At(_gates1, t * gateStep), cRowStride: 28);
+                            init: ref At(_gates1, t * gateStep - gateShift), initRowStride: 28,
+                            c: ref At(_gates1, t * gateStep - gateShift), cRowStride: 28);
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates1, t * gateStep, gateStep),
+                            Slice(_gates1, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_cell1, (t - 1) * step, step),
                             Slice(_cell1, t * step, step),
-                            Slice(_cellTanh1, t * step, step),
+                            _training ? Slice(_cellTanh1, t * step, step) : default,
                             Slice(_hidden1, t * step, step),
                             7,
                             hardSigmoid: true);

@@ -109,6 +109,7 @@ namespace Samples
                 for (int t0 = 0; t0 < 5; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     if (_training)
                     {
                         // Input dropout: x_t⊙m_k for these steps and every mask k, read by the projections below and by dW.
@@ -139,25 +140,25 @@ namespace Samples
                         a: ref At(projectionInput, t0 * batch * 8), aRowStride: 8, aStepStride: 1,
                         b: ref At(_parameters, LstmKernelOffset), bRowStride: 48,
                         init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep), cRowStride: 48);
+                        c: ref At(_gates0, t0 * gateStep - gateShift), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 8,
                         a: ref At(projectionInput, 1 * projectionGroupStride + t0 * batch * 8), aRowStride: 8, aStepStride: 1,
                         b: ref At(_parameters, LstmKernelOffset + 12), bRowStride: 48,
                         init: ref At(_parameters, LstmBiasOffset + 12), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep + 12), cRowStride: 48);
+                        c: ref At(_gates0, t0 * gateStep - gateShift + 12), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 8,
                         a: ref At(projectionInput, 2 * projectionGroupStride + t0 * batch * 8), aRowStride: 8, aStepStride: 1,
                         b: ref At(_parameters, LstmKernelOffset + 24), bRowStride: 48,
                         init: ref At(_parameters, LstmBiasOffset + 24), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep + 24), cRowStride: 48);
+                        c: ref At(_gates0, t0 * gateStep - gateShift + 24), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 8,
                         a: ref At(projectionInput, 3 * projectionGroupStride + t0 * batch * 8), aRowStride: 8, aStepStride: 1,
                         b: ref At(_parameters, LstmKernelOffset + 36), bRowStride: 48,
                         init: ref At(_parameters, LstmBiasOffset + 36), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep + 36), cRowStride: 48);
+                        c: ref At(_gates0, t0 * gateStep - gateShift + 36), cRowStride: 48);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -165,7 +166,7 @@ namespace Samples
                             Slice(_gates0, 0, gateStep),
                             default,
                             Slice(_cell0, 0, step),
-                            Slice(_cellTanh0, 0, step),
+                            _training ? Slice(_cellTanh0, 0, step) : default,
                             Slice(_hidden0, 0, step),
                             12,
                             hardSigmoid: false);
@@ -195,31 +196,31 @@ namespace Samples
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 48,
-                            init: ref At(_gates0, t * gateStep), initRowStride: 48,
-                            c: ref At(_gates0, t * gateStep), cRowStride: 48);
+                            init: ref At(_gates0, t * gateStep - gateShift), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep - gateShift), cRowStride: 48);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, LstmRecurrentKernelOffset + 12), bRowStride: 48,
-                            init: ref At(_gates0, t * gateStep + 12), initRowStride: 48,
-                            c: ref At(_gates0, t * gateStep + 12), cRowStride: 48);
+                            init: ref At(_gates0, t * gateStep - gateShift + 12), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep - gateShift + 12), cRowStride: 48);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, LstmRecurrentKernelOffset + 24), bRowStride: 48,
-                            init: ref At(_gates0, t * gateStep + 24), initRowStride: 48,
-                            c: ref At(_gates0, t * gateStep + 24), cRowStride: 48);
+                            init: ref At(_gates0, t * gateStep - gateShift + 24), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep - gateShift + 24), cRowStride: 48);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, LstmRecurrentKernelOffset + 36), bRowStride: 48,
-                            init: ref At(_gates0, t * gateStep + 36), initRowStride: 48,
-                            c: ref At(_gates0, t * gateStep + 36), cRowStride: 48);
+                            init: ref At(_gates0, t * gateStep - gateShift + 36), initRowStride: 48,
+                            c: ref At(_gates0, t * gateStep - gateShift + 36), cRowStride: 48);
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates0, t * gateStep, gateStep),
+                            Slice(_gates0, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_cell0, (t - 1) * step, step),
                             Slice(_cell0, t * step, step),
-                            Slice(_cellTanh0, t * step, step),
+                            _training ? Slice(_cellTanh0, t * step, step) : default,
                             Slice(_hidden0, t * step, step),
                             12,
                             hardSigmoid: false);
@@ -246,6 +247,7 @@ namespace Samples
                 for (int t0 = 0; t0 < 5; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 5);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     if (_training)
                     {
                         // Input dropout: x_t⊙m_k for these steps and every mask k, read by the projections below and by dW.
@@ -276,25 +278,25 @@ namespace Samples
                         a: ref At(projectionInput, t0 * batch * 12), aRowStride: 12, aStepStride: 1,
                         b: ref At(_parameters, Lstm1KernelOffset), bRowStride: 48,
                         init: ref At(_parameters, Lstm1BiasOffset), initRowStride: 0,
-                        c: ref At(_gates1, t0 * gateStep), cRowStride: 48);
+                        c: ref At(_gates1, t0 * gateStep - gateShift), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
                         a: ref At(projectionInput, 1 * projectionGroupStride + t0 * batch * 12), aRowStride: 12, aStepStride: 1,
                         b: ref At(_parameters, Lstm1KernelOffset + 12), bRowStride: 48,
                         init: ref At(_parameters, Lstm1BiasOffset + 12), initRowStride: 0,
-                        c: ref At(_gates1, t0 * gateStep + 12), cRowStride: 48);
+                        c: ref At(_gates1, t0 * gateStep - gateShift + 12), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
                         a: ref At(projectionInput, 2 * projectionGroupStride + t0 * batch * 12), aRowStride: 12, aStepStride: 1,
                         b: ref At(_parameters, Lstm1KernelOffset + 24), bRowStride: 48,
                         init: ref At(_parameters, Lstm1BiasOffset + 24), initRowStride: 0,
-                        c: ref At(_gates1, t0 * gateStep + 24), cRowStride: 48);
+                        c: ref At(_gates1, t0 * gateStep - gateShift + 24), cRowStride: 48);
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                         rows: (t1 - t0) * batch, steps: 12,
                         a: ref At(projectionInput, 3 * projectionGroupStride + t0 * batch * 12), aRowStride: 12, aStepStride: 1,
                         b: ref At(_parameters, Lstm1KernelOffset + 36), bRowStride: 48,
                         init: ref At(_parameters, Lstm1BiasOffset + 36), initRowStride: 0,
-                        c: ref At(_gates1, t0 * gateStep + 36), cRowStride: 48);
+                        c: ref At(_gates1, t0 * gateStep - gateShift + 36), cRowStride: 48);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -302,7 +304,7 @@ namespace Samples
                             Slice(_gates1, 0, gateStep),
                             default,
                             Slice(_cell1, 0, step),
-                            Slice(_cellTanh1, 0, step),
+                            _training ? Slice(_cellTanh1, 0, step) : default,
                             Slice(_hidden1, 0, step),
                             12,
                             hardSigmoid: false);
@@ -332,31 +334,31 @@ namespace Samples
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 0 + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, Lstm1RecurrentKernelOffset), bRowStride: 48,
-                            init: ref At(_gates1, t * gateStep), initRowStride: 48,
-                            c: ref At(_gates1, t * gateStep), cRowStride: 48);
+                            init: ref At(_gates1, t * gateStep - gateShift), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep - gateShift), cRowStride: 48);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 1 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, Lstm1RecurrentKernelOffset + 12), bRowStride: 48,
-                            init: ref At(_gates1, t * gateStep + 12), initRowStride: 48,
-                            c: ref At(_gates1, t * gateStep + 12), cRowStride: 48);
+                            init: ref At(_gates1, t * gateStep - gateShift + 12), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep - gateShift + 12), cRowStride: 48);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 2 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, Lstm1RecurrentKernelOffset + 24), bRowStride: 48,
-                            init: ref At(_gates1, t * gateStep + 24), initRowStride: 48,
-                            c: ref At(_gates1, t * gateStep + 24), cRowStride: 48);
+                            init: ref At(_gates1, t * gateStep - gateShift + 24), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep - gateShift + 24), cRowStride: 48);
                         global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul12(
                             rows: batch, steps: 12,
                             a: ref At(recurrentInput, 3 * recurrentGroupStride + t * step + recurrentShift), aRowStride: 12, aStepStride: 1,
                             b: ref At(_parameters, Lstm1RecurrentKernelOffset + 36), bRowStride: 48,
-                            init: ref At(_gates1, t * gateStep + 36), initRowStride: 48,
-                            c: ref At(_gates1, t * gateStep + 36), cRowStride: 48);
+                            init: ref At(_gates1, t * gateStep - gateShift + 36), initRowStride: 48,
+                            c: ref At(_gates1, t * gateStep - gateShift + 36), cRowStride: 48);
                         global::RnnGen.Kernels.CellKernels.LstmForward(
-                            Slice(_gates1, t * gateStep, gateStep),
+                            Slice(_gates1, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_cell1, (t - 1) * step, step),
                             Slice(_cell1, t * step, step),
-                            Slice(_cellTanh1, t * step, step),
+                            _training ? Slice(_cellTanh1, t * step, step) : default,
                             Slice(_hidden1, t * step, step),
                             12,
                             hardSigmoid: false);

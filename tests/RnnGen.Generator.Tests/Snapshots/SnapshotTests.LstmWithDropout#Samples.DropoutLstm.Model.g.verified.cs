@@ -335,7 +335,7 @@ namespace Samples
             private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
             private int _firstRow;
             private int _rows;
-            private bool _training; // dropout applies in ComputeGradients and TrainStep only
+            private bool _training; // ComputeGradients and TrainStep: dropout applies, and forward keeps what backward reads
             // Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).
             private int _batchCapacity;
             private float[] _embedded = [];

@@ -129,13 +129,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
                         rows: (t1 - t0) * batch, steps: 64,
                         a: ref At(_embedded, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
                         b: ref At(_parameters, BidirectionalForwardLstmKernelOffset), bRowStride: 128,
                         init: ref At(_parameters, BidirectionalForwardLstmBiasOffset), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep), cRowStride: 128);
+                        c: ref At(_gates0, t0 * gateStep - gateShift), cRowStride: 128);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -143,7 +144,7 @@ namespace Samples
                             Slice(_gates0, 0, gateStep),
                             default,
                             Slice(_cell0, 0, step),
-                            Slice(_cellTanh0, 0, step),
+                            _training ? Slice(_cellTanh0, 0, step) : default,
                             Slice(_hidden0, 0, step),
                             32,
                             hardSigmoid: false);
@@ -166,13 +167,13 @@ namespace Samples
                                 rows: batch, steps: 32,
                                 a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
                                 b: ref At(_parameters, BidirectionalForwardLstmRecurrentKernelOffset), bRowStride: 128,
-                                init: ref At(_gates0, t * gateStep), initRowStride: 128,
-                                c: ref At(_gates0, t * gateStep), cRowStride: 128);
+                                init: ref At(_gates0, t * gateStep - gateShift), initRowStride: 128,
+                                c: ref At(_gates0, t * gateStep - gateShift), cRowStride: 128);
                             global::RnnGen.Kernels.CellKernels.LstmForward(
-                                Slice(_gates0, t * gateStep, gateStep),
+                                Slice(_gates0, t * gateStep - gateShift, gateStep),
                                 ReadOnlySlice(_cell0, (t - 1) * step, step),
                                 Slice(_cell0, t * step, step),
-                                Slice(_cellTanh0, t * step, step),
+                                _training ? Slice(_cellTanh0, t * step, step) : default,
                                 Slice(_hidden0, t * step, step),
                                 32,
                                 hardSigmoid: false);
@@ -205,13 +206,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
                         rows: (t1 - t0) * batch, steps: 64,
                         a: ref At(_embeddedReversed, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
                         b: ref At(_parameters, BidirectionalBackwardLstmKernelOffset), bRowStride: 128,
                         init: ref At(_parameters, BidirectionalBackwardLstmBiasOffset), initRowStride: 0,
-                        c: ref At(_gates1, t0 * gateStep), cRowStride: 128);
+                        c: ref At(_gates1, t0 * gateStep - gateShift), cRowStride: 128);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -219,7 +221,7 @@ namespace Samples
                             Slice(_gates1, 0, gateStep),
                             default,
                             Slice(_cell1, 0, step),
-                            Slice(_cellTanh1, 0, step),
+                            _training ? Slice(_cellTanh1, 0, step) : default,
                             Slice(_hidden1, 0, step),
                             32,
                             hardSigmoid: false);
@@ -242,13 +244,13 @@ namespace Samples
                                 rows: batch, steps: 32,
                                 a: ref At(_hidden1, (t - 1) * step), aRowStride: 32, aStepStride: 1,
                                 b: ref At(_parameters, BidirectionalBackwardLstmRecurrentKernelOffset), bRowStride: 128,
-                                init: ref At(_gates1, t * gateStep), initRowStride: 128,
-                                c: ref At(_gates1, t * gateStep), cRowStride: 128);
+                                init: ref At(_gates1, t * gateStep - gateShift), initRowStride: 128,
+                                c: ref At(_gates1, t * gateStep - gateShift), cRowStride: 128);
                             global::RnnGen.Kernels.CellKernels.LstmForward(
-                                Slice(_gates1, t * gateStep, gateStep),
+                                Slice(_gates1, t * gateStep - gateShift, gateStep),
                                 ReadOnlySlice(_cell1, (t - 1) * step, step),
                                 Slice(_cell1, t * step, step),
-                                Slice(_cellTanh1, t * step, step),
+                                _training ? Slice(_cellTanh1, t * step, step) : default,
                                 Slice(_hidden1, t * step, step),
                                 32,
                                 hardSigmoid: false);
@@ -281,13 +283,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
                         rows: (t1 - t0) * batch, steps: 64,
                         a: ref At(_merged0, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
                         b: ref At(_parameters, Bidirectional1ForwardLstm1KernelOffset), bRowStride: 128,
                         init: ref At(_parameters, Bidirectional1ForwardLstm1BiasOffset), initRowStride: 0,
-                        c: ref At(_gates2, t0 * gateStep), cRowStride: 128);
+                        c: ref At(_gates2, t0 * gateStep - gateShift), cRowStride: 128);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -295,7 +298,7 @@ namespace Samples
                             Slice(_gates2, 0, gateStep),
                             default,
                             Slice(_cell2, 0, step),
-                            Slice(_cellTanh2, 0, step),
+                            _training ? Slice(_cellTanh2, 0, step) : default,
                             Slice(_hidden2, 0, step),
                             32,
                             hardSigmoid: false);
@@ -318,13 +321,13 @@ namespace Samples
                                 rows: batch, steps: 32,
                                 a: ref At(_hidden2, (t - 1) * step), aRowStride: 32, aStepStride: 1,
                                 b: ref At(_parameters, Bidirectional1ForwardLstm1RecurrentKernelOffset), bRowStride: 128,
-                                init: ref At(_gates2, t * gateStep), initRowStride: 128,
-                                c: ref At(_gates2, t * gateStep), cRowStride: 128);
+                                init: ref At(_gates2, t * gateStep - gateShift), initRowStride: 128,
+                                c: ref At(_gates2, t * gateStep - gateShift), cRowStride: 128);
                             global::RnnGen.Kernels.CellKernels.LstmForward(
-                                Slice(_gates2, t * gateStep, gateStep),
+                                Slice(_gates2, t * gateStep - gateShift, gateStep),
                                 ReadOnlySlice(_cell2, (t - 1) * step, step),
                                 Slice(_cell2, t * step, step),
-                                Slice(_cellTanh2, t * step, step),
+                                _training ? Slice(_cellTanh2, t * step, step) : default,
                                 Slice(_hidden2, t * step, step),
                                 32,
                                 hardSigmoid: false);
@@ -357,13 +360,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
                         rows: (t1 - t0) * batch, steps: 64,
                         a: ref At(_merged0Reversed, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
                         b: ref At(_parameters, Bidirectional1BackwardLstm1KernelOffset), bRowStride: 128,
                         init: ref At(_parameters, Bidirectional1BackwardLstm1BiasOffset), initRowStride: 0,
-                        c: ref At(_gates3, t0 * gateStep), cRowStride: 128);
+                        c: ref At(_gates3, t0 * gateStep - gateShift), cRowStride: 128);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -371,7 +375,7 @@ namespace Samples
                             Slice(_gates3, 0, gateStep),
                             default,
                             Slice(_cell3, 0, step),
-                            Slice(_cellTanh3, 0, step),
+                            _training ? Slice(_cellTanh3, 0, step) : default,
                             Slice(_hidden3, 0, step),
                             32,
                             hardSigmoid: false);
@@ -394,13 +398,13 @@ namespace Samples
                                 rows: batch, steps: 32,
                                 a: ref At(_hidden3, (t - 1) * step), aRowStride: 32, aStepStride: 1,
                                 b: ref At(_parameters, Bidirectional1BackwardLstm1RecurrentKernelOffset), bRowStride: 128,
-                                init: ref At(_gates3, t * gateStep), initRowStride: 128,
-                                c: ref At(_gates3, t * gateStep), cRowStride: 128);
+                                init: ref At(_gates3, t * gateStep - gateShift), initRowStride: 128,
+                                c: ref At(_gates3, t * gateStep - gateShift), cRowStride: 128);
                             global::RnnGen.Kernels.CellKernels.LstmForward(
-                                Slice(_gates3, t * gateStep, gateStep),
+                                Slice(_gates3, t * gateStep - gateShift, gateStep),
                                 ReadOnlySlice(_cell3, (t - 1) * step, step),
                                 Slice(_cell3, t * step, step),
-                                Slice(_cellTanh3, t * step, step),
+                                _training ? Slice(_cellTanh3, t * step, step) : default,
                                 Slice(_hidden3, t * step, step),
                                 32,
                                 hardSigmoid: false);

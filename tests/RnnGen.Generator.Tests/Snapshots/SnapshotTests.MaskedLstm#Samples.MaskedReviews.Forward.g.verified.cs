@@ -72,13 +72,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 128] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul128(
                         rows: (t1 - t0) * batch, steps: 64,
                         a: ref At(_embedded, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
                         b: ref At(_parameters, LstmKernelOffset), bRowStride: 128,
                         init: ref At(_parameters, LstmBiasOffset), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep), cRowStride: 128);
+                        c: ref At(_gates0, t0 * gateStep - gateShift), cRowStride: 128);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.
@@ -86,7 +87,7 @@ namespace Samples
                             Slice(_gates0, 0, gateStep),
                             default,
                             Slice(_cell0, 0, step),
-                            Slice(_cellTanh0, 0, step),
+                            _training ? Slice(_cellTanh0, 0, step) : default,
                             Slice(_hidden0, 0, step),
                             32,
                             hardSigmoid: false);
@@ -109,13 +110,13 @@ namespace Samples
                                 rows: batch, steps: 32,
                                 a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
                                 b: ref At(_parameters, LstmRecurrentKernelOffset), bRowStride: 128,
-                                init: ref At(_gates0, t * gateStep), initRowStride: 128,
-                                c: ref At(_gates0, t * gateStep), cRowStride: 128);
+                                init: ref At(_gates0, t * gateStep - gateShift), initRowStride: 128,
+                                c: ref At(_gates0, t * gateStep - gateShift), cRowStride: 128);
                             global::RnnGen.Kernels.CellKernels.LstmForward(
-                                Slice(_gates0, t * gateStep, gateStep),
+                                Slice(_gates0, t * gateStep - gateShift, gateStep),
                                 ReadOnlySlice(_cell0, (t - 1) * step, step),
                                 Slice(_cell0, t * step, step),
-                                Slice(_cellTanh0, t * step, step),
+                                _training ? Slice(_cellTanh0, t * step, step) : default,
                                 Slice(_hidden0, t * step, step),
                                 32,
                                 hardSigmoid: false);

@@ -69,13 +69,14 @@ namespace Samples
                 for (int t0 = 0; t0 < 200; t0 += chunkSteps)
                 {
                     int t1 = global::System.Math.Min(t0 + chunkSteps, 200);
+                    nint gateShift = _training ? 0 : t0 * gateStep; // prediction reuses the first chunk's gate slots
                     // Input projections of the chunk's steps as one [(t1 − t0)·B, 64]·[64, 96] product, with the bias: x_t·W + b.
                     global::RnnGen.Generated.MatrixKernels_UserAssembly.MatMul96(
                         rows: (t1 - t0) * batch, steps: 64,
                         a: ref At(_embedded, t0 * batch * 64), aRowStride: 64, aStepStride: 1,
                         b: ref At(_parameters, GruKernelOffset), bRowStride: 96,
                         init: ref At(_parameters, GruBiasOffset), initRowStride: 0,
-                        c: ref At(_gates0, t0 * gateStep), cRowStride: 96);
+                        c: ref At(_gates0, t0 * gateStep - gateShift), cRowStride: 96);
                     if (t0 == 0)
                     {
                         // t = 0: h_(-1) = 0, so h·U + b_1 is b_1 (a product of no steps copies its init row).
@@ -100,10 +101,10 @@ namespace Samples
                             a: ref At(_hidden0, (t - 1) * step), aRowStride: 32, aStepStride: 1,
                             b: ref At(_parameters, GruRecurrentKernelOffset), bRowStride: 96,
                             init: ref At(_parameters, GruBiasOffset + 96), initRowStride: 0,
-                            c: ref At(_recurrent0, t * gateStep), cRowStride: 96);
+                            c: ref At(_recurrent0, t * gateStep - gateShift), cRowStride: 96);
                         global::RnnGen.Kernels.CellKernels.GruResetAfterForward(
-                            Slice(_gates0, t * gateStep, gateStep),
-                            ReadOnlySlice(_recurrent0, t * gateStep, gateStep),
+                            Slice(_gates0, t * gateStep - gateShift, gateStep),
+                            ReadOnlySlice(_recurrent0, t * gateStep - gateShift, gateStep),
                             ReadOnlySlice(_hidden0, (t - 1) * step, step),
                             Slice(_hidden0, t * step, step),
                             32,

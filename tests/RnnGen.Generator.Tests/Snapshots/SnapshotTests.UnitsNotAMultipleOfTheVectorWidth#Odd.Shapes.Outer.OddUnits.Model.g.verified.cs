@@ -313,6 +313,7 @@ namespace Odd.Shapes
                 private readonly global::RnnGen.Kernels.RowTracker _usedRows = new global::RnnGen.Kernels.RowTracker(Vocab);
                 private int _firstRow;
                 private int _rows;
+                private bool _training; // ComputeGradients and TrainStep: dropout applies, and forward keeps what backward reads
                 // Batch buffers, allocated for the largest shard seen (see the Model comment for shapes).
                 private int _batchCapacity;
                 private float[] _embedded = [];
@@ -345,6 +346,7 @@ namespace Odd.Shapes
                 {
                     _firstRow = firstRow;
                     _rows = rows;
+                    _training = training;
                     EnsureBatchCapacity(rows);
                 }
 

@@ -49,8 +49,8 @@ internal sealed class GruResetAfterCellEmitter(ModelSpec spec) : CellEmitter(spe
             using (UnlessAllPadding(writer, layer, t))
             {
                 EmitMaskRecurrentState(writer, layer, t);
-                EmitRecurrentProduct(writer, layout, layer, t, 0, width, "_parameters", recurrentBias, "0", $"_recurrent{i}", $"{t} * gateStep");
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_recurrent{i}", $"{t} * gateStep", "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+                EmitRecurrentProduct(writer, layout, layer, t, 0, width, "_parameters", recurrentBias, "0", $"_recurrent{i}", GateRow(t));
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetAfterForward({SpanOf($"_gates{i}", GateRow(t), "gateStep")}, {SpanOf($"_recurrent{i}", GateRow(t), "gateStep", readOnly: true)}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
             }
 
             EmitCarryMasked(writer, layer, t, h);

@@ -54,12 +54,12 @@ internal sealed class GruResetBeforeCellEmitter(ModelSpec spec) : CellEmitter(sp
             {
                 EmitMaskRecurrentState(writer, layer, t);
                 writer.WriteLine($"// [x_z, x_r] += h_(t-1)·U_zr (columns 0 … {2 * u - 1} of U).");
-                EmitRecurrentProduct(writer, layout, layer, t, 0, 2 * u, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
+                EmitRecurrentProduct(writer, layout, layer, t, 0, 2 * u, $"_gates{i}", GateRow(t), Invariant(width), $"_gates{i}", GateRow(t));
                 string resetSource = RecurrentDropout ? SpanOf("recurrentInput", $"2 * recurrentGroupStride + {t} * step + recurrentShift", "step", readOnly: true) : SpanOf(h, $"({t} - 1) * step", "step", readOnly: true);
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {resetSource}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeGates({SpanOf($"_gates{i}", GateRow(t), "gateStep")}, {resetSource}, {SpanOf($"_resetHidden{i}", $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
                 writer.WriteLine("// x_h += (r⊙h_(t-1))·U_h (the last u columns of U).");
-                writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_resetHidden{i}", $"{t} * step", Invariant(u)), "1", new("_parameters", $"{recurrent} + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width)), new($"_gates{i}", $"{t} * gateStep + {2 * u}", Invariant(width))));
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
+                writer.WriteLine(MatMul(u, "batch", Invariant(u), new($"_resetHidden{i}", $"{t} * step", Invariant(u)), "1", new("_parameters", $"{recurrent} + {2 * u}", Invariant(width)), new($"_gates{i}", Plus(GateRow(t), 2 * u), Invariant(width)), new($"_gates{i}", Plus(GateRow(t), 2 * u), Invariant(width))));
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.GruResetBeforeOutput({SpanOf($"_gates{i}", GateRow(t), "gateStep")}, {SpanOf(h, $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf(h, $"{t} * step", "step")}, {u});");
             }
 
             EmitCarryMasked(writer, layer, t, h);

@@ -45,7 +45,7 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
         EmitForwardSteps(writer, layout, layer, $"_gates{i}", "gateStep", () =>
         {
             writer.WriteLine("// t = 0: h_(-1) = c_(-1) = 0, so the gates are x_0·W + b alone.");
-            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, {SpanOf($"_cellTanh{i}", "0", "step")}, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
+            writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", "0", "gateStep")}, default, {SpanOf($"_cell{i}", "0", "step")}, _training ? {SpanOf($"_cellTanh{i}", "0", "step")} : default, {SpanOf(h, "0", "step")}, {u}, {HardSigmoidArgument});");
             EmitCarryMasked(writer, layer, "0", $"_cell{i}");
             EmitCarryMasked(writer, layer, "0", h);
         }, t =>
@@ -53,8 +53,8 @@ internal sealed class LstmCellEmitter(ModelSpec spec) : CellEmitter(spec)
             using (UnlessAllPadding(writer, layer, t))
             {
                 EmitMaskRecurrentState(writer, layer, t);
-                EmitRecurrentProduct(writer, layout, layer, t, 0, width, $"_gates{i}", $"{t} * gateStep", Invariant(width), $"_gates{i}", $"{t} * gateStep");
-                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", $"{t} * gateStep", "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, {SpanOf($"_cellTanh{i}", $"{t} * step", "step")}, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
+                EmitRecurrentProduct(writer, layout, layer, t, 0, width, $"_gates{i}", GateRow(t), Invariant(width), $"_gates{i}", GateRow(t));
+                writer.WriteLine($"global::RnnGen.Kernels.CellKernels.LstmForward({SpanOf($"_gates{i}", GateRow(t), "gateStep")}, {SpanOf($"_cell{i}", $"({t} - 1) * step", "step", readOnly: true)}, {SpanOf($"_cell{i}", $"{t} * step", "step")}, _training ? {SpanOf($"_cellTanh{i}", $"{t} * step", "step")} : default, {SpanOf(h, $"{t} * step", "step")}, {u}, {HardSigmoidArgument});");
             }
 
             EmitCarryMasked(writer, layer, t, $"_cell{i}");

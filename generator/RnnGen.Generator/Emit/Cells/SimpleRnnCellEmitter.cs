@@ -53,6 +53,8 @@ internal sealed class SimpleRnnCellEmitter(ModelSpec spec) : CellEmitter(spec)
 
     protected override bool GateGradientsInChunks => false; // da_t is written over dL/dh_t
 
+    protected override bool PredictionReusesGateChunk => false; // the projections are written into h_t
+
     public override void EmitBackward(SourceWriter writer, ModelLayout layout, LayerSpec layer)
     {
         string h = ModelLayout.HiddenField(layer);
