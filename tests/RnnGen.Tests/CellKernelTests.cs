@@ -19,18 +19,8 @@ public class CellKernelTests
     {
         const int Rows = 3;
         var random = new RnnRandom(units);
-        float[] Uniform(int length)
-        {
-            float[] values = new float[length];
-            for (int i = 0; i < length; i++)
-            {
-                values[i] = (2 * random.NextSingle()) - 1;
-            }
-
-            return values;
-        }
-
-        float[] gates = Uniform(Rows * 3 * units), recurrent = Uniform(Rows * 3 * units), previous = Uniform(Rows * units), dHidden = Uniform(Rows * units);
+        float[] gates = Uniform(random, Rows * 3 * units, -1, 1), recurrent = Uniform(random, Rows * 3 * units, -1, 1);
+        float[] previous = Uniform(random, Rows * units, -1, 1), dHidden = Uniform(random, Rows * units, -1, 1);
         for (int i = 0; i < gates.Length; i++)
         {
             gates[i] = (gates[i] + 1) / 2; // activated z, r and ĥ: z and r in (0, 1)
@@ -65,16 +55,7 @@ public class CellKernelTests
     {
         const int Rows = 3;
         var random = new RnnRandom(units + (hasPrevious ? 100 : 0));
-        float[] Uniform(int length, float low, float high)
-        {
-            float[] values = new float[length];
-            for (int i = 0; i < length; i++)
-            {
-                values[i] = low + ((high - low) * random.NextSingle());
-            }
-
-            return values;
-        }
+        float[] Uniform(int length, float low, float high) => CellKernelTests.Uniform(random, length, low, high);
 
         float[] gates = Uniform(Rows * 3 * units, -2, 2), previous = hasPrevious ? Uniform(Rows * units, -1, 1) : [];
         float[] dHidden = Uniform(Rows * units, -1, 1), dResetHidden = Uniform(Rows * units, -1, 1), dPreviousStart = Uniform(Rows * units, -1, 1);
@@ -135,14 +116,7 @@ public class CellKernelTests
     {
         const int Rows = 3;
         var random = new RnnRandom(units + 7);
-        float[] gates = new float[Rows * 3 * units], previous = new float[Rows * units], dHidden = new float[Rows * units];
-        foreach (float[] values in new[] { gates, previous, dHidden })
-        {
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = random.NextSingle();
-            }
-        }
+        float[] gates = Uniform(random, Rows * 3 * units, 0, 1), previous = Uniform(random, Rows * units, 0, 1), dHidden = Uniform(random, Rows * units, 0, 1);
 
         float[] dGatesAdded = new float[gates.Length], dPreviousAdded = new float[Rows * units];
         CellKernels.GruResetBeforeBackwardOutput(gates, previous, dHidden, dGatesAdded, dPreviousAdded, units, hardSigmoid: false);
@@ -151,6 +125,18 @@ public class CellKernelTests
 
         AssertBits(dPreviousAdded, dPrevious);
         AssertBits(dGatesAdded, dGates);
+    }
+
+    /// <summary>Uniform values in [low, high), drawn in order from <paramref name="random"/>.</summary>
+    private static float[] Uniform(RnnRandom random, int length, float low, float high)
+    {
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = low + ((high - low) * random.NextSingle());
+        }
+
+        return values;
     }
 
     private static void AssertBits(float[] expected, float[] actual) =>
